@@ -1,0 +1,35 @@
+package io.haloconnector.output;
+
+import io.haloconnector.halo.HaloEvent;
+
+/**
+ * Where delivered events go (stdout, files, Splunk HEC). The route calls {@link #write} for each
+ * new event of a page and then {@link #flush} once; the checkpoint moves only after flush returns.
+ */
+public interface EventSink extends AutoCloseable {
+
+    /** Short name for logs, e.g. {@code file}. */
+    String name();
+
+    /**
+     * Called once before the first write with the position that this sink returned from the last
+     * committed {@link #flush} (null on a first run). A sink that can undo output written after
+     * that commit (the file sink truncates it) does so here, so a crash leaves no repeat.
+     */
+    default void recover(String committedPosition) throws Exception {
+    }
+
+    /** Takes one event; may buffer it, or block while the destination is unavailable (backpressure). */
+    void write(HaloEvent event) throws Exception;
+
+    /**
+     * Blocks until everything written so far is durable at the destination (fsynced, accepted,
+     * acknowledged), and returns the position to record with the checkpoint (null if none).
+     * Throws when the destination did not take the events: the checkpoint then does not move.
+     */
+    String flush() throws Exception;
+
+    @Override
+    default void close() throws Exception {
+    }
+}
