@@ -1,6 +1,9 @@
 package io.haloconnector.app;
 
+import java.time.Duration;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads one configuration property as Camel resolves it (application.properties, -Dname=value,
@@ -46,5 +49,38 @@ public interface PropertyLookup {
             return Boolean.parseBoolean(value);
         }
         throw new ConfigurationException(name + "=" + raw.get() + " is not valid: expected true or false");
+    }
+
+    /** A duration written as {@code 500ms}, {@code 10s}, {@code 5m}, {@code 2h} or ISO-8601 ({@code PT10S}). */
+    default Duration getDuration(String name, Duration defaultValue, Duration min, Duration max) {
+        Optional<String> raw = get(name);
+        if (raw.isEmpty()) {
+            return defaultValue;
+        }
+        Duration value = parseDuration(raw.get().trim());
+        if (value != null && value.compareTo(min) >= 0 && value.compareTo(max) <= 0) {
+            return value;
+        }
+        throw new ConfigurationException(name + "=" + raw.get() + " is not valid: expected a duration such as 500ms, 10s, 5m or 2h, from "
+                + min.toString().substring(2).toLowerCase() + " to " + max.toString().substring(2).toLowerCase());
+    }
+
+    private static Duration parseDuration(String text) {
+        Matcher m = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)").matcher(text.toLowerCase());
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+        try {
+            return Duration.parse(text);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 }
