@@ -1,0 +1,123 @@
+package io.haloconnector.app;
+
+import io.haloconnector.halo.Backoff;
+import io.haloconnector.halo.HaloApiClient;
+import io.haloconnector.halo.HaloTokenProvider;
+import io.haloconnector.output.EventSink;
+import io.haloconnector.output.RollingFileEventSink;
+import io.haloconnector.output.StdoutEventSink;
+import io.haloconnector.poll.CatchUpProgress;
+import io.haloconnector.poll.CommitPage;
+import io.haloconnector.poll.FetchEventPage;
+import io.haloconnector.poll.OpenPollWindow;
+import io.haloconnector.poll.ReportPollFailure;
+import io.haloconnector.state.DeliveredEvents;
+import io.haloconnector.state.EventCursor;
+import io.haloconnector.state.FileCheckpointStore;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Reads and checks the {@code halo.*} properties, opens the state and the output, and binds the
+ * beans the YAML routes refer to. camel-main runs it before the routes load; to use the routes on
+ * another Camel runtime, run {@link #configure} on its context the same way.
+ */
+public class ConnectorConfiguration implements CamelConfiguration {
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectorConfiguration.class);
+
+    private final Clock clock;
+
+    public ConnectorConfiguration() {
+        this(Clock.systemUTC());
+    }
+
+    public ConnectorConfiguration(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        PropertyLookup props = name -> context.getPropertiesComponent().resolveProperty(name)
+                .map(String::trim).filter(value -> !value.isEmpty());
+        ConnectorSettings settings = ConnectorSettings.from(props, clock);
+        if (settings.start().isBefore(clock.instant().minus(ConnectorSettings.RETENTION))) {
+            LOG.warn("halo.start={} is older than Halo's 90-day retention: the oldest events are gone", settings.start());
+        }
+
+        HttpClient http = HttpClient.newBuilder()
+                .connectTimeout(settings.apiTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER) // a redirect would carry the bearer token elsewhere
+                .build();
+        HaloTokenProvider tokens = new HaloTokenProvider(http, settings.apiUrl(), settings.apiKey(), settings.apiSecret(),
+                settings.apiTimeout(), clock);
+        HaloApiClient api = new HaloApiClient(http, settings.apiUrl(), tokens, settings.apiTimeout());
+
+        FileCheckpointStore store = new FileCheckpointStore(settings.stateDir());
+        DeliveredEvents delivered = new DeliveredEvents();
+        EventCursor cursor = new EventCursor(store, delivered, settings.pollOverlap(), settings.output());
+        EventSink sink;
+        try {
+            cursor.open(settings.start(), settings.startConfigured());
+            sink = createSink(settings, props);
+            sink.recover(cursor.committedOutputPosition());
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        CatchUpProgress progress = new CatchUpProgress(clock,
+                props.getDuration("halo.progress.interval", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofHours(1)));
+        LOG.info("Polling Halo at {} ({}), {} events a page, output {}", settings.apiUrl(), settings.pollCron(),
+                settings.perPage(), sink.name());
+
+        Registry registry = context.getRegistry();
+        registry.bind("haloTokens", tokens);
+        registry.bind("haloApi", api);
+        registry.bind("eventCursor", cursor);
+        registry.bind("deliveredEvents", delivered);
+        registry.bind("eventSink", sink);
+        registry.bind("catchUpProgress", progress);
+        registry.bind("openPollWindow", new OpenPollWindow(cursor, progress, clock, settings.pollLag(),
+                settings.perPage(), settings.maxResults()));
+        registry.bind("fetchEventPage", new FetchEventPage(api,
+                new Backoff(Duration.ofSeconds(1), settings.retryMaxDelay()), settings.retryMaxAttempts()));
+        registry.bind("commitPage", new CommitPage(sink, cursor, progress));
+        registry.bind("reportPollFailure", new ReportPollFailure(cursor));
+        // stopped after the routes: the output and the state lock close last
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() throws Exception {
+                try {
+                    sink.close();
+                } finally {
+                    store.close();
+                }
+            }
+        });
+    }
+
+    static EventSink createSink(ConnectorSettings settings, PropertyLookup props) throws Exception {
+        return switch (settings.output()) {
+            case "file" -> new RollingFileEventSink(settings.fileDir(), settings.fileMaxBytes(), Clock.systemUTC());
+            case "hec" -> throw new ConfigurationException("halo.output=hec is not available in this build: use stdout or file");
+            default -> new StdoutEventSink(StdoutEventSink.standardOutput());
+        };
+    }
+
+    static Optional<ConfigurationException> configurationProblem(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ConfigurationException e) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
+    }
+}

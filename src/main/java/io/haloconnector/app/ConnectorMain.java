@@ -1,0 +1,71 @@
+package io.haloconnector.app;
+
+import io.haloconnector.state.StateException;
+import org.apache.camel.main.Main;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Runs the connector standalone with camel-main: {@code ./application.properties} and
+ * {@code ./routes/*.yaml} from the working folder when they are there, else the defaults packed
+ * in the jar. Runs until SIGTERM, then stops at a page boundary with the state saved (exit 0).
+ * A wrong property or unusable state folder ends it at once with one line and exit code 2.
+ */
+public final class ConnectorMain {
+    /** Exit code when the configuration or the state folder makes starting pointless. */
+    public static final int EXIT_CONFIGURATION = 2;
+
+    private ConnectorMain() {
+    }
+
+    public static void main(String[] args) {
+        // stdout carries events only: anything printed with System.out goes to stderr with the logs
+        System.setOut(System.err);
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) {
+        Main main = create(Map.of());
+        try {
+            if (args.length > 0 && "--demo".equals(args[0])) {
+                try (DemoMode demo = DemoMode.start()) {
+                    demo.overrides().forEach(main::addOverrideProperty);
+                    main.run();
+                }
+            } else if (args.length > 0) {
+                System.err.println("halo-connector: unknown argument " + args[0] + ": expected none, or --demo");
+                return EXIT_CONFIGURATION;
+            } else {
+                main.run();
+            }
+            return 0;
+        } catch (Exception e) {
+            return reportStartFailure(e);
+        }
+    }
+
+    /** A camel-main set up like the standalone connector, with extra highest-precedence properties (tests). */
+    public static Main create(Map<String, String> overrides) {
+        Main main = new Main(ConnectorMain.class);
+        main.setPropertyPlaceholderLocations(
+                "classpath:application.properties;optional=true,file:application.properties;optional=true");
+        String routes = Files.isDirectory(Path.of("routes")) ? "file:routes/*.yaml" : "classpath:routes/*.yaml";
+        main.configure().withRoutesIncludePattern(routes);
+        main.configure().addConfiguration(ConnectorConfiguration.class);
+        overrides.forEach(main::addOverrideProperty);
+        return main;
+    }
+
+    static int reportStartFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ConfigurationException || t instanceof StateException) {
+                System.err.println("halo-connector: " + t.getMessage());
+                return EXIT_CONFIGURATION;
+            }
+        }
+        System.err.println("halo-connector failed to start: " + io.haloconnector.poll.ReportPollFailure.describe(failure));
+        return 1;
+    }
+}

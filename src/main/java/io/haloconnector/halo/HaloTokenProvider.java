@@ -1,0 +1,119 @@
+package io.haloconnector.halo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * OAuth2 client-credentials tokens for the Halo API. One token is cached until {@code expires_in}
+ * minus a margin and shared by all callers; refreshing is synchronized so one caller asks at a
+ * time. We do not use camel-http's oauth2 options: their cache is keyed by the full URL, so every
+ * events page would fetch a new token.
+ */
+public final class HaloTokenProvider {
+    private static final Logger LOG = LoggerFactory.getLogger(HaloTokenProvider.class);
+    // refresh this long before expiry so a page request never races the token's end
+    private static final Duration EXPIRY_MARGIN = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http;
+    private final URI tokenUri;
+    private final String host;
+    private final String basicAuthorization;
+    private final Duration timeout;
+    private final Clock clock;
+    private final AtomicLong refreshes = new AtomicLong();
+
+    private String token;
+    private Instant refreshAt = Instant.MIN;
+
+    public HaloTokenProvider(HttpClient http, URI apiUrl, String key, String secret, Duration timeout, Clock clock) {
+        this.http = http;
+        this.tokenUri = apiUrl.resolve("/oauth/access_token?grant_type=client_credentials");
+        this.host = apiUrl.getHost();
+        this.basicAuthorization = "Basic " + Base64.getEncoder()
+                .encodeToString((key + ":" + secret).getBytes(StandardCharsets.UTF_8));
+        this.timeout = timeout;
+        this.clock = clock;
+    }
+
+    /** A valid bearer token, fetched when none is cached or the cached one is near its end. */
+    public synchronized String token() {
+        if (token == null || !clock.instant().isBefore(refreshAt)) {
+            fetch();
+        }
+        return token;
+    }
+
+    /** Drops the token a request was refused with, unless another caller already replaced it. */
+    public synchronized void invalidate(String refused) {
+        if (refused != null && refused.equals(token)) {
+            token = null;
+        }
+    }
+
+    /** How many tokens were fetched since start. */
+    public long refreshes() {
+        return refreshes.get();
+    }
+
+    private void fetch() {
+        HttpRequest request = HttpRequest.newBuilder(tokenUri)
+                .timeout(timeout)
+                .header("Authorization", basicAuthorization)
+                .header("Accept", "application/json")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
+                .build();
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new HaloTransientException("Halo at " + host + " could not be reached for a token: "
+                    + HaloApiClient.describe(e), null, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HaloApiException("interrupted while asking Halo at " + host + " for a token");
+        }
+        int status = response.statusCode();
+        if (status == 401 || status == 403) {
+            throw new HaloCredentialsException("Halo at " + host + " refused the API key (HTTP " + status
+                    + " from /oauth/access_token): check halo.api.key and halo.api.secret");
+        }
+        if (status != 200) {
+            throw new HaloTransientException("Halo at " + host + " answered HTTP " + status + " to the token request",
+                    HaloApiClient.retryAfter(response), null);
+        }
+        try {
+            JsonNode body = JSON.readTree(response.body());
+            JsonNode accessToken = body.get("access_token");
+            if (accessToken == null || !accessToken.isTextual() || accessToken.asText().isBlank()) {
+                throw new MalformedResponseException("the token answer from Halo at " + host + " has no access_token");
+            }
+            long expiresIn = body.path("expires_in").asLong(900);
+            Instant now = clock.instant();
+            Duration lifetime = Duration.ofSeconds(Math.max(1, expiresIn));
+            // very short lifetimes (tests) refresh at half-life instead of a fixed margin
+            Duration margin = lifetime.compareTo(EXPIRY_MARGIN.multipliedBy(2)) > 0 ? EXPIRY_MARGIN : lifetime.dividedBy(2);
+            token = accessToken.asText();
+            refreshAt = now.plus(lifetime).minus(margin);
+            refreshes.incrementAndGet();
+            LOG.debug("New Halo API token, valid for {} s", expiresIn);
+        } catch (IOException e) {
+            throw new MalformedResponseException("the token answer from Halo at " + host + " is not valid JSON", null);
+        }
+    }
+}

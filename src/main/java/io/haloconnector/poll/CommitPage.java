@@ -1,0 +1,50 @@
+package io.haloconnector.poll;
+
+import io.haloconnector.halo.EventPage;
+import io.haloconnector.output.EventSink;
+import io.haloconnector.state.EventCursor;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+
+/**
+ * Last step of a page: the output flushes (fsync, HEC acceptance) and only then the cursor and
+ * the delivered ids are saved. Decides whether the loop fetches another page; a shutdown ends
+ * the poll here, at a page boundary, with everything delivered so far committed.
+ */
+public final class CommitPage implements Processor {
+    private static final Logger LOG = LoggerFactory.getLogger(CommitPage.class);
+
+    private final EventSink sink;
+    private final EventCursor cursor;
+    private final CatchUpProgress progress;
+
+    public CommitPage(EventSink sink, EventCursor cursor, CatchUpProgress progress) {
+        this.sink = sink;
+        this.cursor = cursor;
+        this.progress = progress;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        EventPage page = exchange.getProperty(PollProperties.PAGE, EventPage.class);
+        PollWindow window = exchange.getProperty(PollProperties.WINDOW, PollWindow.class);
+        String position = sink.flush();
+        int fresh = cursor.commit(page.events(), position);
+        window.advance(page);
+        Instant burst = window.takeUnreadableBurst();
+        if (burst != null) {
+            LOG.error("More than halo.api.maxResults events share created_at {}: the Halo API cannot page past them,"
+                    + " so events of that millisecond beyond the cap were not delivered", burst);
+        }
+        progress.pageCommitted(fresh, page.events().size() - fresh, cursor.cursor(), window.until());
+        boolean more = window.hasMorePages() && !exchange.getContext().isStopping();
+        exchange.setProperty(PollProperties.MORE_PAGES, more);
+        if (!more) {
+            progress.pollFinished(cursor.cursor(), window.pagesRead());
+        }
+    }
+}

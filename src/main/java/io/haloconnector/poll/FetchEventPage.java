@@ -1,0 +1,82 @@
+package io.haloconnector.poll;
+
+import io.haloconnector.halo.Backoff;
+import io.haloconnector.halo.EventPage;
+import io.haloconnector.halo.HaloApiClient;
+import io.haloconnector.halo.HaloApiException;
+import io.haloconnector.halo.HaloRequestRejectedException;
+import io.haloconnector.halo.HaloTransientException;
+import io.haloconnector.halo.MalformedResponseException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.time.Duration;
+
+/**
+ * Fetches the window's current page; the body becomes its list of events. Transient failures
+ * (5xx, 429, resets, truncated JSON) repeat the same page with backoff and jitter, honouring
+ * Retry-After up to the cap, so no page is ever skipped; after {@code maxAttempts} the poll ends
+ * with the checkpoint where it was, and the next poll starts from there.
+ */
+public final class FetchEventPage implements Processor {
+    private static final Logger LOG = LoggerFactory.getLogger(FetchEventPage.class);
+
+    private final HaloApiClient api;
+    private final Backoff backoff;
+    private final int maxAttempts;
+
+    public FetchEventPage(HaloApiClient api, Backoff backoff, int maxAttempts) {
+        this.api = api;
+        this.backoff = backoff;
+        this.maxAttempts = maxAttempts;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws InterruptedException {
+        PollWindow window = exchange.getProperty(PollProperties.WINDOW, PollWindow.class);
+        EventPage page = fetchWithRetries(exchange, window);
+        exchange.setProperty(PollProperties.PAGE, page);
+        exchange.getIn().setBody(page.events());
+    }
+
+    private EventPage fetchWithRetries(Exchange exchange, PollWindow window) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            URI uri = api.eventsUri(window.since(), window.until(), window.page(), window.perPage());
+            try {
+                return api.fetch(uri);
+            } catch (HaloRequestRejectedException e) {
+                // a page past a cap lower than halo.api.maxResults: continue from the newest event read
+                if (window.page() > 1 && window.restartAtNewest()) {
+                    LOG.info("Halo refused page {} (HTTP {}): continuing from {} at page 1", window.page(), e.status(), window.since());
+                    attempt = 0;
+                    continue;
+                }
+                throw e;
+            } catch (HaloTransientException | MalformedResponseException e) {
+                if (attempt >= maxAttempts) {
+                    throw new HaloApiException(e.getMessage() + "; gave up on page " + window.page() + " after "
+                            + attempt + " attempts");
+                }
+                Duration retryAfter = e instanceof HaloTransientException t ? t.retryAfter() : null;
+                Duration wait = backoff.delay(attempt, retryAfter);
+                LOG.warn("{} (page {}, attempt {}/{}): retrying in {} ms", e.getMessage(), window.page(), attempt,
+                        maxAttempts, wait.toMillis());
+                awaitUnlessStopping(exchange, wait);
+            }
+        }
+    }
+
+    /** Sleeps for a backoff, ending early with an exception when the connector is shutting down. */
+    private static void awaitUnlessStopping(Exchange exchange, Duration wait) throws InterruptedException {
+        long end = System.nanoTime() + wait.toNanos();
+        while (System.nanoTime() < end) {
+            if (exchange.getContext().isStopping()) {
+                throw new HaloApiException("shutting down during a retry wait");
+            }
+            Thread.sleep(Math.min(100, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+        }
+    }
+}

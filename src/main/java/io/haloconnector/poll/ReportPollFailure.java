@@ -1,0 +1,36 @@
+package io.haloconnector.poll;
+
+import io.haloconnector.state.EventCursor;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logs a failed poll in one line: what went wrong and that the checkpoint did not move. Our
+ * exceptions' messages carry no secret; others are reduced to their type and message.
+ */
+public final class ReportPollFailure implements Processor {
+    private static final Logger LOG = LoggerFactory.getLogger(ReportPollFailure.class);
+
+    private final EventCursor cursor;
+
+    public ReportPollFailure(EventCursor cursor) {
+        this.cursor = cursor;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String message = failure == null ? "unknown failure" : describe(failure);
+        LOG.error("Poll stopped: {}. Checkpoint stays at {}; the next poll retries.",
+                message, cursor.cursor() == null ? "the start" : cursor.cursor());
+    }
+
+    public static String describe(Throwable failure) {
+        String message = failure.getMessage();
+        String text = failure instanceof RuntimeException && failure.getClass().getName().startsWith("io.haloconnector")
+                ? message : failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        return text == null ? failure.getClass().getSimpleName() : text.replaceAll("\\s+", " ");
+    }
+}
