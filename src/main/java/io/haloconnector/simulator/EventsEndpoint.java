@@ -1,0 +1,200 @@
+package io.haloconnector.simulator;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * {@code GET /v1/events}: one page of the stored events for a window, built by concatenating the
+ * events' pre-serialized bytes, with the configured latency, rate limit and queued faults.
+ */
+final class EventsEndpoint implements HttpHandler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventsEndpoint.class);
+    private static final long RETENTION_MICROS = Duration.ofDays(90).toNanos() / 1_000;
+    private static final byte[] COUNT_PREFIX = "{\"count\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EVENTS_PREFIX = ",\"events\":[".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NEXT_PREFIX = "],\"pagination\":{\"next\":\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NEXT_SUFFIX = "\"}}".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LAST_PAGE_SUFFIX = "],\"pagination\":{}}".getBytes(StandardCharsets.US_ASCII);
+
+    private final SimulatorConfig config;
+    private final EventStore store;
+    private final TokenRegistry tokens;
+    private final FaultInjector faults;
+    private final SimulatorStats stats;
+    private final RequestRateLimiter rateLimiter;
+    private final HttpReplies replies;
+    private volatile URI baseUrl;
+
+    EventsEndpoint(SimulatorConfig config, EventStore store, TokenRegistry tokens, FaultInjector faults,
+                   SimulatorStats stats) {
+        this.config = config;
+        this.store = store;
+        this.tokens = tokens;
+        this.faults = faults;
+        this.stats = stats;
+        this.rateLimiter = new RequestRateLimiter(config.rateLimitPerSecond());
+        this.replies = new HttpReplies(stats);
+    }
+
+    void baseUrl(URI baseUrl) {
+        this.baseUrl = baseUrl;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        stats.eventsRequest();
+        try {
+            exchange.getRequestBody().close();
+            Pause.of(config.latency());
+            Fault fault = faults.nextEventFault();
+            boolean truncate = false;
+            if (fault != null) {
+                LOG.info("events request: applying {}", fault);
+                switch (fault.kind()) {
+                    case STATUS -> {
+                        replies.error(exchange, fault.status(), "injected_fault", "simulated HTTP " + fault.status());
+                        return;
+                    }
+                    case TOO_MANY_REQUESTS -> {
+                        tooManyRequests(exchange, fault.retryAfterSeconds());
+                        return;
+                    }
+                    case CONNECTION_RESET -> {
+                        replies.reset(exchange);
+                        return;
+                    }
+                    case DELAY -> Pause.of(fault.delay());
+                    case TRUNCATED_BODY -> truncate = true;
+                }
+            }
+            if (!rateLimiter.tryAcquire()) {
+                tooManyRequests(exchange, 1);
+                return;
+            }
+            answer(exchange, truncate);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            replies.reset(exchange);
+        }
+    }
+
+    private void answer(HttpExchange exchange, boolean truncate) throws IOException {
+        if (!exchange.getRequestURI().getPath().equals("/v1/events")) {
+            replies.error(exchange, 404, "not_found", "no such resource");
+            return;
+        }
+        if (!exchange.getRequestMethod().equals("GET")) {
+            exchange.getResponseHeaders().set("Allow", "GET");
+            replies.error(exchange, 405, "method_not_allowed", "use GET");
+            return;
+        }
+        if (!authorized(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            replies.error(exchange, 401, "invalid_token", "missing, expired or revoked bearer token");
+            return;
+        }
+        String rawQuery = exchange.getRequestURI().getRawQuery();
+        EventQuery query;
+        try {
+            query = EventQuery.parse(rawQuery);
+        } catch (InvalidParameterException e) {
+            replies.error(exchange, 400, "invalid_parameter", e.getMessage());
+            return;
+        }
+        if ((long) query.page * query.perPage > config.maxResults()) {
+            replies.error(exchange, 422, "pagination_limit", "page * per_page must not exceed "
+                    + config.maxResults() + " results: narrow the window (move since forward) instead of paging deeper");
+            return;
+        }
+        long nowMicros = System.currentTimeMillis() * 1_000;
+        EventPage page = store.page(query, nowMicros - RETENTION_MICROS);
+        boolean hasNext = (long) query.page * query.perPage < page.count();
+        byte[] body = pageBody(page, hasNext ? nextUrl(rawQuery, query.page + 1) : null);
+        if (truncate) {
+            replies.send(exchange, 200, body, body.length / 2);
+            return;
+        }
+        replies.json(exchange, 200, body);
+        stats.served(page.events().size());
+    }
+
+    private void tooManyRequests(HttpExchange exchange, int retryAfterSeconds) throws IOException {
+        exchange.getResponseHeaders().set("Retry-After", Integer.toString(retryAfterSeconds));
+        replies.error(exchange, 429, "rate_limited", "too many requests, retry after " + retryAfterSeconds + " s");
+    }
+
+    private boolean authorized(String authorization) {
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                && tokens.isValid(authorization.substring(7).trim());
+    }
+
+    /** The same query with page replaced (or added); other parameters stay as the client encoded them. */
+    private String nextUrl(String rawQuery, int nextPage) {
+        StringBuilder query = new StringBuilder();
+        boolean replaced = false;
+        if (rawQuery != null) {
+            for (String pair : rawQuery.split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                if (query.length() > 0) {
+                    query.append('&');
+                }
+                if (pair.equals("page") || pair.startsWith("page=")) {
+                    query.append("page=").append(nextPage);
+                    replaced = true;
+                } else {
+                    query.append(pair);
+                }
+            }
+        }
+        if (!replaced) {
+            query.append(query.length() > 0 ? "&" : "").append("page=").append(nextPage);
+        }
+        return baseUrl + "/v1/events?" + query;
+    }
+
+    private static byte[] pageBody(EventPage page, String next) {
+        byte[] count = Integer.toString(page.count()).getBytes(StandardCharsets.US_ASCII);
+        // a raw query should hold no quote or backslash; escape them anyway so the JSON stays valid
+        byte[] nextBytes = next == null ? null
+                : next.replace("\\", "\\\\").replace("\"", "\\\"").getBytes(StandardCharsets.UTF_8);
+        List<StoredEvent> events = page.events();
+        int size = COUNT_PREFIX.length + count.length + EVENTS_PREFIX.length + Math.max(0, events.size() - 1)
+                + (next == null ? LAST_PAGE_SUFFIX.length : NEXT_PREFIX.length + nextBytes.length + NEXT_SUFFIX.length);
+        for (StoredEvent event : events) {
+            size += event.json().length;
+        }
+        byte[] body = new byte[size];
+        int at = copy(COUNT_PREFIX, body, 0);
+        at = copy(count, body, at);
+        at = copy(EVENTS_PREFIX, body, at);
+        for (int i = 0; i < events.size(); i++) {
+            if (i > 0) {
+                body[at++] = ',';
+            }
+            at = copy(events.get(i).json(), body, at);
+        }
+        if (next == null) {
+            copy(LAST_PAGE_SUFFIX, body, at);
+        } else {
+            at = copy(NEXT_PREFIX, body, at);
+            at = copy(nextBytes, body, at);
+            copy(NEXT_SUFFIX, body, at);
+        }
+        return body;
+    }
+
+    private static int copy(byte[] source, byte[] target, int at) {
+        System.arraycopy(source, 0, target, at, source.length);
+        return at + source.length;
+    }
+}

@@ -1,0 +1,49 @@
+package io.haloconnector.simulator;
+
+import com.sun.net.httpserver.HttpExchange;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/** Sends the simulator's answers: JSON bodies with an exact Content-Length, and counts each status. */
+final class HttpReplies {
+
+    private final SimulatorStats stats;
+
+    HttpReplies(SimulatorStats stats) {
+        this.stats = stats;
+    }
+
+    void json(HttpExchange exchange, int status, byte[] body) throws IOException {
+        send(exchange, status, body, body.length);
+    }
+
+    /** Sends only the first {@code length} bytes of the body, announced as the whole. */
+    void send(HttpExchange exchange, int status, byte[] body, int length) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        stats.answered(status);
+        exchange.sendResponseHeaders(status, length == 0 ? -1 : length);
+        if (length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body, 0, length);
+            }
+        }
+        exchange.close();
+    }
+
+    /** A small JSON error: {@code {"error": code, "message": message}}. */
+    void error(HttpExchange exchange, int status, String code, String message) throws IOException {
+        json(exchange, status, errorBody(code, message));
+    }
+
+    /** Closes the connection without any HTTP answer (the JDK server drops a connection left unanswered). */
+    void reset(HttpExchange exchange) {
+        exchange.close();
+    }
+
+    static byte[] errorBody(String code, String message) {
+        JsonByteWriter writer = new JsonByteWriter(128);
+        writer.beginObject().field("error", code).field("message", message).endObject();
+        return writer.toBytes();
+    }
+}

@@ -1,0 +1,16 @@
+package io.haloconnector.simulator;
+
+import java.time.Duration;
+
+/** Holds the request thread for a simulated latency; the HTTP pool has threads to spare for it. */
+final class Pause {
+
+    private Pause() {
+    }
+
+    static void of(Duration duration) throws InterruptedException {
+        if (!duration.isZero()) {
+            Thread.sleep(duration.toMillis(), (int) (duration.toNanos() % 1_000_000));
+        }
+    }
+}
