@@ -23,7 +23,13 @@ public final class ConnectorMain {
     public static void main(String[] args) {
         // stdout carries events only: anything printed with System.out goes to stderr with the logs
         System.setOut(System.err);
-        System.exit(run(args));
+        int code;
+        try {
+            code = run(args);
+        } catch (Throwable t) {
+            code = reportStartFailure(t);
+        }
+        System.exit(code);
     }
 
     static int run(String[] args) {

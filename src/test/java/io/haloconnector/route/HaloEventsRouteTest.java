@@ -1,0 +1,212 @@
+package io.haloconnector.route;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.haloconnector.halo.HaloApiClient;
+import io.haloconnector.simulator.Fault;
+import io.haloconnector.simulator.HaloSimulator;
+import io.haloconnector.simulator.SimulatorConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The YAML route end to end: camel-main, real HTTP over loopback to the Halo simulator, real
+ * files and checkpoint. Every test checks that each event arrives exactly once.
+ */
+class HaloEventsRouteTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final DateTimeFormatter MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    @TempDir
+    Path work;
+
+    private HaloSimulator simulator;
+
+    @AfterEach
+    void stopSimulator() {
+        if (simulator != null) {
+            simulator.close();
+        }
+    }
+
+    private HaloSimulator simulator(SimulatorConfig.Builder config) throws Exception {
+        simulator = HaloSimulator.start(config.build());
+        return simulator;
+    }
+
+    private static Instant hoursAgo(int hours) {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(hours));
+    }
+
+    /** A burst of {@code n} events sharing one created_at, as a scan reports them. */
+    private static void addBurst(HaloSimulator simulator, Instant at, int n, String prefix) {
+        for (int i = 0; i < n; i++) {
+            ObjectNode event = HaloApiClient.JSON.createObjectNode();
+            event.put("id", prefix + String.format("%030x", i));
+            event.put("type", "sca_rule_failed");
+            event.put("name", "Configuration rule matched");
+            event.put("created_at", MILLIS.format(at));
+            event.put("critical", i % 2 == 0);
+            event.put("message", "burst \"" + prefix + "\" #" + i + " – ü");
+            simulator.events().add(event);
+        }
+    }
+
+    private Set<String> expectedIds(Instant from) {
+        return simulator.events().all().stream()
+                .filter(e -> !Instant.parse(e.get("created_at").asText()).isBefore(from))
+                .map(e -> e.get("id").asText()).collect(Collectors.toSet());
+    }
+
+    private static void assertExactlyOnce(List<JsonNode> delivered, Set<String> expected) {
+        List<String> ids = delivered.stream().map(e -> e.get("id").asText()).toList();
+        assertThat(new HashSet<>(ids)).as("delivered ids").isEqualTo(expected);
+        assertThat(ids).as("no event twice").hasSameSizeAs(expected);
+    }
+
+    private Map<String, String> properties(Instant start) {
+        Map<String, String> props = RunningConnector.properties(simulator, work);
+        props.put("halo.start", start.toString());
+        return props;
+    }
+
+    @Test
+    void catchesUpOverSeveralCapWindowsWithBurstsAtPageBoundaries() throws Exception {
+        simulator(SimulatorConfig.builder().maxResults(100));
+        Instant start = hoursAgo(48);
+        simulator.events().generate(11, start, hoursAgo(1), 3000);
+        // bursts larger than a page, one of them on the cap boundary area, equal timestamps throughout
+        addBurst(simulator, hoursAgo(30), 37, "aa");
+        addBurst(simulator, hoursAgo(20), 95, "bb");
+        addBurst(simulator, start, 13, "cc");
+        Set<String> expected = expectedIds(start);
+        Map<String, String> props = properties(start);
+        props.put("halo.perPage", "10");
+        props.put("halo.api.maxResults", "100");
+
+        try (RunningConnector connector = RunningConnector.start(props)) {
+            await().atMost(WAIT).until(() -> connector.delivered().size() >= expected.size());
+            assertExactlyOnce(connector.delivered(), expected);
+        }
+    }
+
+    @Test
+    void aRestartOnTheSameStateDeliversOnlyNewEventsIncludingTheRestOfABurst() throws Exception {
+        simulator(SimulatorConfig.builder());
+        Instant start = hoursAgo(10);
+        Instant last = hoursAgo(2);
+        simulator.events().generate(12, start, last, 800);
+        addBurst(simulator, last, 20, "dd");
+        Map<String, String> props = properties(start);
+        props.put("halo.perPage", "50");
+
+        try (RunningConnector connector = RunningConnector.start(props)) {
+            await().atMost(WAIT).until(() -> connector.delivered().size() >= expectedIds(start).size());
+        }
+        // more events of the burst at the cursor's own timestamp, and newer ones
+        addBurst(simulator, last, 30, "de");
+        simulator.events().generate(13, last.plusSeconds(1), hoursAgo(1), 200);
+        Set<String> expected = expectedIds(start);
+        try (RunningConnector connector = RunningConnector.start(props)) {
+            await().atMost(WAIT).until(() -> connector.delivered().size() >= expected.size());
+            assertExactlyOnce(connector.delivered(), expected);
+        }
+    }
+
+    @Test
+    void aTokenExpiringOrRevokedMidCatchUpLosesNothing() throws Exception {
+        simulator(SimulatorConfig.builder().tokenTtl(Duration.ofSeconds(2)).latency(Duration.ofMillis(30)));
+        Instant start = hoursAgo(24);
+        simulator.events().generate(14, start, hoursAgo(1), 4000);
+        Set<String> expected = expectedIds(start);
+        Map<String, String> props = properties(start);
+        props.put("halo.perPage", "20");
+
+        try (RunningConnector connector = RunningConnector.start(props)) {
+            await().atMost(WAIT).until(() -> connector.delivered().size() >= 1000);
+            simulator.faults().revokeTokens();
+            await().atMost(WAIT).until(() -> connector.delivered().size() >= expected.size());
+            assertExactlyOnce(connector.delivered(), expected);
+        }
+        assertThat(simulator.stats().tokenRequests()).as("tokens fetched").isGreaterThan(2);
+    }
+
+    @Test
+    void rateLimitsServerErrorsTruncatedPagesAndResetsAreRetriedWithoutLossOrRepeat() throws Exception {
+        simulator(SimulatorConfig.builder());
+        Instant start = hoursAgo(12);
+        simulator.events().generate(15, start, hoursAgo(1), 600);
+        Set<String> expected = expectedIds(start);
+        simulator.faults().enqueue(Fault.status(503), Fault.tooManyRequests(1), Fault.status(500),
+                Fault.truncatedBody(), Fault.status(502), Fault.connectionReset(), Fault.truncatedBody(), Fault.status(504));
+        Map<String, String> props = properties(start);
+        props.put("halo.perPage", "25");
+
+        try (LogCapture logs = new LogCapture(); RunningConnector connector = RunningConnector.start(props)) {
+            await().atMost(WAIT).until(() -> connector.delivered().size() >= expected.size());
+            assertExactlyOnce(connector.delivered(), expected);
+            assertThat(logs.text()).contains("answered HTTP 503").contains("answered HTTP 429")
+                    .contains("not valid JSON").contains("retrying in");
+        }
+    }
+
+    @Test
+    void refusedCredentialsAreReportedClearlyAndRetriedAtEachPoll() throws Exception {
+        simulator(SimulatorConfig.builder());
+        Instant start = hoursAgo(6);
+        simulator.events().generate(16, start, hoursAgo(1), 100);
+        Set<String> expected = expectedIds(start);
+        simulator.faults().enqueueForToken(Fault.status(401), Fault.status(401));
+
+        try (LogCapture logs = new LogCapture(); RunningConnector connector = RunningConnector.start(properties(start))) {
+            await().atMost(WAIT).until(() -> connector.delivered().size() >= expected.size());
+            assertExactlyOnce(connector.delivered(), expected);
+            String host = simulator.baseUrl().getHost();
+            assertThat(logs.lines()).anySatisfy(line -> assertThat(line)
+                    .contains("Halo at " + host + " refused the API key (HTTP 401")
+                    .contains("check halo.api.key and halo.api.secret"));
+        }
+    }
+
+    @Test
+    void noSecretTokenOrAuthorizationHeaderEverReachesTheLog() throws Exception {
+        simulator(SimulatorConfig.builder().apiSecret("s3cr3t-value-9f8e7d").tokenTtl(Duration.ofSeconds(1)));
+        Instant start = hoursAgo(6);
+        simulator.events().generate(17, start, hoursAgo(1), 300);
+        Set<String> expected = expectedIds(start);
+        simulator.faults().enqueueForToken(Fault.status(401), Fault.status(500));
+        simulator.faults().enqueue(Fault.status(503), Fault.truncatedBody(), Fault.status(403));
+        Map<String, String> props = properties(start);
+        props.put("halo.perPage", "10");
+
+        try (LogCapture logs = new LogCapture(); RunningConnector connector = RunningConnector.start(props)) {
+            await().atMost(WAIT).until(() -> connector.delivered().size() >= expected.size());
+            simulator.faults().revokeTokens();
+            String basic = Base64.getEncoder().encodeToString((simulator.apiKey() + ":" + simulator.apiSecret())
+                    .getBytes(StandardCharsets.UTF_8));
+            assertThat(logs.text()).isNotEmpty()
+                    .doesNotContain(simulator.apiSecret()).doesNotContain(basic)
+                    .doesNotContainIgnoringCase("bearer ").doesNotContainIgnoringCase("authorization:");
+            assertThat(logs.text()).contains("denied the key access"); // the 403 was seen and logged
+        }
+    }
+}
