@@ -22,12 +22,13 @@ final class ServerFleet {
                   String reportedFqdn, String platform, Group group, String ec2InstanceId, String ec2AccountId) {
     }
 
-    static final ServerFleet INSTANCE = new ServerFleet();
-
     private static final String[] GROUP_NAMES = {
         "Production", "Staging", "PCI – Cardholder Data", "Büro München", "Windows Domain Controllers"};
     private static final String[] LINUX_ROLES = {"web", "db", "cache", "queue", "bastion", "k8s-node"};
     private static final String[] WINDOWS_ROLES = {"win-dc", "win-iis", "win-sql"};
+
+    // after the name tables: the constructor reads them
+    static final ServerFleet INSTANCE = new ServerFleet();
 
     private final List<Group> groups;
     private final List<Server> servers;
