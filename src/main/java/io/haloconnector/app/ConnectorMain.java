@@ -54,7 +54,7 @@ public final class ConnectorMain {
 
     /** A camel-main set up like the standalone connector, with extra highest-precedence properties (tests). */
     public static Main create(Map<String, String> overrides) {
-        Main main = new Main(ConnectorMain.class);
+        Main main = new Main(); // no main class: package scanning would find ConnectorConfiguration a second time
         main.setPropertyPlaceholderLocations(
                 "classpath:application.properties;optional=true,file:application.properties;optional=true");
         String routes = Files.isDirectory(Path.of("routes")) ? "file:routes/*.yaml" : "classpath:routes/*.yaml";
