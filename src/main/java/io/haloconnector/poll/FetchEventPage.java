@@ -49,8 +49,13 @@ public final class FetchEventPage implements Processor {
                 return api.fetch(uri);
             } catch (HaloRequestRejectedException e) {
                 // a page past a cap lower than halo.api.maxResults: continue from the newest event read
-                if (window.page() > 1 && window.restartAtNewest()) {
-                    LOG.info("Halo refused page {} (HTTP {}): continuing from {} at page 1", window.page(), e.status(), window.since());
+                if (window.page() > 1) {
+                    int refused = window.page();
+                    if (!window.restartAtNewest()) {
+                        window.skipUnreadableBurst(); // reported loudly by CommitPage
+                    }
+                    LOG.info("Halo refused page {} (HTTP {}): its pagination cap is below halo.api.maxResults;"
+                            + " continuing from {} at page 1", refused, e.status(), window.since());
                     attempt = 0;
                     continue;
                 }

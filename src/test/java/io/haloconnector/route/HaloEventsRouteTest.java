@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.haloconnector.halo.HaloApiClient;
 import io.haloconnector.simulator.Fault;
 import io.haloconnector.simulator.HaloSimulator;
+import io.haloconnector.simulator.LiveAppender;
 import io.haloconnector.simulator.SimulatorConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -207,6 +208,43 @@ class HaloEventsRouteTest {
                     .doesNotContain(simulator.apiSecret()).doesNotContain(basic)
                     .doesNotContainIgnoringCase("bearer ").doesNotContainIgnoringCase("authorization:");
             assertThat(logs.text()).contains("denied the key access"); // the 403 was seen and logged
+        }
+    }
+
+    @Test
+    void aPaginationCapLowerThanConfiguredMovesSinceForwardInsteadOfFailing() throws Exception {
+        simulator(SimulatorConfig.builder().maxResults(100));
+        Instant start = hoursAgo(24);
+        simulator.events().generate(18, start, hoursAgo(1), 700);
+        addBurst(simulator, hoursAgo(12), 15, "ee");
+        Set<String> expected = expectedIds(start);
+        Map<String, String> props = properties(start);
+        props.put("halo.perPage", "10"); // halo.api.maxResults stays 10000: the simulator answers 422 at page 11
+
+        try (LogCapture logs = new LogCapture(); RunningConnector connector = RunningConnector.start(props)) {
+            await().atMost(WAIT).until(() -> connector.delivered().size() >= expected.size());
+            assertExactlyOnce(connector.delivered(), expected);
+            assertThat(logs.text()).contains("Halo refused page 11 (HTTP 422)");
+        }
+    }
+
+    @Test
+    void lateArrivalsWithinLagPlusOverlapAreDeliveredOnce() throws Exception {
+        simulator(SimulatorConfig.builder());
+        Instant start = hoursAgo(1);
+        simulator.events().generate(19, start, Instant.now().minusSeconds(30), 100);
+        Map<String, String> props = properties(start);
+        props.put("halo.poll.lag", "1s");
+        props.put("halo.poll.overlap", "5s");
+
+        try (RunningConnector connector = RunningConnector.start(props)) {
+            // half of the new events land up to 5 s in the past, while the connector polls every second
+            try (LiveAppender live = simulator.events().startLive(20, 40, 0.5, Duration.ofSeconds(5))) {
+                await().atMost(WAIT).until(() -> live.appended() >= 300);
+            }
+            Set<String> expected = expectedIds(start);
+            await().atMost(WAIT).until(() -> connector.delivered().size() >= expected.size());
+            assertExactlyOnce(connector.delivered(), expected);
         }
     }
 }
