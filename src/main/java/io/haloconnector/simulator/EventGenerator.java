@@ -4,7 +4,6 @@ import io.haloconnector.simulator.ServerFleet.Server;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
@@ -60,7 +59,12 @@ final class EventGenerator {
 
     private final SplittableRandom random;
     private final List<Server> servers = ServerFleet.INSTANCE.servers();
+    // events' JSON goes into large shared arrays: G1 never copies those, unlike a million small ones
+    private static final int SLAB_BYTES = 4 << 20;
+
     private final JsonByteWriter writer = new JsonByteWriter(2048);
+    private byte[] slab = new byte[0];
+    private int slabUsed;
 
     EventGenerator(long seed) {
         this.random = new SplittableRandom(seed);
@@ -228,10 +232,17 @@ final class EventGenerator {
                     .hexField("finding_id", random.nextLong(), random.nextLong());
         }
         writer.endObject();
+        if (slab.length - slabUsed < writer.length()) {
+            slab = new byte[Math.max(SLAB_BYTES, writer.length())];
+            slabUsed = 0;
+        }
+        int offset = slabUsed;
+        writer.copyTo(slab, offset);
+        slabUsed += writer.length();
         String id = JsonByteWriter.hex(idHigh, idLow);
         return new StoredEvent(createdAtMicros, id, TYPES[type], critical, onServer ? server.id() : null,
-                onServer ? server.group().id() : null, onServer ? server.platform().toLowerCase(Locale.ROOT) : null,
-                writer.toBytes());
+                onServer ? server.group().id() : null, onServer ? (windows ? "windows" : "linux") : null,
+                slab, offset, writer.length());
     }
 
     private void writeActor(int type, String user) {

@@ -78,7 +78,7 @@ public final class EventStore {
         List<ObjectNode> nodes = new ArrayList<>(snapshot.size());
         for (StoredEvent event : snapshot) {
             try {
-                nodes.add((ObjectNode) MAPPER.readTree(event.json()));
+                nodes.add((ObjectNode) MAPPER.readTree(event.slab(), event.offset(), event.length()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -246,13 +246,14 @@ public final class EventStore {
         JsonNode critical = event.get("critical");
         JsonNode platform = event.get("server_platform");
         try {
+            byte[] json = MAPPER.writeValueAsBytes(event);
             return new StoredEvent(micros, id.asText(),
                     type == null ? "" : type.asText().toLowerCase(Locale.ROOT),
                     critical != null && critical.isBoolean() ? critical.booleanValue() : null,
                     text(event, "server_id"),
                     text(event, "group_id") != null ? text(event, "group_id") : text(event, "server_group_id"),
                     platform == null || platform.isNull() ? null : platform.asText().toLowerCase(Locale.ROOT),
-                    MAPPER.writeValueAsBytes(event));
+                    json, 0, json.length);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

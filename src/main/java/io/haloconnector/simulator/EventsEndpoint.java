@@ -171,7 +171,7 @@ final class EventsEndpoint implements HttpHandler {
         int size = COUNT_PREFIX.length + count.length + EVENTS_PREFIX.length + Math.max(0, events.size() - 1)
                 + (next == null ? LAST_PAGE_SUFFIX.length : NEXT_PREFIX.length + nextBytes.length + NEXT_SUFFIX.length);
         for (StoredEvent event : events) {
-            size += event.json().length;
+            size += event.length();
         }
         byte[] body = new byte[size];
         int at = copy(COUNT_PREFIX, body, 0);
@@ -181,7 +181,8 @@ final class EventsEndpoint implements HttpHandler {
             if (i > 0) {
                 body[at++] = ',';
             }
-            at = copy(events.get(i).json(), body, at);
+            events.get(i).copyJsonTo(body, at);
+            at += events.get(i).length();
         }
         if (next == null) {
             copy(LAST_PAGE_SUFFIX, body, at);

@@ -28,6 +28,14 @@ final class JsonByteWriter {
         return Arrays.copyOf(buffer, length);
     }
 
+    int length() {
+        return length;
+    }
+
+    void copyTo(byte[] target, int at) {
+        System.arraycopy(buffer, 0, target, at, length);
+    }
+
     JsonByteWriter beginObject() {
         separate();
         put((byte) '{');

@@ -13,11 +13,17 @@ import java.util.Comparator;
  * @param serverId        server_id, or null
  * @param groupId         the server group's id, or null
  * @param platform        lower-case server_platform, or null
- * @param json            the event as compact UTF-8 JSON
+ * @param slab            the array holding the event as compact UTF-8 JSON, often shared with other events
+ * @param offset          where the event's JSON starts in {@code slab}
+ * @param length          the length of the event's JSON
  */
 record StoredEvent(long createdAtMicros, String id, String type, Boolean critical, String serverId, String groupId,
-                   String platform, byte[] json) {
+                   String platform, byte[] slab, int offset, int length) {
 
     static final Comparator<StoredEvent> ORDER =
             Comparator.comparingLong(StoredEvent::createdAtMicros).thenComparing(StoredEvent::id);
+
+    void copyJsonTo(byte[] target, int at) {
+        System.arraycopy(slab, offset, target, at, length);
+    }
 }
