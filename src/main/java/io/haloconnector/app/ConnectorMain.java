@@ -2,6 +2,7 @@ package io.haloconnector.app;
 
 import io.haloconnector.state.StateException;
 import org.apache.camel.main.Main;
+import sun.misc.Signal;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,9 @@ public final class ConnectorMain {
 
     static int run(String[] args) {
         Main main = create(Map.of());
+        // SIGTERM/SIGINT end the run loop, so the context stops and the process exits 0 (not 143)
+        Signal.handle(new Signal("TERM"), signal -> main.completed());
+        Signal.handle(new Signal("INT"), signal -> main.completed());
         try {
             if (args.length > 0 && "--demo".equals(args[0])) {
                 try (DemoMode demo = DemoMode.start()) {
