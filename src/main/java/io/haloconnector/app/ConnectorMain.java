@@ -1,6 +1,7 @@
 package io.haloconnector.app;
 
 import io.haloconnector.state.StateException;
+import org.apache.camel.main.DefaultMainShutdownStrategy;
 import org.apache.camel.main.Main;
 import sun.misc.Signal;
 
@@ -36,6 +37,7 @@ public final class ConnectorMain {
     static int run(String[] args) {
         Main main = create(Map.of());
         // SIGTERM/SIGINT end the run loop, so the context stops and the process exits 0 (not 143)
+        ((DefaultMainShutdownStrategy) main.getShutdownStrategy()).disableHangupSupport();
         Signal.handle(new Signal("TERM"), signal -> main.completed());
         Signal.handle(new Signal("INT"), signal -> main.completed());
         try {

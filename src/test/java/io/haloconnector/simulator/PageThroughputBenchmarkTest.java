@@ -1,5 +1,6 @@
 package io.haloconnector.simulator;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * to concurrent clients over loopback. It asserts correctness only, never a speed: the figures
  * depend on the machine (see the test's output file under target/surefire-reports).
  */
+@Tag("benchmark") // not part of the default suite: mvn -B test -Dgroups=benchmark -Dtest.excludedGroups=none
 class PageThroughputBenchmarkTest {
 
     private static final int CLIENTS = 4;
