@@ -3,6 +3,9 @@ package io.haloconnector.hec.receiver;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The trouble a {@link HecReceiver} can be told to make, to test how a client copes: one-shot
@@ -25,6 +28,8 @@ public final class HecFaults {
     private volatile boolean tokenDisabled;
     private volatile Duration ackDelay = Duration.ZERO;
     private volatile String token;
+    private volatile Predicate<JsonNode> poison = event -> false;
+    private volatile int poisonCode = 6;
 
     HecFaults(String token, Runnable onOutage) {
         this.token = token;
@@ -95,6 +100,26 @@ public final class HecFaults {
             throw new IllegalArgumentException("token must not be blank");
         }
         this.token = token;
+    }
+
+    /**
+     * From now on an envelope whose {@code event} matches is refused with a bad-event code (6, 12, 13
+     * or 15) and its invalid-event-number, as Splunk refuses events a client cannot foresee.
+     */
+    public void refuseEvents(Predicate<JsonNode> event, int code) {
+        if (code != 6 && code != 12 && code != 13 && code != 15) {
+            throw new IllegalArgumentException("not a bad-event code: " + code);
+        }
+        this.poisonCode = code;
+        this.poison = Objects.requireNonNull(event);
+    }
+
+    Predicate<JsonNode> poison() {
+        return poison;
+    }
+
+    int poisonCode() {
+        return poisonCode;
     }
 
     Fault nextFault() {

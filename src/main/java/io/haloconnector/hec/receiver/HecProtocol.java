@@ -227,6 +227,14 @@ final class HecProtocol {
         if (event.isNull() || (event.isTextual() && event.asText().isBlank())) {
             return ReceiverAnswer.badEvent(13, "Event field cannot be blank", number);
         }
+        if (faults.poison().test(event)) {
+            return ReceiverAnswer.badEvent(faults.poisonCode(), switch (faults.poisonCode()) {
+                case 12 -> "Event field is required";
+                case 13 -> "Event field cannot be blank";
+                case 15 -> "Error in handling indexed fields";
+                default -> "Invalid data format";
+            }, number);
+        }
         JsonNode time = envelope.get("time");
         if (time != null && !time.isNumber()) {
             return ReceiverAnswer.badEvent(6, "Invalid data format", number);
