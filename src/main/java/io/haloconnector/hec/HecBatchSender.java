@@ -107,7 +107,7 @@ final class HecBatchSender {
                 stop.sleep(settings.retryMaxDelay());
             } else {
                 if (failures + refusals > 0) {
-                    LOG.info("HEC took the batch of {} events again after {} failed attempts", batch.size(), failures + refusals);
+                    LOG.info("HEC accepted the batch of {} events after {} failed attempts", batch.size(), failures + refusals);
                 }
                 return answer;
             }
