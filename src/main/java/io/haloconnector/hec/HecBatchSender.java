@@ -78,7 +78,7 @@ final class HecBatchSender {
     private void deadLetter(HecBatch.Entry entry, HecAnswer answer) throws IOException {
         String reason = answer.code() != null
                 ? "code " + answer.code() + ": " + (answer.text() == null ? "" : redact(answer.text()))
-                : "HTTP " + answer.status();
+                : "HTTP " + answer.status() + (answer.text() == null ? "" : ": " + redact(answer.text()));
         deadLetters.write(entry.event(), reason);
         LOG.warn("HEC refused event {} ({}); written to {} and skipped", entry.event().id(), reason, deadLetters.file());
     }

@@ -184,7 +184,7 @@ final class HecProtocol {
                 return ReceiverAnswer.hec(400, 6, "Invalid data format");
             }
             if (body.length > config.maxContentLength()) {
-                return ReceiverAnswer.hec(413, 413, "Content too large (maximum is " + config.maxContentLength() + ")");
+                return ReceiverAnswer.json(413, null, "{\"text\":\"Content too large (maximum is " + config.maxContentLength() + ")\"}");
             }
         } else if (encoding != null && !encoding.equalsIgnoreCase("identity")) {
             return ReceiverAnswer.hec(400, 6, "Invalid data format");

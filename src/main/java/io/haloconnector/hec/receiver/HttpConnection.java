@@ -72,9 +72,12 @@ final class HttpConnection implements Runnable {
         long limit = receiver.config().maxContentLength();
         String length = headers.get("content-length");
         if (length != null && parseLength(length) > limit) {
+            if (parseLength(length) <= 64L * 1024 * 1024) {
+                in.skipNBytes(parseLength(length)); // read it all, so the client gets the 413 rather than a broken pipe
+            }
             receiver.countRequest(0);
-            write(out, receiver.count(ReceiverAnswer.hec(413, 413,
-                    "Content-Length of " + length + " too large (maximum is " + limit + ")")), true);
+            write(out, receiver.count(ReceiverAnswer.json(413, null,
+                    "{\"text\":\"Content-Length of " + length + " too large (maximum is " + limit + ")\"}")), true);
             return false;
         }
         if ("100-continue".equalsIgnoreCase(headers.get("expect"))) {
@@ -86,7 +89,7 @@ final class HttpConnection implements Runnable {
             body = readChunked(in, limit);
             if (body == null) {
                 receiver.countRequest(0);
-                write(out, receiver.count(ReceiverAnswer.hec(413, 413, "Content too large (maximum is " + limit + ")")), true);
+                write(out, receiver.count(ReceiverAnswer.json(413, null, "{\"text\":\"Content too large (maximum is " + limit + ")\"}")), true);
                 return false;
             }
         } else {
