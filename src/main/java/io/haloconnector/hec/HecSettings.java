@@ -82,10 +82,10 @@ public final class HecSettings {
         this.ackPollInterval = props.getDuration("hec.ack.pollInterval", Duration.ofSeconds(10), Duration.ofMillis(10), Duration.ofMinutes(10));
         this.insecure = props.getBoolean("hec.tls.insecure", false);
         this.trustStorePassword = props.get("hec.tls.trustStorePassword").orElse(null);
-        this.trustStore = props.get("hec.tls.trustStore").map(String::trim).map(this::checkTrustStore).orElse(null);
-        if (insecure && trustStore != null) {
+        if (insecure && props.get("hec.tls.trustStore").isPresent()) {
             throw new ConfigurationException("hec.tls.insecure=true conflicts with hec.tls.trustStore: set only one of them");
         }
+        this.trustStore = props.get("hec.tls.trustStore").map(String::trim).map(this::checkTrustStore).orElse(null);
         this.retryMaxDelay = props.getDuration("hec.retry.maxDelay", Duration.ofSeconds(60), Duration.ofMillis(10), Duration.ofHours(1));
         this.timeout = props.getDuration("hec.timeout", Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofMinutes(10));
     }
@@ -114,9 +114,13 @@ public final class HecSettings {
         }
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
         // users often paste the full endpoint; the sender appends the paths itself
-        for (String suffix : new String[] {"/services/collector/event/1.0", "/services/collector/event", "/services/collector", "/"}) {
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        for (String suffix : new String[] {"/services/collector/event/1.0", "/services/collector/event", "/services/collector"}) {
             if (path.endsWith(suffix)) {
                 path = path.substring(0, path.length() - suffix.length());
+                break;
             }
         }
         return URI.create(uri.getScheme().toLowerCase() + "://" + uri.getRawAuthority() + path);
