@@ -1,0 +1,168 @@
+package io.haloconnector.hec;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Gets one batch into HEC, whatever it takes: retries transient failures with backoff (after a
+ * few, waits for the health endpoint to say healthy), retries configuration refusals slowly with
+ * an ERROR saying what to change, and splits out malformed events into the dead-letter file.
+ * Blocks the calling thread meanwhile: that is the connector's backpressure.
+ */
+final class HecBatchSender {
+
+    /** A part of a batch that HEC accepted, with its ackId (null when ack is off or HEC gave none). */
+    record SentBatch(HecBatch batch, Long ackId, long sentAtNanos) {
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(HecBatchSender.class);
+    /** Consecutive transient failures after which the health endpoint is consulted before resending. */
+    static final int FAILURES_BEFORE_HEALTH_CHECK = 3;
+
+    private final HecSettings settings;
+    private final HecClient client;
+    private final HecDeadLetters deadLetters;
+    private final StopSignal stop;
+    private final HecBackoff backoff;
+
+    HecBatchSender(HecSettings settings, HecClient client, HecDeadLetters deadLetters, StopSignal stop) {
+        this.settings = settings;
+        this.client = client;
+        this.deadLetters = deadLetters;
+        this.stop = stop;
+        this.backoff = new HecBackoff(settings.retryMaxDelay());
+    }
+
+    /** Delivers the batch; returns the accepted parts (more than one when bad events were split out). */
+    List<SentBatch> send(HecBatch batch) throws InterruptedException, IOException {
+        List<SentBatch> sent = new ArrayList<>();
+        sendInto(batch, sent);
+        return sent;
+    }
+
+    private void sendInto(HecBatch batch, List<SentBatch> sent) throws InterruptedException, IOException {
+        if (batch.size() == 0) {
+            return;
+        }
+        HecAnswer answer = postUntilDecided(batch);
+        switch (HecOutcome.of(answer)) {
+            case ACCEPTED -> sent.add(new SentBatch(batch, answer.ackId(), System.nanoTime()));
+            case BUG -> throw new IllegalStateException("HEC answered " + answer.describe() + " to a batch of "
+                    + batch.size() + " events: the sender built an empty body");
+            case BAD_EVENT, TOO_LARGE -> {
+                if (batch.size() == 1) {
+                    deadLetter(batch.get(0), answer);
+                    return;
+                }
+                Integer bad = answer.invalidEventNumber();
+                if (bad != null && bad >= 0 && bad < batch.size() && HecOutcome.of(answer) == HecOutcome.BAD_EVENT) {
+                    // HEC named the event: the ones before it, it alone (to confirm), the rest
+                    sendInto(batch.slice(0, bad), sent);
+                    sendInto(batch.slice(bad, bad + 1), sent);
+                    sendInto(batch.slice(bad + 1, batch.size()), sent);
+                } else {
+                    int half = batch.size() / 2;
+                    sendInto(batch.slice(0, half), sent);
+                    sendInto(batch.slice(half, batch.size()), sent);
+                }
+            }
+            default -> throw new IllegalStateException("unexpected outcome for " + answer.describe());
+        }
+    }
+
+    private void deadLetter(HecBatch.Entry entry, HecAnswer answer) throws IOException {
+        String reason = answer.code() != null
+                ? "code " + answer.code() + ": " + (answer.text() == null ? "" : redact(answer.text()))
+                : "HTTP " + answer.status() + (answer.text() == null ? "" : ": " + redact(answer.text()));
+        deadLetters.write(entry.event(), reason);
+        LOG.warn("HEC refused event {} ({}); written to {} and skipped", entry.event().id(), reason, deadLetters.file());
+    }
+
+    /** Posts until HEC gives an answer that decides the batch's fate (accepted, bad event, too large). */
+    private HecAnswer postUntilDecided(HecBatch batch) throws InterruptedException, HecSinkClosedException {
+        int failures = 0;
+        int refusals = 0;
+        while (true) {
+            stop.check();
+            if (failures >= FAILURES_BEFORE_HEALTH_CHECK) {
+                failures = awaitHealthy(failures);
+            }
+            HecAnswer answer = client.postEvents(batch);
+            HecOutcome outcome = HecOutcome.of(answer);
+            if (outcome == HecOutcome.TRANSIENT) {
+                failures++;
+                Duration delay = backoff.delay(failures, answer.retryAfter());
+                LOG.warn("HEC answered {} to a batch of {} events; retry {} in {} ms", redact(answer.describe()),
+                        batch.size(), failures, delay.toMillis());
+                stop.sleep(delay);
+            } else if (outcome == HecOutcome.CONFIGURATION) {
+                refusals++;
+                LOG.error("{}; retrying every {} ms until it is fixed (nothing is lost meanwhile)",
+                        configurationProblem(answer), settings.retryMaxDelay().toMillis());
+                stop.sleep(settings.retryMaxDelay());
+            } else {
+                if (failures + refusals > 0) {
+                    LOG.info("HEC accepted the batch of {} events after {} failed attempts", batch.size(), failures + refusals);
+                }
+                return answer;
+            }
+        }
+    }
+
+    /** Polls the health endpoint until it says healthy (code 17); returns the failure count reached. */
+    private int awaitHealthy(int failures) throws InterruptedException, HecSinkClosedException {
+        while (true) {
+            HecAnswer health = client.health();
+            boolean unhealthy = !health.answered() || health.status() >= 500 || Integer.valueOf(18).equals(health.code());
+            if (!unhealthy) {
+                // healthy (17), or an endpoint that does not know /health (404 behind some proxies): resend
+                return failures;
+            }
+            failures++;
+            Duration delay = backoff.delay(failures, health.retryAfter());
+            LOG.warn("HEC health check answered {}; checking again in {} ms before resending", redact(health.describe()),
+                    delay.toMillis());
+            stop.sleep(delay);
+        }
+    }
+
+    /** One line naming the HEC code and what to change. */
+    String configurationProblem(HecAnswer answer) {
+        if (!answer.answered()) {
+            return "HEC TLS handshake failed (" + redact(answer.describe()) + "): check hec.tls.trustStore (it must hold the HEC "
+                    + "certificate or its CA), or set hec.tls.insecure=true on a test setup";
+        }
+        String text = answer.text() == null ? "" : ", " + redact(answer.text());
+        Integer code = answer.code();
+        if (code == null) {
+            return answer.status() == 404
+                    ? "HEC was not found at " + settings.url() + "/services/collector/event (HTTP 404): check hec.url"
+                    : "HEC refused the batch (HTTP " + answer.status() + "): check hec.url and hec.token";
+        }
+        String codeText = "(code " + code + text + ")";
+        return switch (code) {
+            case 1 -> "HEC refused the token " + codeText + ": enable the token in Splunk, or check hec.token";
+            case 2, 3, 4 -> "HEC refused the token " + codeText + ": check hec.token";
+            case 7 -> settings.index().map(index -> "HEC refused index '" + index + "' " + codeText
+                            + ": check hec.index (the index must exist and the token must allow it)")
+                    .orElse("HEC refused the token's default index " + codeText + ": set hec.index or fix the token's default index");
+            case 10 -> "HEC requires a channel " + codeText + ": the token has indexer acknowledgement on, set hec.ack=true "
+                    + "or turn acknowledgement off on the token";
+            case 11 -> "HEC refused the channel " + codeText + ": check that a proxy in front of HEC passes X-Splunk-Request-Channel";
+            case 14 -> "HEC refused acknowledgement " + codeText + ": turn on indexer acknowledgement for the token, or set hec.ack=false";
+            case 16 -> "HEC refused query-string authorization " + codeText + ": check hec.url (it must not carry the token)";
+            default -> "HEC refused the batch (HTTP " + answer.status() + ", " + codeText.substring(1, codeText.length() - 1)
+                    + "): check hec.url and hec.token";
+        };
+    }
+
+    /** Server-provided text is logged, so the token is masked in case a proxy echoes it. */
+    String redact(String text) {
+        return text == null ? null : text.replace(settings.token(), "****");
+    }
+}

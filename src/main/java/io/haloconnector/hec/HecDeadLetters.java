@@ -1,0 +1,52 @@
+package io.haloconnector.hec;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.haloconnector.halo.HaloEvent;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+
+/**
+ * Events HEC refused as malformed, one JSON line each in {@code stateDir/hec-dead-letter.jsonl}:
+ * {@code {"reason":"code 6: Invalid data format","time":"<now>","event":{..}}}, fsynced at once
+ * so they are on disk before the checkpoint moves past them.
+ */
+final class HecDeadLetters {
+
+    static final String FILE_NAME = "hec-dead-letter.jsonl";
+
+    private final ObjectMapper mapper = new ObjectMapper();
+    private final Path file;
+
+    HecDeadLetters(Path stateDir) {
+        this.file = stateDir.resolve(FILE_NAME);
+    }
+
+    Path file() {
+        return file;
+    }
+
+    void write(HaloEvent event, String reason) throws IOException {
+        ObjectNode line = mapper.createObjectNode();
+        line.put("reason", reason);
+        line.put("time", Instant.now().toString());
+        line.set("event", event.json());
+        byte[] bytes = (mapper.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+        Files.createDirectories(file.getParent());
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
+    }
+}

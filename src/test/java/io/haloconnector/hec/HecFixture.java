@@ -1,0 +1,121 @@
+package io.haloconnector.hec;
+
+import io.haloconnector.app.PropertyLookup;
+import io.haloconnector.halo.HaloEvent;
+import io.haloconnector.hec.receiver.HecReceiver;
+import io.haloconnector.hec.receiver.HecReceiverConfig;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * A strict receiver on loopback and HEC sinks pointed at it with test-speed settings
+ * (short backoff and timeouts); runs blocking flushes on a background thread.
+ */
+final class HecFixture implements AutoCloseable {
+
+    static final String TOKEN = "8f5c1f2e-6a7b-4c3d-9e0f-a1b2c3d4e5f6";
+
+    /** A call that may throw, run on the fixture's background thread. */
+    interface Work {
+        void run() throws Exception;
+    }
+
+    final HecReceiver receiver;
+    final Path stateDir;
+    private final List<HecEventSink> sinks = new ArrayList<>();
+    private final ExecutorService background = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "hec-test-background");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private HecFixture(HecReceiver receiver, Path stateDir) {
+        this.receiver = receiver;
+        this.stateDir = stateDir;
+    }
+
+    static HecFixture start(HecReceiverConfig.Builder config, Path stateDir) throws IOException {
+        return new HecFixture(HecReceiver.start(config.token(TOKEN).build()), stateDir);
+    }
+
+    static HecFixture start(Path stateDir) throws IOException {
+        return start(HecReceiverConfig.builder(), stateDir);
+    }
+
+    static PropertyLookup lookup(Map<String, String> values) {
+        return name -> Optional.ofNullable(values.get(name)).filter(v -> !v.isBlank());
+    }
+
+    /** Settings for this receiver; {@code overrides} are name, value pairs. */
+    HecSettings settings(String... overrides) {
+        Map<String, String> props = new HashMap<>();
+        props.put("hec.url", receiver.baseUrl().toString());
+        props.put("hec.token", TOKEN);
+        props.put("halo.api.url", "https://api.cloudpassage.com");
+        props.put("hec.retry.maxDelay", "100ms");
+        props.put("hec.timeout", "3s");
+        props.put("hec.ack.pollInterval", "20ms");
+        for (int i = 0; i < overrides.length; i += 2) {
+            props.put(overrides[i], overrides[i + 1]);
+        }
+        return HecSettings.from(lookup(props));
+    }
+
+    HecEventSink sink(String... overrides) {
+        HecEventSink sink = new HecEventSink(settings(overrides), stateDir);
+        sinks.add(sink);
+        return sink;
+    }
+
+    static void writeAll(HecEventSink sink, List<HaloEvent> events) throws Exception {
+        for (HaloEvent event : events) {
+            sink.write(event);
+        }
+    }
+
+    /** Writes the page and flushes, as the route does, on a background thread. */
+    CompletableFuture<Void> deliverAsync(HecEventSink sink, List<HaloEvent> events) {
+        return async(() -> {
+            writeAll(sink, events);
+            sink.flush();
+        });
+    }
+
+    CompletableFuture<Void> async(Work work) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        background.execute(() -> {
+            try {
+                work.run();
+                done.complete(null);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
+    /** Ids of the events inside the envelopes the receiver accepted (and acked), in arrival order. */
+    List<String> receivedIds() {
+        return receiver.received().stream().map(e -> e.get("event").get("id").asText()).toList();
+    }
+
+    static List<String> ids(List<HaloEvent> events) {
+        return events.stream().map(HaloEvent::id).toList();
+    }
+
+    @Override
+    public void close() {
+        sinks.forEach(HecEventSink::close);
+        background.shutdownNow();
+        receiver.close();
+    }
+}
