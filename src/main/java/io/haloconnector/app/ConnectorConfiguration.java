@@ -3,6 +3,8 @@ package io.haloconnector.app;
 import io.haloconnector.halo.Backoff;
 import io.haloconnector.halo.HaloApiClient;
 import io.haloconnector.halo.HaloTokenProvider;
+import io.haloconnector.hec.HecEventSink;
+import io.haloconnector.hec.HecSettings;
 import io.haloconnector.output.EventSink;
 import io.haloconnector.output.RollingFileEventSink;
 import io.haloconnector.output.StdoutEventSink;
@@ -107,7 +109,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
     static EventSink createSink(ConnectorSettings settings, PropertyLookup props) throws Exception {
         return switch (settings.output()) {
             case "file" -> new RollingFileEventSink(settings.fileDir(), settings.fileMaxBytes(), Clock.systemUTC());
-            case "hec" -> throw new ConfigurationException("halo.output=hec is not available in this build: use stdout or file");
+            case "hec" -> new HecEventSink(HecSettings.from(props), settings.stateDir());
             default -> new StdoutEventSink(StdoutEventSink.standardOutput());
         };
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 
 import java.io.IOException;
 import java.net.URI;
@@ -26,9 +27,10 @@ import java.util.List;
  * or honours Retry-After on its own, so every wait stays visible and bounded in our code.
  */
 public final class HaloApiClient {
-    /** Parses floats as BigDecimal so numbers in events (CVSS scores) pass through unchanged. */
+    /** Parses floats as exact BigDecimals so numbers in events pass through unchanged (CVSS 9.0 stays 9.0). */
     public static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false);
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ISO_INSTANT;
 
     private final HttpClient http;

@@ -1,5 +1,6 @@
 package io.haloconnector.hec;
 
+import io.haloconnector.LogCapture;
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,6 @@
 package io.haloconnector.hec;
 
+import io.haloconnector.LogCapture;
 import ch.qos.logback.classic.Level;
 import io.haloconnector.halo.HaloEvent;
 import io.haloconnector.hec.receiver.HecReceiver;

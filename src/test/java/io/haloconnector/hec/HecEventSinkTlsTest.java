@@ -1,5 +1,7 @@
 package io.haloconnector.hec;
 
+import io.haloconnector.Keytool;
+import io.haloconnector.LogCapture;
 import ch.qos.logback.classic.Level;
 import io.haloconnector.hec.receiver.HecReceiverConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -51,13 +53,7 @@ class HecEventSinkTlsTest {
     }
 
     private static void keytool(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
-        command.addAll(List.of(args));
-        command.addAll(List.of("-storepass", PASSWORD));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
+        Keytool.run(PASSWORD, args);
     }
 
     @AfterEach

@@ -1,5 +1,6 @@
 package io.haloconnector.hec;
 
+import io.haloconnector.LogCapture;
 import io.haloconnector.app.ConfigurationException;
 import io.haloconnector.hec.receiver.HecReceiverConfig;
 import org.junit.jupiter.api.Test;

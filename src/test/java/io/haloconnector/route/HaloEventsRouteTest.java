@@ -1,5 +1,6 @@
 package io.haloconnector.route;
 
+import io.haloconnector.LogCapture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.haloconnector.halo.HaloApiClient;
@@ -182,7 +183,7 @@ class HaloEventsRouteTest {
             await().atMost(WAIT).until(() -> connector.delivered().size() >= expected.size());
             assertExactlyOnce(connector.delivered(), expected);
             String host = simulator.baseUrl().getHost();
-            assertThat(logs.lines()).anySatisfy(line -> assertThat(line)
+            assertThat(logs.everything()).anySatisfy(line -> assertThat(line)
                     .contains("Halo at " + host + " refused the API key (HTTP 401")
                     .contains("check halo.api.key and halo.api.secret"));
         }

@@ -1,0 +1,201 @@
+package io.haloconnector.route;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.haloconnector.Keytool;
+import io.haloconnector.LogCapture;
+import io.haloconnector.hec.receiver.HecReceiver;
+import io.haloconnector.hec.receiver.HecReceiverConfig;
+import io.haloconnector.simulator.HaloSimulator;
+import io.haloconnector.simulator.SimulatorConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * halo.output=hec end to end: the YAML route polls the simulator and delivers to the project's
+ * strict HEC receiver over loopback. Each test checks that every event arrives exactly once.
+ */
+class HecRouteTest {
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final String TOKEN = "0f3d4c2b-1a2b-4c3d-8e9f-0a1b2c3d4e5f";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path work;
+
+    private HaloSimulator simulator;
+    private HecReceiver receiver;
+    private Instant start;
+
+    @AfterEach
+    void stop() {
+        if (receiver != null) {
+            receiver.close();
+        }
+        if (simulator != null) {
+            simulator.close();
+        }
+    }
+
+    private Map<String, String> setUp(SimulatorConfig.Builder halo, HecReceiverConfig.Builder hec, int events) throws Exception {
+        simulator = HaloSimulator.start(halo.build());
+        receiver = HecReceiver.start(hec.token(TOKEN).build());
+        start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(24));
+        simulator.events().generate(41, start, Instant.now().minusSeconds(60), events);
+        Map<String, String> props = RunningConnector.properties(simulator, work);
+        props.put("halo.start", start.toString());
+        props.put("halo.output", "hec");
+        props.put("hec.url", receiver.baseUrl().toString());
+        props.put("hec.token", TOKEN);
+        props.put("hec.retry.maxDelay", "200ms");
+        props.put("hec.ack.pollInterval", "50ms");
+        return props;
+    }
+
+    private Set<String> expectedIds() {
+        return simulator.events().all().stream().map(e -> e.get("id").asText()).collect(Collectors.toSet());
+    }
+
+    private void assertExactlyOnce(List<JsonNode> envelopes) {
+        List<String> ids = envelopes.stream().map(e -> e.get("event").get("id").asText()).toList();
+        assertThat(new HashSet<>(ids)).isEqualTo(expectedIds());
+        assertThat(ids).hasSize(expectedIds().size());
+    }
+
+    @Test
+    void deliversEveryEventOnceInGzippedBatchesWithMillisecondTime() throws Exception {
+        Map<String, String> props = setUp(SimulatorConfig.builder(), HecReceiverConfig.builder(), 1200);
+        Map<String, JsonNode> halo = simulator.events().all().stream()
+                .collect(Collectors.toMap(e -> e.get("id").asText(), e -> e));
+
+        try (RunningConnector connector = RunningConnector.start(props)) {
+            await().atMost(WAIT).until(() -> receiver.received().size() >= halo.size());
+        }
+        assertExactlyOnce(receiver.received());
+        for (JsonNode envelope : receiver.received()) {
+            JsonNode event = envelope.get("event");
+            // the Halo event unchanged (compared as parsed by one mapper: 4.3 stays 4.3)
+            assertThat(JSON.readTree(event.toString())).isEqualTo(JSON.readTree(halo.get(event.get("id").asText()).toString()));
+            Instant createdAt = Instant.parse(event.get("created_at").asText());
+            assertThat(envelope.get("time").decimalValue())
+                    .isEqualByComparingTo(BigDecimal.valueOf(createdAt.toEpochMilli()).movePointLeft(3));
+            assertThat(envelope.get("sourcetype").asText()).isEqualTo("cp_halo");
+            assertThat(envelope.get("source").asText()).isEqualTo("halo:events");
+            assertThat(envelope.get("fields").get("halo_event_type").asText()).isEqualTo(event.get("type").asText());
+        }
+        assertThat(receiver.stats().gzipRequests()).isEqualTo(receiver.stats().requests()).isPositive();
+    }
+
+    @Test
+    void aBusyBurstAndAnOutagePausePollingAndLoseNothing() throws Exception {
+        Map<String, String> props = setUp(SimulatorConfig.builder().latency(Duration.ofMillis(10)),
+                HecReceiverConfig.builder(), 3000);
+        props.put("halo.perPage", "50");
+        receiver.faults().busy(5);
+
+        try (LogCapture logs = new LogCapture(); RunningConnector connector = RunningConnector.start(props)) {
+            await().atMost(WAIT).until(() -> receiver.received().size() >= 500);
+            receiver.faults().setOutage(true);
+            // the route is blocked in the HEC sink, which retries and then watches HEC's health
+            await().atMost(WAIT).until(() -> countContaining(logs, "HEC health check") >= 5);
+            long haloRequests = simulator.stats().eventsRequests();
+            await().atMost(WAIT).until(() -> countContaining(logs, "HEC health check") >= 15);
+            assertThat(simulator.stats().eventsRequests()).as("no Halo polling while HEC is down").isEqualTo(haloRequests);
+            receiver.faults().setOutage(false);
+            await().atMost(WAIT).until(() -> receiver.received().size() >= 3000);
+            assertExactlyOnce(receiver.received());
+            assertThat(logs.text()).contains("code 9").doesNotContain(TOKEN);
+        }
+    }
+
+    private static long countContaining(LogCapture logs, String text) {
+        return logs.everything().stream().filter(line -> line.contains(text)).count();
+    }
+
+    @Test
+    void aRefusedTokenIsReportedAndTheRightOneResumesDelivery() throws Exception {
+        Map<String, String> props = setUp(SimulatorConfig.builder(), HecReceiverConfig.builder(), 400);
+        receiver.faults().setToken("a-different-token");
+
+        try (LogCapture logs = new LogCapture(); RunningConnector connector = RunningConnector.start(props)) {
+            await().atMost(WAIT).until(() -> logs.text().contains("check hec.token"));
+            assertThat(logs.everything()).anySatisfy(line -> assertThat(line).contains("code 4").contains("check hec.token"));
+            receiver.faults().setToken(TOKEN);
+            await().atMost(WAIT).until(() -> receiver.received().size() >= 400);
+            assertExactlyOnce(receiver.received());
+            assertThat(logs.text()).doesNotContain(TOKEN).doesNotContain("Splunk " + TOKEN.substring(0, 8));
+        }
+    }
+
+    @Test
+    void aBadEventIsDeadLetteredWhileItsNeighboursArrive() throws Exception {
+        Map<String, String> props = setUp(SimulatorConfig.builder(), HecReceiverConfig.builder(), 300);
+        String bad = simulator.events().all().get(123).get("id").asText();
+        receiver.faults().refuseEvents(event -> bad.equals(event.path("id").asText()), 6);
+
+        try (RunningConnector connector = RunningConnector.start(props)) {
+            await().atMost(WAIT).until(() -> receiver.received().size() >= 299);
+            Path deadLetters = work.resolve("state").resolve("hec-dead-letter.jsonl");
+            await().atMost(WAIT).until(() -> Files.exists(deadLetters));
+            List<String> lines = Files.readAllLines(deadLetters);
+            assertThat(lines).hasSize(1);
+            JsonNode letter = JSON.readTree(lines.get(0));
+            assertThat(letter.get("event").get("id").asText()).isEqualTo(bad);
+            assertThat(letter.get("reason").asText()).contains("code 6");
+        }
+        Set<String> delivered = receiver.received().stream().map(e -> e.get("event").get("id").asText()).collect(Collectors.toSet());
+        Set<String> others = new HashSet<>(expectedIds());
+        others.remove(bad);
+        assertThat(delivered).isEqualTo(others);
+        assertThat(receiver.received()).hasSize(others.size());
+    }
+
+    @Test
+    void withAcknowledgementTheCheckpointWaitsForLateAcks() throws Exception {
+        Map<String, String> props = setUp(SimulatorConfig.builder(), HecReceiverConfig.builder().ackEnabled(true), 600);
+        props.put("hec.ack", "true");
+        props.put("halo.perPage", "200");
+        receiver.faults().delayAcks(Duration.ofMillis(700));
+
+        try (RunningConnector connector = RunningConnector.start(props)) {
+            await().atMost(WAIT).until(() -> receiver.received().size() >= 600);
+            await().atMost(WAIT).until(() -> Files.readString(work.resolve("state/checkpoint.json"))
+                    .contains(simulator.events().all().get(599).get("created_at").asText()));
+        }
+        assertExactlyOnce(receiver.received());
+        assertThat(receiver.receivedUnacked()).isEmpty();
+    }
+
+    @Test
+    void deliversOverHttpsToASelfSignedCertificateWithATrustStore() throws Exception {
+        Path keyStore = work.resolve("hec.p12");
+        Path trustStore = work.resolve("trust.p12");
+        Keytool.selfSignedForLoopback(keyStore, trustStore, "changeit");
+        Map<String, String> props = setUp(SimulatorConfig.builder(),
+                HecReceiverConfig.builder().tlsKeyStore(keyStore, "changeit"), 200);
+        assertThat(receiver.baseUrl().getScheme()).isEqualTo("https");
+        props.put("hec.tls.trustStore", trustStore.toString());
+        props.put("hec.tls.trustStorePassword", "changeit");
+
+        try (RunningConnector connector = RunningConnector.start(props)) {
+            await().atMost(WAIT).until(() -> receiver.received().size() >= 200);
+        }
+        assertExactlyOnce(receiver.received());
+    }
+}
