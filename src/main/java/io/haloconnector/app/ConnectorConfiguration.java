@@ -1,6 +1,6 @@
 package io.haloconnector.app;
 
-import io.haloconnector.halo.Backoff;
+import io.haloconnector.retry.Backoff;
 import io.haloconnector.halo.HaloApiClient;
 import io.haloconnector.halo.HaloTokenProvider;
 import io.haloconnector.hec.HecEventSink;
@@ -26,7 +26,6 @@ import org.slf4j.LoggerFactory;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * Reads and checks the {@code halo.*} properties, opens the state and the output, and binds the
@@ -90,7 +89,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         registry.bind("openPollWindow", new OpenPollWindow(cursor, progress, clock, settings.pollLag(),
                 settings.perPage(), settings.maxResults()));
         registry.bind("fetchEventPage", new FetchEventPage(api,
-                new Backoff(Duration.ofSeconds(1), settings.retryMaxDelay()), settings.retryMaxAttempts()));
+                new Backoff(min(Duration.ofSeconds(1), settings.retryMaxDelay()), settings.retryMaxDelay()), settings.retryMaxAttempts()));
         registry.bind("commitPage", new CommitPage(sink, cursor, progress));
         registry.bind("reportPollFailure", new ReportPollFailure(cursor));
         // stopped after the routes: the output and the state lock close last
@@ -114,12 +113,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         };
     }
 
-    static Optional<ConfigurationException> configurationProblem(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ConfigurationException e) {
-                return Optional.of(e);
-            }
-        }
-        return Optional.empty();
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 }

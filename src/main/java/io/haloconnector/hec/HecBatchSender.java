@@ -1,5 +1,7 @@
 package io.haloconnector.hec;
 
+import io.haloconnector.retry.Backoff;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,14 +30,15 @@ final class HecBatchSender {
     private final HecClient client;
     private final HecDeadLetters deadLetters;
     private final StopSignal stop;
-    private final HecBackoff backoff;
+    private final Backoff backoff;
 
     HecBatchSender(HecSettings settings, HecClient client, HecDeadLetters deadLetters, StopSignal stop) {
         this.settings = settings;
         this.client = client;
         this.deadLetters = deadLetters;
         this.stop = stop;
-        this.backoff = new HecBackoff(settings.retryMaxDelay());
+        // first retry after up to 250 ms, doubling to hec.retry.maxDelay
+        this.backoff = new Backoff(Duration.ofMillis(Math.min(250, settings.retryMaxDelay().toMillis())), settings.retryMaxDelay());
     }
 
     /** Delivers the batch; returns the accepted parts (more than one when bad events were split out). */

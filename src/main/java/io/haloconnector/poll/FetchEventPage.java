@@ -1,6 +1,6 @@
 package io.haloconnector.poll;
 
-import io.haloconnector.halo.Backoff;
+import io.haloconnector.retry.Backoff;
 import io.haloconnector.halo.EventPage;
 import io.haloconnector.halo.HaloApiClient;
 import io.haloconnector.halo.HaloApiException;

@@ -1,4 +1,4 @@
-package io.haloconnector.halo;
+package io.haloconnector.retry;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -8,6 +8,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * connectors restarting together do not retry in step. A server's Retry-After is honoured up to the cap.
  */
 public record Backoff(Duration base, Duration cap) {
+
+    public Backoff {
+        if (base.toMillis() < 1 || cap.compareTo(base) < 0) {
+            throw new IllegalArgumentException("backoff needs 1 ms <= base <= cap");
+        }
+    }
 
     /** The wait before retry number {@code attempt} (1 for the first retry). */
     public Duration delay(int attempt, Duration retryAfter) {
