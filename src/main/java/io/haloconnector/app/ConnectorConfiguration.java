@@ -4,6 +4,13 @@ import io.haloconnector.retry.Backoff;
 import io.haloconnector.halo.HaloApiClient;
 import io.haloconnector.halo.HaloTokenProvider;
 import io.haloconnector.hec.HecEventSink;
+import io.haloconnector.hec.HecObserver;
+import io.haloconnector.observe.ConnectorHealth;
+import io.haloconnector.observe.ConnectorMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import io.haloconnector.hec.HecSettings;
 import io.haloconnector.output.EventSink;
 import io.haloconnector.output.RollingFileEventSink;
@@ -54,13 +61,17 @@ public class ConnectorConfiguration implements CamelConfiguration {
             LOG.warn("halo.start={} is older than Halo's 90-day retention: the oldest events are gone", settings.start());
         }
 
+        ConnectorMetrics metrics = new ConnectorMetrics(meterRegistry(context));
+        ConnectorHealth health = new ConnectorHealth();
+
         HttpClient http = HttpClient.newBuilder()
                 .connectTimeout(settings.apiTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER) // a redirect would carry the bearer token elsewhere
                 .build();
         HaloTokenProvider tokens = new HaloTokenProvider(http, settings.apiUrl(), settings.apiKey(), settings.apiSecret(),
-                settings.apiTimeout(), clock);
-        HaloApiClient api = new HaloApiClient(http, settings.apiUrl(), tokens, settings.apiTimeout());
+                settings.apiTimeout(), clock, metrics);
+        HaloApiClient api = new HaloApiClient(http, settings.apiUrl(), tokens, settings.apiTimeout(), metrics);
+        metrics.tokenRefreshes(tokens, HaloTokenProvider::refreshes);
 
         FileCheckpointStore store = new FileCheckpointStore(settings.stateDir());
         DeliveredEvents delivered = new DeliveredEvents();
@@ -68,12 +79,13 @@ public class ConnectorConfiguration implements CamelConfiguration {
         EventSink sink;
         try {
             cursor.open(settings.start(), settings.startConfigured());
-            sink = createSink(settings, props);
+            sink = createSink(settings, props, metrics.hecObserver(health));
             sink.recover(cursor.committedOutputPosition());
         } catch (RuntimeException e) {
             store.close();
             throw e;
         }
+        metrics.cursorLag(cursor::cursor, clock);
         CatchUpProgress progress = new CatchUpProgress(clock,
                 props.getDuration("halo.progress.interval", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofHours(1)));
         LOG.info("Polling Halo at {} ({}), {} events a page, output {}", settings.apiUrl(), settings.pollCron(),
@@ -86,12 +98,14 @@ public class ConnectorConfiguration implements CamelConfiguration {
         registry.bind("deliveredEvents", delivered);
         registry.bind("eventSink", sink);
         registry.bind("catchUpProgress", progress);
+        registry.bind("connectorMetrics", metrics);
+        registry.bind("connectorHealth", health); // found by Camel's health registry: /observe/health/ready
         registry.bind("openPollWindow", new OpenPollWindow(cursor, progress, clock, settings.pollLag(),
                 settings.perPage(), settings.maxResults()));
         registry.bind("fetchEventPage", new FetchEventPage(api,
-                new Backoff(min(Duration.ofSeconds(1), settings.retryMaxDelay()), settings.retryMaxDelay()), settings.retryMaxAttempts()));
-        registry.bind("commitPage", new CommitPage(sink, cursor, progress));
-        registry.bind("reportPollFailure", new ReportPollFailure(cursor));
+                new Backoff(min(Duration.ofSeconds(1), settings.retryMaxDelay()), settings.retryMaxDelay()), settings.retryMaxAttempts(), health, metrics));
+        registry.bind("commitPage", new CommitPage(sink, cursor, progress, metrics));
+        registry.bind("reportPollFailure", new ReportPollFailure(cursor, health));
         // stopped after the routes: the output and the state lock close last
         context.addService(new ServiceSupport() {
             @Override
@@ -105,12 +119,23 @@ public class ConnectorConfiguration implements CamelConfiguration {
         });
     }
 
-    static EventSink createSink(ConnectorSettings settings, PropertyLookup props) throws Exception {
+    static EventSink createSink(ConnectorSettings settings, PropertyLookup props, HecObserver hecObserver) throws Exception {
         return switch (settings.output()) {
             case "file" -> new RollingFileEventSink(settings.fileDir(), settings.fileMaxBytes(), Clock.systemUTC());
-            case "hec" -> new HecEventSink(HecSettings.from(props), settings.stateDir());
+            case "hec" -> new HecEventSink(HecSettings.from(props), settings.stateDir(), hecObserver);
             default -> new StdoutEventSink(StdoutEventSink.standardOutput());
         };
+    }
+
+    /** The registry /observe/metrics serves: camel-micrometer-prometheus's if it made one already, else ours for it to find. */
+    private static MeterRegistry meterRegistry(CamelContext context) {
+        MeterRegistry existing = context.getRegistry().lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
+        if (existing != null) {
+            return existing;
+        }
+        PrometheusMeterRegistry created = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, created);
+        return created;
     }
 
     private static Duration min(Duration a, Duration b) {

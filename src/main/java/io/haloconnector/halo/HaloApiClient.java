@@ -37,12 +37,14 @@ public final class HaloApiClient {
     private final URI apiUrl;
     private final HaloTokenProvider tokens;
     private final Duration timeout;
+    private final HaloRequestObserver observer;
 
-    public HaloApiClient(HttpClient http, URI apiUrl, HaloTokenProvider tokens, Duration timeout) {
+    public HaloApiClient(HttpClient http, URI apiUrl, HaloTokenProvider tokens, Duration timeout, HaloRequestObserver observer) {
         this.http = http;
         this.apiUrl = apiUrl;
         this.tokens = tokens;
         this.timeout = timeout;
+        this.observer = observer;
     }
 
     /** The API host, for messages. */
@@ -93,8 +95,11 @@ public final class HaloApiClient {
                 .GET()
                 .build();
         try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            observer.answered("events", response.statusCode());
+            return response;
         } catch (IOException e) {
+            observer.answered("events", 0);
             throw new HaloTransientException("Halo at " + host() + " could not be read: " + describe(e), null, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -35,12 +35,15 @@ public final class HaloTokenProvider {
     private final String basicAuthorization;
     private final Duration timeout;
     private final Clock clock;
+    private final HaloRequestObserver observer;
     private final AtomicLong refreshes = new AtomicLong();
 
     private String token;
     private Instant refreshAt = Instant.MIN;
 
-    public HaloTokenProvider(HttpClient http, URI apiUrl, String key, String secret, Duration timeout, Clock clock) {
+    public HaloTokenProvider(HttpClient http, URI apiUrl, String key, String secret, Duration timeout, Clock clock,
+                             HaloRequestObserver observer) {
+        this.observer = observer;
         this.http = http;
         this.tokenUri = apiUrl.resolve("/oauth/access_token?grant_type=client_credentials");
         this.host = apiUrl.getHost();
@@ -81,7 +84,9 @@ public final class HaloTokenProvider {
         HttpResponse<byte[]> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            observer.answered("token", response.statusCode());
         } catch (IOException e) {
+            observer.answered("token", 0);
             throw new HaloTransientException("Halo at " + host + " could not be reached for a token: "
                     + HaloApiClient.describe(e), null, null);
         } catch (InterruptedException e) {

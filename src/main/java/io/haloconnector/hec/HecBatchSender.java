@@ -31,9 +31,11 @@ final class HecBatchSender {
     private final HecDeadLetters deadLetters;
     private final StopSignal stop;
     private final Backoff backoff;
+    private final HecObserver observer;
 
-    HecBatchSender(HecSettings settings, HecClient client, HecDeadLetters deadLetters, StopSignal stop) {
+    HecBatchSender(HecSettings settings, HecClient client, HecDeadLetters deadLetters, StopSignal stop, HecObserver observer) {
         this.settings = settings;
+        this.observer = observer;
         this.client = client;
         this.deadLetters = deadLetters;
         this.stop = stop;
@@ -54,7 +56,10 @@ final class HecBatchSender {
         }
         HecAnswer answer = postUntilDecided(batch);
         switch (HecOutcome.of(answer)) {
-            case ACCEPTED -> sent.add(new SentBatch(batch, answer.ackId(), System.nanoTime()));
+            case ACCEPTED -> {
+                sent.add(new SentBatch(batch, answer.ackId(), System.nanoTime()));
+                observer.accepted(batch.size());
+            }
             case BUG -> throw new IllegalStateException("HEC answered " + answer.describe() + " to a batch of "
                     + batch.size() + " events: the sender built an empty body");
             case BAD_EVENT, TOO_LARGE -> {
@@ -83,6 +88,7 @@ final class HecBatchSender {
                 ? "code " + answer.code() + ": " + (answer.text() == null ? "" : redact(answer.text()))
                 : "HTTP " + answer.status() + (answer.text() == null ? "" : ": " + redact(answer.text()));
         deadLetters.write(entry.event(), reason);
+        observer.deadLettered();
         LOG.warn("HEC refused event {} ({}); written to {} and skipped", entry.event().id(), reason, deadLetters.file());
     }
 
@@ -96,19 +102,23 @@ final class HecBatchSender {
                 failures = awaitHealthy(failures);
             }
             HecAnswer answer = client.postEvents(batch);
+            observer.answered(!answer.answered() ? "none" : answer.code() != null ? answer.code().toString() : "http-" + answer.status());
             HecOutcome outcome = HecOutcome.of(answer);
             if (outcome == HecOutcome.TRANSIENT) {
                 failures++;
+                observer.unavailable("HEC answered " + redact(answer.describe()));
                 Duration delay = backoff.delay(failures, answer.retryAfter());
                 LOG.warn("HEC answered {} to a batch of {} events; retry {} in {} ms", redact(answer.describe()),
                         batch.size(), failures, delay.toMillis());
                 stop.sleep(delay);
             } else if (outcome == HecOutcome.CONFIGURATION) {
                 refusals++;
+                observer.unavailable(configurationProblem(answer));
                 LOG.error("{}; retrying every {} ms until it is fixed (nothing is lost meanwhile)",
                         configurationProblem(answer), settings.retryMaxDelay().toMillis());
                 stop.sleep(settings.retryMaxDelay());
             } else {
+                observer.unavailable(null);
                 if (failures + refusals > 0) {
                     LOG.info("HEC accepted the batch of {} events after {} failed attempts", batch.size(), failures + refusals);
                 }

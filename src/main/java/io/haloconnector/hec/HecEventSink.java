@@ -33,6 +33,11 @@ public final class HecEventSink implements EventSink {
     private long batchBytes;
 
     public HecEventSink(HecSettings settings, Path stateDir) {
+        this(settings, stateDir, HecObserver.NONE);
+    }
+
+    /** As above, telling {@code observer} what HEC answers (metrics, readiness). */
+    public HecEventSink(HecSettings settings, Path stateDir, HecObserver observer) {
         this.settings = settings;
         if (settings.insecure()) {
             LOG.warn("hec.tls.insecure=true: the HEC certificate and host name are NOT verified; use it only on a test setup");
@@ -40,7 +45,7 @@ public final class HecEventSink implements EventSink {
         UUID channel = UUID.randomUUID();
         HecClient client = new HecClient(settings, channel, stop);
         this.encoder = new HecEnvelopeEncoder(settings);
-        this.sender = new HecBatchSender(settings, client, new HecDeadLetters(stateDir), stop);
+        this.sender = new HecBatchSender(settings, client, new HecDeadLetters(stateDir), stop, observer);
         this.acks = new HecAckTracker(settings, client, sender, stop);
         LOG.info("HEC output to {} (index {}, sourcetype {}, batches of {} events / {} bytes, gzip {}, ack {})",
                 settings.url(), settings.index().orElse("<token default>"), settings.sourcetype(), settings.batchEvents(),

@@ -1,6 +1,7 @@
 package io.haloconnector.poll;
 
 import io.haloconnector.halo.EventPage;
+import io.haloconnector.observe.ConnectorMetrics;
 import io.haloconnector.output.EventSink;
 import io.haloconnector.state.EventCursor;
 import org.apache.camel.Exchange;
@@ -21,11 +22,13 @@ public final class CommitPage implements Processor {
     private final EventSink sink;
     private final EventCursor cursor;
     private final CatchUpProgress progress;
+    private final ConnectorMetrics metrics;
 
-    public CommitPage(EventSink sink, EventCursor cursor, CatchUpProgress progress) {
+    public CommitPage(EventSink sink, EventCursor cursor, CatchUpProgress progress, ConnectorMetrics metrics) {
         this.sink = sink;
         this.cursor = cursor;
         this.progress = progress;
+        this.metrics = metrics;
     }
 
     @Override
@@ -40,7 +43,9 @@ public final class CommitPage implements Processor {
             LOG.error("More than halo.api.maxResults events share created_at {}: the Halo API cannot page past them,"
                     + " so events of that millisecond beyond the cap were not delivered", burst);
         }
-        progress.pageCommitted(fresh, page.events().size() - fresh, cursor.cursor(), window.until());
+        int dropped = page.events().size() - fresh;
+        metrics.pageCommitted(fresh, dropped);
+        progress.pageCommitted(fresh, dropped, cursor.cursor(), window.until());
         boolean more = window.hasMorePages() && !exchange.getContext().isStopping();
         exchange.setProperty(PollProperties.MORE_PAGES, more);
         if (!more) {

@@ -7,6 +7,8 @@ import io.haloconnector.halo.HaloApiException;
 import io.haloconnector.halo.HaloRequestRejectedException;
 import io.haloconnector.halo.HaloTransientException;
 import io.haloconnector.halo.MalformedResponseException;
+import io.haloconnector.observe.ConnectorHealth;
+import io.haloconnector.observe.ConnectorMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -27,17 +29,23 @@ public final class FetchEventPage implements Processor {
     private final HaloApiClient api;
     private final Backoff backoff;
     private final int maxAttempts;
+    private final ConnectorHealth health;
+    private final ConnectorMetrics metrics;
 
-    public FetchEventPage(HaloApiClient api, Backoff backoff, int maxAttempts) {
+    public FetchEventPage(HaloApiClient api, Backoff backoff, int maxAttempts, ConnectorHealth health, ConnectorMetrics metrics) {
         this.api = api;
         this.backoff = backoff;
         this.maxAttempts = maxAttempts;
+        this.health = health;
+        this.metrics = metrics;
     }
 
     @Override
     public void process(Exchange exchange) throws InterruptedException {
         PollWindow window = exchange.getProperty(PollProperties.WINDOW, PollWindow.class);
         EventPage page = fetchWithRetries(exchange, window);
+        health.haloReached();
+        metrics.pageFetched(page.events().size());
         exchange.setProperty(PollProperties.PAGE, page);
         exchange.getIn().setBody(page.events());
     }

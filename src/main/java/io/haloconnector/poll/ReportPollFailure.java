@@ -1,5 +1,6 @@
 package io.haloconnector.poll;
 
+import io.haloconnector.observe.ConnectorHealth;
 import io.haloconnector.state.EventCursor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -14,15 +15,18 @@ public final class ReportPollFailure implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(ReportPollFailure.class);
 
     private final EventCursor cursor;
+    private final ConnectorHealth health;
 
-    public ReportPollFailure(EventCursor cursor) {
+    public ReportPollFailure(EventCursor cursor, ConnectorHealth health) {
         this.cursor = cursor;
+        this.health = health;
     }
 
     @Override
     public void process(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String message = failure == null ? "unknown failure" : describe(failure);
+        health.pollFailed(message);
         LOG.error("Poll stopped: {}. Checkpoint stays at {}; the next poll retries.",
                 message, cursor.cursor() == null ? "the start" : cursor.cursor());
     }

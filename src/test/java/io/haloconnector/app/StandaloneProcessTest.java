@@ -68,6 +68,7 @@ class StandaloneProcessTest {
         props.put("halo.state.dir", work.resolve("state").toString());
         props.put("halo.poll.cron", "* * * * * ?");
         props.put("halo.poll.lag", "0s");
+        props.put("camel.management.enabled", "false");
         props.putAll(properties);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path")));

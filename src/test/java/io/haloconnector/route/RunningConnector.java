@@ -45,6 +45,7 @@ final class RunningConnector implements AutoCloseable {
         props.put("halo.retry.maxDelay", "200ms");
         props.put("halo.progress.interval", "1s");
         props.put("camel.main.shutdownTimeout", "10");
+        props.put("camel.management.enabled", "false"); // ObservabilityTest turns it on, on a free port
         return props;
     }
 

@@ -1,0 +1,96 @@
+package io.haloconnector.observe;
+
+import io.haloconnector.halo.HaloRequestObserver;
+import io.haloconnector.hec.HecObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The connector's own metrics, in the registry that camel-micrometer-prometheus serves at
+ * {@code /observe/metrics} (names there: {@code halo_events_delivered_total} and so on).
+ */
+public final class ConnectorMetrics implements HaloRequestObserver {
+    private final MeterRegistry registry;
+    private final Counter fetched;
+    private final Counter delivered;
+    private final Counter duplicates;
+    private final Counter deadLettered;
+    private final DistributionSummary hecBatch;
+
+    public ConnectorMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.fetched = Counter.builder("halo.events.fetched").description("Events read from the Halo API").register(registry);
+        this.delivered = Counter.builder("halo.events.delivered").description("New events the output took").register(registry);
+        this.duplicates = Counter.builder("halo.events.duplicates")
+                .description("Events dropped because they were delivered before").register(registry);
+        this.deadLettered = Counter.builder("hec.events.deadlettered")
+                .description("Events HEC refused as malformed, written to the dead-letter file").register(registry);
+        this.hecBatch = DistributionSummary.builder("hec.batch.events").description("Events per batch HEC accepted")
+                .register(registry);
+    }
+
+    /** The cursor lag (now minus the checkpoint's created_at) as a gauge; NaN before the first event. */
+    public void cursorLag(Supplier<Instant> cursor, Clock clock) {
+        ToDoubleFunction<Supplier<Instant>> lag = source -> {
+            Instant at = source.get();
+            return at == null ? Double.NaN : Duration.between(at, clock.instant()).toMillis() / 1000.0;
+        };
+        Gauge.builder("halo.cursor.lag.seconds", cursor, lag)
+                .strongReference(true) // the supplier is a method reference nothing else holds
+                .description("Now minus the created_at of the newest delivered event").register(registry);
+    }
+
+    /** How many OAuth tokens were fetched. */
+    public <T> void tokenRefreshes(T source, ToDoubleFunction<T> count) {
+        FunctionCounter.builder("halo.token.refreshes", source, count).description("OAuth tokens fetched").register(registry);
+    }
+
+    public void pageFetched(int events) {
+        fetched.increment(events);
+    }
+
+    public void pageCommitted(int fresh, int dropped) {
+        delivered.increment(fresh);
+        duplicates.increment(dropped);
+    }
+
+    @Override
+    public void answered(String endpoint, int status) {
+        registry.counter("halo.api.requests", "endpoint", endpoint, "status", status == 0 ? "none" : Integer.toString(status))
+                .increment();
+    }
+
+    /** Counts HEC's answers and batches; readiness hears about availability through {@code health}. */
+    public HecObserver hecObserver(ConnectorHealth health) {
+        return new HecObserver() {
+            @Override
+            public void answered(String code) {
+                registry.counter("hec.answers", "code", code).increment();
+            }
+
+            @Override
+            public void accepted(int events) {
+                hecBatch.record(events);
+            }
+
+            @Override
+            public void deadLettered() {
+                deadLettered.increment();
+            }
+
+            @Override
+            public void unavailable(String why) {
+                health.outputUnavailable(why);
+            }
+        };
+    }
+}
