@@ -105,7 +105,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         registry.bind("fetchEventPage", new FetchEventPage(api,
                 new Backoff(min(Duration.ofSeconds(1), settings.retryMaxDelay()), settings.retryMaxDelay()), settings.retryMaxAttempts(), health, metrics));
         registry.bind("commitPage", new CommitPage(sink, cursor, progress, metrics));
-        registry.bind("reportPollFailure", new ReportPollFailure(cursor, health));
+        registry.bind("reportPollFailure", new ReportPollFailure(cursor, sink, health));
         // stopped after the routes: the output and the state lock close last
         context.addService(new ServiceSupport() {
             @Override

@@ -96,6 +96,13 @@ public final class HecEventSink implements EventSink {
 
     /** Ends any retry or wait at once (the blocked write/flush throws); unflushed events are dropped, as the checkpoint did not move. */
     @Override
+    public void discard() {
+        // batches already accepted stay (HEC has no transactions); the unsent rest is fetched again
+        batch = new ArrayList<>();
+        batchBytes = 0;
+    }
+
+    @Override
     public void close() {
         stop.stop();
     }

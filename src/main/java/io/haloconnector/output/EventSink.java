@@ -29,6 +29,12 @@ public interface EventSink extends AutoCloseable {
      */
     String flush() throws Exception;
 
+    /**
+     * Drops what was written since the last flush and not yet sent: the page failed and will be
+     * fetched and written again, so keeping it would write it twice.
+     */
+    void discard();
+
     @Override
     default void close() throws Exception {
     }

@@ -109,6 +109,11 @@ public final class RollingFileEventSink implements EventSink {
     }
 
     @Override
+    public void discard() {
+        buffer.reset();
+    }
+
+    @Override
     public void close() throws IOException {
         closeChannel();
     }

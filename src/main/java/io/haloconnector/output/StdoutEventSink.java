@@ -46,6 +46,11 @@ public final class StdoutEventSink implements EventSink {
     }
 
     @Override
+    public void discard() {
+        // a buffered stream cannot take bytes back: lines not yet flushed go out; the page may repeat on stdout
+    }
+
+    @Override
     public void close() throws IOException {
         out.flush();
     }

@@ -1,6 +1,7 @@
 package io.haloconnector.poll;
 
 import io.haloconnector.observe.ConnectorHealth;
+import io.haloconnector.output.EventSink;
 import io.haloconnector.state.EventCursor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -8,23 +9,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Logs a failed poll in one line: what went wrong and that the checkpoint did not move. Our
- * exceptions' messages carry no secret; others are reduced to their type and message.
+ * Ends a failed poll: the page that was not committed is dropped from the dedup ids and from the
+ * output's buffer (the next poll fetches and delivers it again), and one line says what went wrong
+ * and that the checkpoint did not move. Our exceptions' messages carry no secret; others are
+ * reduced to their type and message.
  */
 public final class ReportPollFailure implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(ReportPollFailure.class);
 
     private final EventCursor cursor;
+    private final EventSink sink;
     private final ConnectorHealth health;
 
-    public ReportPollFailure(EventCursor cursor, ConnectorHealth health) {
+    public ReportPollFailure(EventCursor cursor, EventSink sink, ConnectorHealth health) {
         this.cursor = cursor;
+        this.sink = sink;
         this.health = health;
     }
 
     @Override
     public void process(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        cursor.abandonPage();
+        sink.discard();
         String message = failure == null ? "unknown failure" : describe(failure);
         health.pollFailed(message);
         LOG.error("Poll stopped: {}. Checkpoint stays at {}; the next poll retries.",

@@ -70,4 +70,17 @@ class RollingFileEventSinkTest {
         assertThat(Files.readAllLines(dir.resolve("halo-events-2026-11-30-001.jsonl"))).hasSize(2);
         assertThat(Files.readAllLines(dir.resolve("halo-events-2026-11-30-002.jsonl"))).hasSize(1);
     }
+
+    @Test
+    void aDiscardedPageIsNotWrittenByTheNextFlush() throws Exception {
+        try (RollingFileEventSink sink = new RollingFileEventSink(dir, 1 << 20, CLOCK)) {
+            sink.write(event("a", "2026-11-30T10:00:00.123Z"));
+            sink.flush();
+            sink.write(event("b", "2026-11-30T10:00:01.000Z"));
+            sink.discard(); // the page failed: it is fetched and written again
+            sink.write(event("b", "2026-11-30T10:00:01.000Z"));
+            sink.flush();
+        }
+        assertThat(Files.readAllLines(dir.resolve("halo-events-2026-11-30-001.jsonl"))).hasSize(2);
+    }
 }
