@@ -1,0 +1,163 @@
+package io.haloconnector.splunkapp;
+
+import io.haloconnector.splunkapp.SplunkApp.Dashboard;
+import io.haloconnector.splunkapp.SplunkApp.Search;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Element;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The Simple XML dashboards and the navigation: well-formed, on the right index, with working inputs. */
+class DashboardTest {
+
+    private static final Set<String> VISUALIZATIONS = Set.of("chart", "table", "single", "map", "event", "viz");
+    private static final Pattern TOKEN = Pattern.compile("\\$([^$|\\s]+)(?:\\|[a-z]+)?\\$");
+    // views every Splunk app can put in its navigation without shipping them
+    private static final Set<String> BUILT_IN_VIEWS = Set.of("search", "datasets", "reports", "alerts", "dashboards");
+
+    @Test
+    void everyViewAndTheNavAreWellFormedXml() throws IOException {
+        List<String> xmlFiles = SplunkApp.files().stream().filter(file -> file.endsWith(".xml")).toList();
+
+        assertThat(xmlFiles).contains("default/data/ui/nav/default.xml");
+        for (String file : xmlFiles) {
+            assertThat(SplunkApp.parseXml(SplunkApp.ROOT.resolve(file)).getDocumentElement()).as(file).isNotNull();
+        }
+    }
+
+    @Test
+    void everyDashboardIsSimpleXmlWithALabelAndNonEmptyQueries() throws IOException {
+        List<Dashboard> dashboards = SplunkApp.dashboards();
+
+        assertThat(dashboards).extracting(Dashboard::name)
+                .containsExactlyInAnyOrder("halo_dashboard", "violation_dashboard", "event_search", "ip_maps");
+        for (Dashboard dashboard : dashboards) {
+            Element root = dashboard.root();
+            assertThat(root.getTagName()).as(dashboard.name()).isIn("form", "dashboard");
+            assertThat(root.getAttribute("version")).as(dashboard.name()).isEqualTo("1.1");
+            assertThat(SplunkApp.childText(root, "label")).as(dashboard.name()).isNotBlank();
+            for (Search search : dashboard.searches()) {
+                assertThat(search.query()).as(dashboard.name() + ": a <search> without a query").isNotBlank();
+            }
+            List<Element> panels = SplunkApp.elements(root, "panel");
+            assertThat(panels).as(dashboard.name()).isNotEmpty();
+            for (Element panel : panels) {
+                List<Element> visualizations = visualizations(panel);
+                assertThat(visualizations).as(dashboard.name() + ": a panel without a visualization").isNotEmpty();
+                for (Element visualization : visualizations) {
+                    assertThat(SplunkApp.elements(visualization, "search"))
+                            .as(dashboard.name() + ": <" + visualization.getTagName() + "> without a search").hasSize(1);
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyDashboardSearchUsesTheCloudpassageIndex() throws IOException {
+        for (Dashboard dashboard : SplunkApp.dashboards()) {
+            for (Search search : dashboard.searches()) {
+                String query = search.query();
+                String where = dashboard.name() + ": " + query;
+                if (search.base() != null) {
+                    // a post-process search only narrows the results of its base search
+                    Search base = dashboard.searchWithId(search.base());
+                    assertThat(base).as(where + " (base search '" + search.base() + "' missing)").isNotNull();
+                    assertThat(base.base()).as(where).isNull();
+                    assertThat(base.query()).as(where).startsWith(SplunkApp.RESTRICTION + " ");
+                    assertThat(query).as(where).doesNotContainIgnoringCase("index=");
+                } else {
+                    assertThat(query).as(where).startsWith(SplunkApp.RESTRICTION + " ");
+                    assertThat(Pattern.compile("(?i)\\bindex\\s*=").matcher(query).results().count())
+                            .as(where + " names one index only").isEqualTo(1);
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyDashboardHasATimePickerThatEverySearchFollows() throws IOException {
+        for (Dashboard dashboard : SplunkApp.dashboards()) {
+            List<Element> timePickers = SplunkApp.elements(dashboard.root(), "input").stream()
+                    .filter(input -> input.getAttribute("type").equals("time"))
+                    .toList();
+            assertThat(timePickers).as(dashboard.name()).hasSize(1);
+            assertThat(timePickers.get(0).getAttribute("token")).isEqualTo("time");
+            for (Search search : dashboard.searches()) {
+                if (search.base() == null) {
+                    assertThat(search.earliest()).as(dashboard.name() + ": " + search.query()).isEqualTo("$time.earliest$");
+                    assertThat(search.latest()).as(dashboard.name() + ": " + search.query()).isEqualTo("$time.latest$");
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyTokenASearchUsesIsSetByAnInput() throws IOException {
+        for (Dashboard dashboard : SplunkApp.dashboards()) {
+            List<String> defined = new ArrayList<>(dashboard.inputTokens());
+            List<String> used = new ArrayList<>();
+            for (Search search : dashboard.searches()) {
+                for (String text : new String[] {search.query(), search.earliest(), search.latest()}) {
+                    Matcher tokens = TOKEN.matcher(text == null ? "" : text);
+                    while (tokens.find()) {
+                        used.add(tokens.group(1).replaceFirst("\\.(earliest|latest)$", ""));
+                    }
+                }
+            }
+            assertThat(defined).as(dashboard.name() + ": inputs set their tokens once").doesNotHaveDuplicates();
+            assertThat(defined).as(dashboard.name() + ": tokens the searches use").containsAll(used);
+        }
+    }
+
+    @Test
+    void theNavListsEveryDashboardOnceAndOnlyViewsThatExist() throws IOException {
+        Element nav = SplunkApp.parseXml(SplunkApp.ROOT.resolve("default/data/ui/nav/default.xml")).getDocumentElement();
+        List<Element> views = SplunkApp.elements(nav, "view");
+        List<String> names = views.stream().map(view -> view.getAttribute("name")).toList();
+        Set<String> dashboards = SplunkApp.dashboards().stream().map(Dashboard::name).collect(Collectors.toSet());
+
+        assertThat(nav.getTagName()).isEqualTo("nav");
+        assertThat(names).doesNotHaveDuplicates().containsAll(dashboards);
+        assertThat(names).allMatch(name -> dashboards.contains(name) || BUILT_IN_VIEWS.contains(name));
+        assertThat(views.stream().filter(view -> view.getAttribute("default").equals("true")).map(view -> view.getAttribute("name")))
+                .containsExactly("halo_dashboard");
+    }
+
+    @Test
+    void theOriginalAppsPanelsAreThere() throws IOException {
+        Map<String, String> spl = SplunkApp.dashboards().stream().collect(Collectors.toMap(Dashboard::name,
+                dashboard -> dashboard.searches().stream().map(Search::query).collect(Collectors.joining("\n"))));
+
+        assertThat(spl.get("halo_dashboard")).contains("critical", "sparkline(count)", "timechart count BY criticality",
+                "BY policy_name", "BY server_group_name", "head 10");
+        assertThat(spl.get("violation_dashboard")).contains("eventtype=cp_halo_violation", "BY name",
+                "OVER server_hostname BY name", "OVER server_group_name BY name", "timechart count BY name", "dc(server_id)");
+        assertThat(spl.get("ip_maps")).contains("iplocation actor_ip_address", "iplocation server_ip_address", "geostats");
+        assertThat(spl.get("violation_dashboard").lines())
+                .allMatch(query -> query.startsWith(SplunkApp.RESTRICTION + " eventtype=cp_halo_violation "));
+
+        Dashboard eventSearch = SplunkApp.dashboards().stream().filter(d -> d.name().equals("event_search")).findFirst().orElseThrow();
+        assertThat(eventSearch.inputTokens()).containsExactly("time", "name", "server", "group", "policy", "critical");
+        assertThat(spl.get("event_search")).contains("name=$name|s$", "server_hostname=$server|s$",
+                "server_group_name=$group|s$", "policy_name=$policy|s$", "critical=$critical|s$");
+    }
+
+    private static List<Element> visualizations(Element panel) {
+        List<Element> found = new ArrayList<>();
+        for (org.w3c.dom.Node node = panel.getFirstChild(); node != null; node = node.getNextSibling()) {
+            if (node instanceof Element element && VISUALIZATIONS.contains(element.getTagName())) {
+                found.add(element);
+            }
+        }
+        return found;
+    }
+}

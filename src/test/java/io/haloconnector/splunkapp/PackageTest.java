@@ -1,0 +1,164 @@
+package io.haloconnector.splunkapp;
+
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Element;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * The .tgz that {@code mvn package} makes: the assembly descriptor packs splunk-app/ under one
+ * top folder named after the app, and the folder holds only what Splunk needs. Builds nothing
+ * itself; the built package is checked when a previous {@code package} left it in target/.
+ */
+class PackageTest {
+
+    private static final Path DESCRIPTOR = Path.of("src/assembly/splunk-app.xml");
+
+    @Test
+    void theAssemblyPacksSplunkAppIntoOneTopFolderNamedAfterTheApp() throws IOException {
+        Element assembly = SplunkApp.parseXml(DESCRIPTOR).getDocumentElement();
+        List<Element> fileSets = SplunkApp.elements(assembly, "fileSet");
+
+        assertThat(texts(assembly, "format")).containsExactly("tgz");
+        assertThat(SplunkApp.childText(assembly, "includeBaseDirectory")).isEqualTo("false");
+        assertThat(SplunkApp.elements(assembly, "file")).isEmpty();
+        assertThat(SplunkApp.elements(assembly, "dependencySet")).isEmpty();
+        assertThat(fileSets).hasSize(1);
+        Element fileSet = fileSets.get(0);
+        assertThat(SplunkApp.childText(fileSet, "directory")).isEqualTo("splunk-app");
+        assertThat(SplunkApp.childText(fileSet, "outputDirectory")).isEqualTo(SplunkApp.APP_ID);
+        assertThat(texts(fileSet, "include")).containsExactly("**");
+        assertThat(texts(fileSet, "exclude")).contains("local/**", "metadata/local.meta", "**/.*", "**/test/**");
+    }
+
+    @Test
+    void thePomBuildsThePackageAtPackageTimeUnderTheAppsName() throws IOException {
+        Element pom = SplunkApp.parseXml(Path.of("pom.xml")).getDocumentElement();
+        Element assemblyPlugin = SplunkApp.elements(pom, "plugin").stream()
+                .filter(plugin -> "maven-assembly-plugin".equals(SplunkApp.childText(plugin, "artifactId")))
+                .findFirst().orElseThrow();
+        Element execution = SplunkApp.elements(assemblyPlugin, "execution").get(0);
+
+        assertThat(SplunkApp.childText(execution, "phase")).isEqualTo("package");
+        assertThat(texts(execution, "goal")).containsExactly("single");
+        assertThat(texts(execution, "finalName")).containsExactly(SplunkApp.APP_ID + "-${project.version}");
+        assertThat(texts(execution, "appendAssemblyId")).containsExactly("false");
+        assertThat(texts(execution, "descriptor")).containsExactly(DESCRIPTOR.toString());
+    }
+
+    @Test
+    void theAppFolderHoldsOnlyWhatSplunkNeeds() {
+        List<String> files = SplunkApp.files();
+
+        assertThat(files).contains("default/app.conf", "metadata/default.meta", "README.md");
+        // nothing the descriptor would have to drop: what is in the folder is what is shipped
+        assertThat(files).allMatch(file -> file.equals("README.md")
+                        || file.matches("default/[a-z_]+\\.conf")
+                        || file.matches("default/data/ui/views/[a-z_]+\\.xml")
+                        || file.equals("default/data/ui/nav/default.xml")
+                        || file.equals("metadata/default.meta")
+                        || file.matches("static/app(Icon|IconAlt)(_2x)?\\.png"),
+                "only the app's own files");
+        assertThat(files).noneMatch(file -> file.startsWith("local/") || file.contains("/.") || file.startsWith("."));
+    }
+
+    @Test
+    void theBuiltPackageHasOneTopFolderWithAppConfInside() throws IOException {
+        String version = SplunkConfFilesTest.projectVersion();
+        Path tgz = Path.of("target", SplunkApp.APP_ID + "-" + version + ".tgz");
+        assumeThat(Files.exists(tgz)).as("%s is there after mvn package", tgz).isTrue();
+        // tests run before package: a package older than the app's files is last build's, not this one's
+        assumeThat(Files.getLastModifiedTime(tgz).toMillis()).as("%s is newer than splunk-app/", tgz)
+                .isGreaterThanOrEqualTo(newestAppFile());
+
+        List<String> entries = tarEntryNames(tgz);
+
+        assertThat(entries).isNotEmpty().allMatch(name -> name.startsWith(SplunkApp.APP_ID + "/"));
+        assertThat(entries).contains(SplunkApp.APP_ID + "/default/app.conf", SplunkApp.APP_ID + "/metadata/default.meta",
+                SplunkApp.APP_ID + "/default/props.conf");
+        // the package holds exactly the folder's files (directories aside)
+        List<String> packagedFiles = entries.stream().filter(name -> !name.endsWith("/"))
+                .map(name -> name.substring(SplunkApp.APP_ID.length() + 1)).sorted().toList();
+        assertThat(packagedFiles).containsExactlyElementsOf(SplunkApp.files());
+    }
+
+    private static long newestAppFile() throws IOException {
+        long newest = 0;
+        for (String file : SplunkApp.files()) {
+            newest = Math.max(newest, Files.getLastModifiedTime(SplunkApp.ROOT.resolve(file)).toMillis());
+        }
+        return newest;
+    }
+
+    private static List<String> texts(Element parent, String tag) {
+        return SplunkApp.elements(parent, tag).stream().map(element -> element.getTextContent().strip()).toList();
+    }
+
+    /** The entry names of a gzipped tar: ustar headers, with GNU and pax long names. */
+    static List<String> tarEntryNames(Path tgz) throws IOException {
+        List<String> names = new ArrayList<>();
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(tgz))) {
+            String longName = null;
+            while (true) {
+                byte[] header = in.readNBytes(512);
+                if (header.length < 512 || isZero(header)) {
+                    return names;
+                }
+                String name = field(header, 0, 100);
+                long size = Long.parseLong(field(header, 124, 12).strip().isEmpty() ? "0" : field(header, 124, 12).strip(), 8);
+                char type = (char) header[156];
+                if ("ustar".equals(field(header, 257, 5)) && !field(header, 345, 155).isEmpty()) {
+                    name = field(header, 345, 155) + "/" + name;
+                }
+                byte[] content = in.readNBytes((int) size);
+                in.readNBytes((int) ((512 - size % 512) % 512));
+                if (type == 'L') {
+                    longName = new String(content, StandardCharsets.UTF_8).replace("\0", "");
+                } else if (type == 'x') {
+                    longName = paxPath(content);
+                } else if (type != 'g') {
+                    names.add(longName != null ? longName : name);
+                    longName = null;
+                }
+            }
+        }
+    }
+
+    private static String paxPath(byte[] content) {
+        for (String record : new String(content, StandardCharsets.UTF_8).split("\n")) {
+            int keyStart = record.indexOf(' ') + 1;
+            if (record.startsWith("path=", keyStart)) {
+                return record.substring(keyStart + "path=".length());
+            }
+        }
+        return null;
+    }
+
+    private static String field(byte[] header, int offset, int length) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = offset; i < offset + length && header[i] != 0; i++) {
+            out.write(header[i]);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static boolean isZero(byte[] block) {
+        for (byte b : block) {
+            if (b != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
