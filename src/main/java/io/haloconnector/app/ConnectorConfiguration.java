@@ -1,6 +1,7 @@
 package io.haloconnector.app;
 
 import io.haloconnector.retry.Backoff;
+import io.haloconnector.retry.ConcurrencyLimit;
 import io.haloconnector.halo.HaloApiClient;
 import io.haloconnector.halo.HaloTokenProvider;
 import io.haloconnector.hec.HecEventSink;
@@ -33,6 +34,10 @@ import org.slf4j.LoggerFactory;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reads and checks the {@code halo.*} properties, opens the state and the output, and binds the
@@ -102,14 +107,17 @@ public class ConnectorConfiguration implements CamelConfiguration {
         registry.bind("connectorHealth", health); // found by Camel's health registry: /observe/health/ready
         registry.bind("openPollWindow", new OpenPollWindow(cursor, progress, clock, settings.pollLag(),
                 settings.perPage(), settings.maxResults()));
+        int concurrency = props.getInt("halo.fetch.concurrency", 4, 1, 32);
+        ExecutorService fetchers = Executors.newFixedThreadPool(concurrency, daemonThreads("halo-fetch-"));
         registry.bind("fetchEventPage", new FetchEventPage(api,
-                new Backoff(min(Duration.ofSeconds(1), settings.retryMaxDelay()), settings.retryMaxDelay()), settings.retryMaxAttempts(), health, metrics));
+                new Backoff(min(Duration.ofSeconds(1), settings.retryMaxDelay()), settings.retryMaxDelay()), settings.retryMaxAttempts(), health, metrics, fetchers, new ConcurrencyLimit(concurrency)));
         registry.bind("commitPage", new CommitPage(sink, cursor, progress, metrics));
         registry.bind("reportPollFailure", new ReportPollFailure(cursor, sink, health));
         // stopped after the routes: the output and the state lock close last
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() throws Exception {
+                fetchers.shutdownNow();
                 try {
                     sink.close();
                 } finally {
@@ -136,6 +144,15 @@ public class ConnectorConfiguration implements CamelConfiguration {
         PrometheusMeterRegistry created = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, created);
         return created;
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     private static Duration min(Duration a, Duration b) {

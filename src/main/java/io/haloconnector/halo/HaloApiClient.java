@@ -82,7 +82,7 @@ public final class HaloApiClient {
                     + " (HTTP 403): give the key in halo.api.key read (auditor) scope on the server groups");
             case 400, 422 -> throw new HaloRequestRejectedException(status, "Halo at " + host() + " rejected the request"
                     + " (HTTP " + status + "): " + snippet(response.body()));
-            default -> throw new HaloTransientException("Halo at " + host() + " answered HTTP " + status,
+            default -> throw new HaloTransientException("Halo at " + host() + " answered HTTP " + status, status,
                     retryAfter(response), null);
         };
     }

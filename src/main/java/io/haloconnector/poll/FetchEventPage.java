@@ -9,16 +9,20 @@ import io.haloconnector.halo.HaloTransientException;
 import io.haloconnector.halo.MalformedResponseException;
 import io.haloconnector.observe.ConnectorHealth;
 import io.haloconnector.observe.ConnectorMetrics;
+import io.haloconnector.retry.ConcurrencyLimit;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 
 /**
- * Fetches the window's current page; the body becomes its list of events. Transient failures
+ * Fetches the window's current page (with the next ones already in flight, see
+ * {@link PagePrefetch}); the body becomes its list of events. Transient failures
  * (5xx, 429, resets, truncated JSON) repeat the same page with backoff and jitter, honouring
  * Retry-After up to the cap, so no page is ever skipped; after {@code maxAttempts} the poll ends
  * with the checkpoint where it was, and the next poll starts from there.
@@ -31,9 +35,14 @@ public final class FetchEventPage implements Processor {
     private final int maxAttempts;
     private final ConnectorHealth health;
     private final ConnectorMetrics metrics;
+    private final Executor executor;
+    private final ConcurrencyLimit limit;
 
-    public FetchEventPage(HaloApiClient api, Backoff backoff, int maxAttempts, ConnectorHealth health, ConnectorMetrics metrics) {
+    public FetchEventPage(HaloApiClient api, Backoff backoff, int maxAttempts, ConnectorHealth health, ConnectorMetrics metrics,
+                          Executor executor, ConcurrencyLimit limit) {
         this.api = api;
+        this.executor = executor;
+        this.limit = limit;
         this.backoff = backoff;
         this.maxAttempts = maxAttempts;
         this.health = health;
@@ -43,19 +52,27 @@ public final class FetchEventPage implements Processor {
     @Override
     public void process(Exchange exchange) throws InterruptedException {
         PollWindow window = exchange.getProperty(PollProperties.WINDOW, PollWindow.class);
-        EventPage page = fetchWithRetries(exchange, window);
+        PagePrefetch prefetch = exchange.getProperty(PollProperties.PREFETCH, PagePrefetch.class);
+        if (prefetch == null) {
+            prefetch = new PagePrefetch(api, executor, limit);
+            exchange.setProperty(PollProperties.PREFETCH, prefetch);
+        }
+        EventPage page = fetchWithRetries(exchange, window, prefetch);
         health.haloReached();
         metrics.pageFetched(page.events().size());
         exchange.setProperty(PollProperties.PAGE, page);
         exchange.getIn().setBody(page.events());
     }
 
-    private EventPage fetchWithRetries(Exchange exchange, PollWindow window) throws InterruptedException {
+    private EventPage fetchWithRetries(Exchange exchange, PollWindow window, PagePrefetch prefetch) throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
-            URI uri = api.eventsUri(window.since(), window.until(), window.page(), window.perPage());
             try {
-                return api.fetch(uri);
+                EventPage page = await(prefetch.current(window));
+                limit.succeeded();
+                prefetch.learned(window, page);
+                return page;
             } catch (HaloRequestRejectedException e) {
+                prefetch.failed(window);
                 // a page past a cap lower than halo.api.maxResults: continue from the newest event read
                 if (window.page() > 1) {
                     int refused = window.page();
@@ -69,6 +86,10 @@ public final class FetchEventPage implements Processor {
                 }
                 throw e;
             } catch (HaloTransientException | MalformedResponseException e) {
+                prefetch.failed(window);
+                if (e instanceof HaloTransientException t && t.rateLimited()) {
+                    limit.rateLimited();
+                }
                 if (attempt >= maxAttempts) {
                     throw new HaloApiException(e.getMessage() + "; gave up on page " + window.page() + " after "
                             + attempt + " attempts");
@@ -79,6 +100,18 @@ public final class FetchEventPage implements Processor {
                         maxAttempts, wait.toMillis());
                 awaitUnlessStopping(exchange, wait);
             }
+        }
+    }
+
+    /** The page's result, or the exception its request ended with. */
+    private static EventPage await(CompletableFuture<EventPage> page) throws InterruptedException {
+        try {
+            return page.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new HaloApiException("fetching a page failed: " + e.getCause());
         }
     }
 

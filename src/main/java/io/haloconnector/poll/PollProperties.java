@@ -6,6 +6,8 @@ public final class PollProperties {
     public static final String WINDOW = "haloPollWindow";
     /** The {@link io.haloconnector.halo.EventPage} being delivered. */
     public static final String PAGE = "haloEventPage";
+    /** The {@link PagePrefetch} of the running poll. */
+    public static final String PREFETCH = "haloPagePrefetch";
     /** Boolean: the loop fetches another page. */
     public static final String MORE_PAGES = "haloMorePages";
 

@@ -47,6 +47,11 @@ public final class PollWindow {
         return perPage;
     }
 
+    /** The last page below the deep-pagination cap. */
+    public int maxPage() {
+        return Math.max(1, maxResults / perPage);
+    }
+
     public boolean hasMorePages() {
         return !done;
     }

@@ -248,4 +248,22 @@ class HaloEventsRouteTest {
             assertExactlyOnce(connector.delivered(), expected);
         }
     }
+
+    @Test
+    void aRateLimitedApiIsFollowedWithoutLossOrRepeat() throws Exception {
+        simulator(SimulatorConfig.builder().rateLimitPerSecond(8).latency(Duration.ofMillis(20)));
+        Instant start = hoursAgo(24);
+        simulator.events().generate(21, start, hoursAgo(1), 1500);
+        Set<String> expected = expectedIds(start);
+        Map<String, String> props = properties(start);
+        props.put("halo.perPage", "50");
+        props.put("halo.fetch.concurrency", "8");
+        props.put("halo.retry.maxDelay", "2s");
+
+        try (RunningConnector connector = RunningConnector.start(props)) {
+            await().atMost(WAIT).until(() -> connector.delivered().size() >= expected.size());
+            assertExactlyOnce(connector.delivered(), expected);
+        }
+        assertThat(simulator.stats().statusCounts()).as("the limit was reached").containsKey(429);
+    }
 }
