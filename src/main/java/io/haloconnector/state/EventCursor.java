@@ -1,0 +1,119 @@
+package io.haloconnector.state;
+
+import io.haloconnector.halo.HaloEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Where the connector is in the event stream, and the only place the checkpoint is written.
+ * <p>
+ * Commit point: {@link #commit} runs once per page, after the output's flush returned, so the
+ * saved cursor never runs ahead of what the output took. The cursor is the {@code created_at}
+ * of the newest delivered event; the next poll asks {@code since = cursor - overlap} (inclusive),
+ * and the delivered ids kept for that window drop what comes back, so a burst of equal
+ * timestamps split across pages or polls is neither lost nor repeated.
+ */
+public final class EventCursor {
+    private static final Logger LOG = LoggerFactory.getLogger(EventCursor.class);
+
+    private final CheckpointStore store;
+    private final DeliveredEvents delivered;
+    private final Duration overlap;
+    private final String output;
+    private Checkpoint current;
+    // a commit whose save failed: retried before the next poll, so delivery never runs ahead of the state
+    private Checkpoint unsaved;
+
+    public EventCursor(CheckpointStore store, DeliveredEvents delivered, Duration overlap, String output) {
+        this.store = store;
+        this.delivered = delivered;
+        this.overlap = overlap;
+        this.output = output;
+    }
+
+    /** Reads the checkpoint (it wins over {@code configuredStart}), says in the log which was used. */
+    public Checkpoint open(Instant configuredStart, boolean startConfigured) {
+        current = store.load().map(saved -> {
+            LOG.info("Resuming from the checkpoint {}: cursor {}, {} recent ids, first run started at {}",
+                    store.location(), saved.cursor() == null ? "(no event yet)" : saved.cursor(),
+                    saved.deliveredIds().values().stream().mapToInt(java.util.Set::size).sum(), saved.start());
+            if (startConfigured && !configuredStart.equals(saved.start())) {
+                LOG.info("halo.start={} is not used: the checkpoint wins (delete {} to start over)", configuredStart,
+                        store.location());
+            }
+            return saved;
+        }).orElseGet(() -> {
+            LOG.info("No checkpoint in {}: first run, starting at {}", store.location(), configuredStart);
+            return Checkpoint.firstRun(configuredStart);
+        });
+        delivered.restore(current.deliveredIds());
+        return current;
+    }
+
+    /** The inclusive {@code since} of the next poll. */
+    public synchronized Instant since() {
+        if (current.cursor() == null) {
+            return current.start();
+        }
+        Instant since = current.cursor().minus(overlap);
+        return since.isBefore(current.start()) ? current.start() : since;
+    }
+
+    /** The cursor, or null before the first delivered event. */
+    public synchronized Instant cursor() {
+        return current.cursor();
+    }
+
+    /** The output position saved with the last commit, when it belongs to the same output. */
+    public synchronized String committedOutputPosition() {
+        return output.equals(current.output()) ? current.outputPosition() : null;
+    }
+
+    /** Saves a commit whose save failed earlier; throws while the state still cannot be written. */
+    public synchronized void ensureSaved() {
+        if (unsaved != null) {
+            store.save(unsaved);
+            LOG.info("The checkpoint {} is writable again: delivery resumes", store.location());
+            unsaved = null;
+        }
+    }
+
+    /**
+     * Records a page as delivered: advances the cursor to its newest event, keeps the ids that can
+     * still come back, and saves. Returns how many events of the page were new.
+     */
+    public synchronized int commit(List<HaloEvent> page, String outputPosition) {
+        if (page.isEmpty()) {
+            return 0; // nothing moved: spare the fsync
+        }
+        int fresh = delivered.pendingCount();
+        Instant cursor = current.cursor();
+        for (HaloEvent event : page) {
+            if (cursor == null || event.createdAt().isAfter(cursor)) {
+                cursor = event.createdAt();
+            }
+        }
+        if (cursor != null) {
+            delivered.commitPage(page, cursor.minus(overlap));
+        }
+        current = new Checkpoint(current.start(), cursor, delivered.snapshot(), output,
+                outputPosition == null ? current.outputPosition() : outputPosition);
+        unsaved = current;
+        store.save(current);
+        unsaved = null;
+        return fresh;
+    }
+
+    /** Ids kept for dedup. */
+    public int dedupSize() {
+        return delivered.size();
+    }
+
+    public String location() {
+        return store.location();
+    }
+}

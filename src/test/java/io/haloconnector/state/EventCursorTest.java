@@ -1,0 +1,127 @@
+package io.haloconnector.state;
+
+import io.haloconnector.halo.HaloEvent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static io.haloconnector.TestEvents.event;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EventCursorTest {
+    private static final Instant START = Instant.parse("2026-11-01T00:00:00Z");
+    private static final Duration OVERLAP = Duration.ofMinutes(2);
+
+    @TempDir
+    Path dir;
+
+    private EventCursor open(FileCheckpointStore store, DeliveredEvents delivered) {
+        EventCursor cursor = new EventCursor(store, delivered, OVERLAP, "file");
+        cursor.open(START, false);
+        return cursor;
+    }
+
+    @Test
+    void aRestartResumesInsideABurstOfEqualTimestampsWithoutRepeatsOrGaps() {
+        Instant burst = START.plusSeconds(600);
+        HaloEvent a = event("a", burst);
+        HaloEvent b = event("b", burst);
+        try (FileCheckpointStore store = new FileCheckpointStore(dir)) {
+            DeliveredEvents delivered = new DeliveredEvents();
+            EventCursor cursor = open(store, delivered);
+            assertThat(cursor.since()).isEqualTo(START);
+            assertThat(delivered.add("a")).isTrue();
+            cursor.commit(List.of(a), "halo-events-2026-11-01-001.jsonl:10");
+        }
+        try (FileCheckpointStore store = new FileCheckpointStore(dir)) {
+            DeliveredEvents delivered = new DeliveredEvents();
+            EventCursor cursor = open(store, delivered);
+            // since is inclusive and reaches back by the overlap: a comes back and is dropped, b is new
+            assertThat(cursor.since()).isEqualTo(burst.minus(OVERLAP));
+            assertThat(delivered.add("a")).isFalse();
+            assertThat(delivered.add("b")).isTrue();
+            assertThat(cursor.commit(List.of(a, b), null)).isEqualTo(1);
+            assertThat(cursor.committedOutputPosition()).isEqualTo("halo-events-2026-11-01-001.jsonl:10");
+        }
+    }
+
+    @Test
+    void idsThatCannotComeBackAreForgottenSoTheDedupStateStaysBounded() {
+        try (FileCheckpointStore store = new FileCheckpointStore(dir)) {
+            DeliveredEvents delivered = new DeliveredEvents();
+            EventCursor cursor = open(store, delivered);
+            for (int minute = 0; minute < 1000; minute++) {
+                HaloEvent e = event("e" + minute, START.plusSeconds(60L * minute));
+                delivered.add(e.id());
+                cursor.commit(List.of(e), null);
+            }
+            // only the ids at or after cursor - overlap (2 minutes) are kept
+            assertThat(cursor.dedupSize()).isEqualTo(3);
+            assertThat(delivered.contains("e999")).isTrue();
+            assertThat(delivered.contains("e500")).isFalse();
+        }
+    }
+
+    @Test
+    void idsOfAPageThatWasNotCommittedAreForgottenAfterACrash() {
+        try (FileCheckpointStore store = new FileCheckpointStore(dir)) {
+            EventCursor cursor = open(store, new DeliveredEvents());
+            cursor.commit(List.of(event("a", START.plusSeconds(1))), null);
+        }
+        try (FileCheckpointStore store = new FileCheckpointStore(dir)) {
+            DeliveredEvents delivered = new DeliveredEvents();
+            open(store, delivered);
+            delivered.add("b"); // delivered, then the process dies before the commit
+        }
+        try (FileCheckpointStore store = new FileCheckpointStore(dir)) {
+            DeliveredEvents delivered = new DeliveredEvents();
+            open(store, delivered);
+            assertThat(delivered.contains("a")).isTrue();
+            assertThat(delivered.contains("b")).isFalse();
+        }
+    }
+
+    @Test
+    void aCheckpointThatCannotBeWrittenStopsDeliveryUntilItCan() throws Exception {
+        try (FileCheckpointStore store = new FileCheckpointStore(dir)) {
+            EventCursor cursor = open(store, new DeliveredEvents());
+            Path blocker = dir.resolve("checkpoint.json.tmp");
+            Files.createDirectory(blocker); // the temp file cannot be created: like a full or read-only disk
+            assertThatThrownBy(() -> cursor.commit(List.of(event("a", START.plusSeconds(1))), null))
+                    .isInstanceOf(StateException.class)
+                    .hasMessageContaining("cannot write the checkpoint " + dir.resolve("checkpoint.json"));
+            assertThatThrownBy(cursor::ensureSaved).isInstanceOf(StateException.class);
+            Files.delete(blocker);
+            cursor.ensureSaved();
+        }
+        try (FileCheckpointStore store = new FileCheckpointStore(dir)) {
+            assertThat(store.load()).get().extracting(Checkpoint::cursor).isEqualTo(START.plusSeconds(1));
+        }
+    }
+
+    @Test
+    void aCorruptCheckpointIsAClearErrorNotASilentRestart() throws Exception {
+        Files.writeString(dir.resolve("checkpoint.json"), "{\"version\":1,\"start\":\"yesterday\"");
+        try (FileCheckpointStore store = new FileCheckpointStore(dir)) {
+            assertThatThrownBy(store::load)
+                    .isInstanceOf(StateException.class)
+                    .hasMessageContaining(dir.resolve("checkpoint.json").toString())
+                    .hasMessageContaining("delete it to start again from halo.start");
+        }
+    }
+
+    @Test
+    void aSecondConnectorCannotUseTheSameStateFolder() {
+        try (FileCheckpointStore first = new FileCheckpointStore(dir)) {
+            assertThatThrownBy(() -> new FileCheckpointStore(dir))
+                    .isInstanceOf(StateException.class)
+                    .hasMessageContaining("in use by another running connector");
+        }
+    }
+}
