@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Halo misbehaving for a long stretch (40 s in the default suite, 5 minutes with
+ * Halo misbehaving for a long stretch (30 s in the default suite, 5 minutes with
  * -Dreliability.full=true): every request meets a 5xx, a 429 with Retry-After, a reset or a
  * truncated page, and the token is revoked. The connector backs off instead of hammering the API
  * (the requests counted during the stretch stay under the bound the backoff allows), then catches
@@ -52,7 +52,7 @@ class HaloMisbehavingTest {
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     void aLongBadStretchIsWaitedOutWithBoundedRequestsThenCaughtUpExactlyOnce() throws Exception {
-        Duration stretch = Reliability.full() ? Duration.ofMinutes(5) : Duration.ofSeconds(40);
+        Duration stretch = Reliability.full() ? Duration.ofMinutes(5) : Duration.ofSeconds(30);
         simulator = HaloSimulator.start(SimulatorConfig.builder().latency(Duration.ofMillis(50)).build());
         Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(1));
         simulator.events().generate(51, start, Instant.now().minusSeconds(30), EVENTS);

@@ -49,7 +49,7 @@ class LateArrivalsTest {
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void eventsListedUpToLagPlusOverlapLateAreAllDeliveredOnce() throws Exception {
-        Duration live = Reliability.full() ? Duration.ofMinutes(3) : Duration.ofSeconds(20);
+        Duration live = Reliability.full() ? Duration.ofMinutes(3) : Duration.ofSeconds(15);
         simulator = HaloSimulator.start(SimulatorConfig.builder().build());
         Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofMinutes(1));
         Map<String, String> props = Reliability.properties(simulator.baseUrl(), simulator.apiKey(), start, work);
