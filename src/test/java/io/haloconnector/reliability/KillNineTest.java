@@ -1,0 +1,124 @@
+package io.haloconnector.reliability;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.haloconnector.hec.receiver.HecReceiver;
+import io.haloconnector.hec.receiver.HecReceiverConfig;
+import io.haloconnector.simulator.HaloSimulator;
+import io.haloconnector.simulator.SimulatorConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static io.haloconnector.reliability.Reliability.print;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * kill -9 while catching up into HEC: the connector is killed at random moments and restarted on
+ * the same state folder. HEC has no transactions, so the page whose events were sent but not yet
+ * committed is sent again after each kill: every event arrives, repeats per kill stay within one
+ * page ({@code halo.perPage}), and the first arrival of each event is in created_at order.
+ */
+class KillNineTest {
+    private static final int EVENTS = 50_000;
+    private static final int PER_PAGE = 200;
+    private static final int KILLS = 3;
+
+    @TempDir
+    Path work;
+
+    private HaloSimulator simulator;
+    private HecReceiver receiver;
+    private ConnectorProcess connector;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (connector != null) {
+            connector.close();
+        }
+        if (receiver != null) {
+            receiver.close();
+        }
+        if (simulator != null) {
+            simulator.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void killNineThreeTimesLosesNothingAndRepeatsAtMostThePageInFlight() throws Exception {
+        simulator = HaloSimulator.start(SimulatorConfig.builder().build());
+        receiver = HecReceiver.start(HecReceiverConfig.builder().token(Reliability.HEC_TOKEN).build());
+        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(3));
+        simulator.events().generate(4, start, Instant.now().minusSeconds(30), EVENTS);
+        Set<String> expected = simulator.events().all().stream().map(e -> e.get("id").asText()).collect(Collectors.toSet());
+        Map<String, String> props = Reliability.withHec(Reliability.properties(simulator.baseUrl(), simulator.apiKey(), start, work),
+                receiver.baseUrl());
+        props.put("halo.perPage", Integer.toString(PER_PAGE));
+        props.put("hec.batch.events", "100"); // two POSTs a page: a kill can fall between them
+        Map<String, String> env = Reliability.secrets(simulator.apiSecret());
+
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        print("kill -9: %d events, halo.perPage=%d, random seed %d", EVENTS, PER_PAGE, seed);
+        List<Integer> killedAt = new ArrayList<>();
+        long began = System.nanoTime();
+        for (int kill = 1; kill <= KILLS; kill++) {
+            connector = ConnectorProcess.start(work, props, env, List.of());
+            int target = receiver.received().size() + 2_000 + random.nextInt(EVENTS / (KILLS + 1) - 2_000);
+            await().atMost(Duration.ofSeconds(60)).until(() -> receiver.received().size() >= target);
+            connector.kill();
+            killedAt.add(receiver.received().size());
+        }
+        connector = ConnectorProcess.start(work, props, env, List.of());
+        await().atMost(Duration.ofSeconds(120)).until(() -> new HashSet<>(Reliability.idsOfEnvelopes(receiver.received()))
+                .size() >= expected.size());
+        assertThat(connector.terminate(20)).as("exit code after SIGTERM").isZero();
+        long tookMillis = (System.nanoTime() - began) / 1_000_000;
+
+        List<JsonNode> envelopes = receiver.received();
+        List<String> ids = Reliability.idsOfEnvelopes(envelopes);
+        assertThat(new HashSet<>(ids)).as("every event arrived, nothing else").isEqualTo(expected);
+        Set<String> seen = new HashSet<>();
+        int[] repeatsAfterKill = new int[KILLS + 1]; // [0]: before the first kill
+        Instant previous = Instant.MIN;
+        for (int i = 0; i < ids.size(); i++) {
+            int segment = 0;
+            while (segment < KILLS && i >= killedAt.get(segment)) {
+                segment++;
+            }
+            if (!seen.add(ids.get(i))) {
+                repeatsAfterKill[segment]++;
+            } else {
+                Instant createdAt = Instant.parse(envelopes.get(i).get("event").get("created_at").asText());
+                assertThat(createdAt).as("first arrivals in created_at order").isAfterOrEqualTo(previous);
+                previous = createdAt;
+            }
+        }
+        for (int kill = 1; kill <= KILLS; kill++) {
+            print("kill %d at %d events received: %d repeats after the restart (bound %d, one page)", kill,
+                    killedAt.get(kill - 1), repeatsAfterKill[kill], PER_PAGE);
+        }
+        print("kill -9: %d envelopes for %d events, %d repeats in all, %d ms for the whole run", ids.size(), expected.size(),
+                ids.size() - expected.size(), tookMillis);
+        assertThat(repeatsAfterKill[0]).as("no repeat before the first kill").isZero();
+        for (int kill = 1; kill <= KILLS; kill++) {
+            assertThat(repeatsAfterKill[kill]).as("repeats after kill %d", kill).isLessThanOrEqualTo(PER_PAGE);
+        }
+        assertThat(connector.stderr()).contains("Resuming from the checkpoint").doesNotContain(Reliability.HEC_TOKEN);
+    }
+}

@@ -1,0 +1,173 @@
+package io.haloconnector.reliability;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the reliability tests share: the connector's properties against a simulator, reading
+ * what was delivered (stdout, files, HEC envelopes), the saved checkpoint, the figures printed,
+ * and the switch to full size ({@code -Dreliability.full=true}).
+ */
+final class Reliability {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String HEC_TOKEN = "6a1e2f3d-4c5b-4a69-8877-665544332211";
+
+    private Reliability() {
+    }
+
+    /** True with {@code -Dreliability.full=true}: run the full sizes (minutes, a million events). */
+    static boolean full() {
+        return Boolean.getBoolean("reliability.full");
+    }
+
+    /** One figure line, kept in target/surefire-reports/*-output.txt. */
+    static void print(String format, Object... args) {
+        System.out.println("[reliability] " + String.format(format, args));
+        System.out.flush();
+    }
+
+    /** A connector polling {@code haloUrl} every second with no lag, state in {@code work/state}. */
+    static Map<String, String> properties(URI haloUrl, String apiKey, Instant start, Path work) {
+        Map<String, String> props = new HashMap<>();
+        props.put("halo.api.url", haloUrl.toString());
+        props.put("halo.api.key", apiKey);
+        props.put("halo.start", start.toString());
+        props.put("halo.state.dir", work.resolve("state").toString());
+        props.put("halo.file.dir", work.resolve("events").toString());
+        props.put("halo.poll.cron", "* * * * * ?");
+        props.put("halo.poll.lag", "0s");
+        props.put("halo.progress.interval", "2s");
+        return props;
+    }
+
+    /** Adds the HEC output towards {@code hecUrl}. */
+    static Map<String, String> withHec(Map<String, String> props, URI hecUrl) {
+        props.put("halo.output", "hec");
+        props.put("hec.url", hecUrl.toString());
+        return props;
+    }
+
+    /** The secrets, as users give them: in the environment. */
+    static Map<String, String> secrets(String haloSecret) {
+        return Map.of("HALO_API_SECRET", haloSecret, "HEC_TOKEN", HEC_TOKEN);
+    }
+
+    /** The id of every line of a JSON-lines text (stdout output). */
+    static List<String> idsOfLines(String text) {
+        List<String> ids = new ArrayList<>();
+        text.lines().forEach(line -> ids.add(parse(line).get("id").asText()));
+        return ids;
+    }
+
+    /** The id of every event of the file output, files in name order (the order they were written). */
+    static List<String> idsInFiles(Path dir) {
+        List<String> ids = new ArrayList<>();
+        forEachFileEvent(dir, event -> ids.add(event.get("id").asText()));
+        return ids;
+    }
+
+    /** Every event line of the file output, files in name order. */
+    static void forEachFileEvent(Path dir, Consumer<JsonNode> action) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList()) {
+                try (BufferedReader in = Files.newBufferedReader(file)) {
+                    for (String line; (line = in.readLine()) != null; ) {
+                        action.accept(parse(line));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Lines of the file output so far (cheap: counts newlines). */
+    static long linesInFiles(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            long count = 0;
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).toList()) {
+                for (byte b : Files.readAllBytes(file)) {
+                    if (b == '\n') {
+                        count++;
+                    }
+                }
+            }
+            return count;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The event id of every envelope HEC accepted, in arrival order. */
+    static List<String> idsOfEnvelopes(List<JsonNode> envelopes) {
+        return envelopes.stream().map(e -> e.get("event").get("id").asText()).toList();
+    }
+
+    /** Each expected id delivered, nothing else, and no id twice. */
+    static void assertExactlyOnce(List<String> delivered, Set<String> expected) {
+        assertThat(new HashSet<>(delivered)).as("every event delivered, nothing else").isEqualTo(expected);
+        assertThat(delivered).as("no event delivered twice").hasSameSizeAs(expected);
+    }
+
+    /** checkpoint.json in the state folder, parsed. */
+    static JsonNode checkpoint(Path work) {
+        try {
+            return JSON.readTree(work.resolve("state/checkpoint.json").toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The number of ids kept for dedup in a checkpoint. */
+    static int checkpointIds(JsonNode checkpoint) {
+        int ids = 0;
+        for (JsonNode set : checkpoint.get("deliveredIds")) {
+            ids += set.size();
+        }
+        return ids;
+    }
+
+    static JsonNode parse(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (IOException e) {
+            throw new AssertionError("not one JSON event: " + line, e);
+        }
+    }
+
+    /** How many ids occur more than once. */
+    static int repeats(List<String> ids) {
+        Set<String> seen = new HashSet<>();
+        int repeats = 0;
+        for (String id : ids) {
+            if (!seen.add(id)) {
+                repeats++;
+            }
+        }
+        return repeats;
+    }
+}

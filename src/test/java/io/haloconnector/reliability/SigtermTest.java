@@ -1,0 +1,155 @@
+package io.haloconnector.reliability;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.haloconnector.hec.receiver.HecReceiver;
+import io.haloconnector.hec.receiver.HecReceiverConfig;
+import io.haloconnector.simulator.Fault;
+import io.haloconnector.simulator.HaloSimulator;
+import io.haloconnector.simulator.SimulatorConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static io.haloconnector.reliability.Reliability.print;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * SIGTERM while a page is in flight, for the HEC and the file output: the page is delivered and
+ * committed, the process exits 0 within 20 s, and a restart delivers only what came after it.
+ */
+class SigtermTest {
+    private static final int EVENTS = 4_000;
+
+    @TempDir
+    Path work;
+
+    private HaloSimulator simulator;
+    private HecReceiver receiver;
+    private ConnectorProcess connector;
+    private Instant start;
+    private Set<String> expected;
+
+    @BeforeEach
+    void startSimulator() throws Exception {
+        // 60 ms a page of 100: a catch-up of a few seconds, so SIGTERM lands in the middle of it
+        simulator = HaloSimulator.start(SimulatorConfig.builder().latency(Duration.ofMillis(60)).build());
+        start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(1));
+        simulator.events().generate(12, start, Instant.now().minusSeconds(30), EVENTS);
+        expected = simulator.events().all().stream().map(e -> e.get("id").asText()).collect(Collectors.toSet());
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (connector != null) {
+            connector.close();
+        }
+        if (receiver != null) {
+            receiver.close();
+        }
+        simulator.close();
+    }
+
+    private Map<String, String> properties() {
+        Map<String, String> props = Reliability.properties(simulator.baseUrl(), simulator.apiKey(), start, work);
+        props.put("halo.perPage", "100");
+        return props;
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void sigtermWithAHecBatchInFlightDeliversAndCommitsItThenExitsZeroAndARestartSendsOnlyNewerEvents() throws Exception {
+        receiver = HecReceiver.start(HecReceiverConfig.builder().token(Reliability.HEC_TOKEN).build());
+        Map<String, String> props = Reliability.withHec(properties(), receiver.baseUrl());
+        Map<String, String> env = Reliability.secrets(simulator.apiSecret());
+
+        connector = ConnectorProcess.start(work, props, env, List.of());
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.received().size() >= 1_000);
+        receiver.faults().slow(Duration.ofSeconds(3)); // the next batch is answered 3 s after it arrived
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.faults().pending() == 0);
+        int atSigterm = receiver.received().size();
+        long began = System.nanoTime();
+        int exit = connector.terminate(20);
+        long stopMillis = (System.nanoTime() - began) / 1_000_000;
+
+        List<JsonNode> first = receiver.received();
+        print("SIGTERM (hec): %d events received at SIGTERM, %d after the exit (the batch in flight), exit %d in %d ms",
+                atSigterm, first.size(), exit, stopMillis);
+        assertThat(exit).as("exit code within 20 s of SIGTERM").isZero();
+        assertThat(first.size()).as("the batch in flight was delivered").isGreaterThan(atSigterm);
+        assertThat(Reliability.repeats(Reliability.idsOfEnvelopes(first))).isZero();
+        assertThat(Reliability.checkpoint(work).get("cursor").asText()).as("the batch in flight was committed")
+                .isEqualTo(newestCreatedAt(first.stream().map(e -> e.get("event")).toList()));
+
+        connector = ConnectorProcess.start(work, props, env, List.of());
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.received().size() >= EVENTS);
+        assertThat(connector.terminate(20)).isZero();
+        List<String> restart = Reliability.idsOfEnvelopes(receiver.received()).subList(first.size(), receiver.received().size());
+        print("SIGTERM (hec): the restart sent %d events, %d of them sent before", restart.size(),
+                restart.stream().filter(new HashSet<>(Reliability.idsOfEnvelopes(first))::contains).count());
+        Reliability.assertExactlyOnce(Reliability.idsOfEnvelopes(receiver.received()), expected);
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void sigtermWithAFilePageInFlightDeliversAndCommitsItThenExitsZeroAndARestartWritesOnlyNewerEvents() throws Exception {
+        Map<String, String> props = properties();
+        props.put("halo.output", "file");
+        Map<String, String> env = Reliability.secrets(simulator.apiSecret());
+        Path events = work.resolve("events");
+
+        connector = ConnectorProcess.start(work, props, env, List.of());
+        await().atMost(Duration.ofSeconds(60)).until(() -> Reliability.linesInFiles(events) >= 1_000);
+        long requests = simulator.stats().eventsRequests();
+        simulator.faults().enqueue(Fault.delay(Duration.ofSeconds(3))); // the next page comes 3 s late
+        await().atMost(Duration.ofSeconds(30)).until(() -> simulator.stats().eventsRequests() > requests);
+        long atSigterm = Reliability.linesInFiles(events);
+        long began = System.nanoTime();
+        int exit = connector.terminate(20);
+        long stopMillis = (System.nanoTime() - began) / 1_000_000;
+
+        List<String> first = Reliability.idsInFiles(events);
+        print("SIGTERM (file): %d events written at SIGTERM, %d after the exit (the page in flight), exit %d in %d ms",
+                atSigterm, first.size(), exit, stopMillis);
+        assertThat(exit).as("exit code within 20 s of SIGTERM").isZero();
+        assertThat((long) first.size()).as("the page in flight was delivered").isGreaterThan(atSigterm);
+        assertThat(Reliability.repeats(first)).isZero();
+        JsonNode checkpoint = Reliability.checkpoint(work);
+        List<JsonNode> written = new ArrayList<>();
+        Reliability.forEachFileEvent(events, written::add);
+        assertThat(checkpoint.get("cursor").asText()).as("the page in flight was committed").isEqualTo(newestCreatedAt(written));
+        String position = checkpoint.get("outputPosition").asText();
+        Path file = events.resolve(position.substring(0, position.lastIndexOf(':')));
+        assertThat(Files.size(file)).as("the checkpoint records the whole file").isEqualTo(
+                Long.parseLong(position.substring(position.lastIndexOf(':') + 1)));
+
+        connector = ConnectorProcess.start(work, props, env, List.of());
+        await().atMost(Duration.ofSeconds(60)).until(() -> Reliability.linesInFiles(events) >= EVENTS);
+        assertThat(connector.terminate(20)).isZero();
+        assertThat(connector.stderr()).doesNotContain("Removing"); // nothing written past the checkpoint to cut off
+        List<String> all = Reliability.idsInFiles(events);
+        print("SIGTERM (file): the restart wrote %d events", all.size() - first.size());
+        assertThat(all.subList(0, first.size())).isEqualTo(first);
+        Reliability.assertExactlyOnce(all, expected);
+    }
+
+    private static String newestCreatedAt(List<JsonNode> events) {
+        return events.stream().map(e -> Instant.parse(e.get("created_at").asText())).max(Instant::compareTo)
+                .orElseThrow().toString();
+    }
+}
