@@ -35,7 +35,7 @@ public final class ReportPollFailure implements Processor {
         String message = failure == null ? "unknown failure" : describe(failure);
         health.pollFailed(message);
         LOG.error("Poll stopped: {}. Checkpoint stays at {}; the next poll retries.",
-                message, cursor.cursor() == null ? "the start" : cursor.cursor());
+                message, cursor.savedCursor() == null ? "the start" : cursor.savedCursor());
     }
 
     public static String describe(Throwable failure) {

@@ -27,6 +27,7 @@ public final class EventCursor {
     private Checkpoint current;
     // a commit whose save failed: retried before the next poll, so delivery never runs ahead of the state
     private Checkpoint unsaved;
+    private Instant savedCursor;
 
     public EventCursor(CheckpointStore store, DeliveredEvents delivered, Duration overlap, String output) {
         this.store = store;
@@ -51,6 +52,7 @@ public final class EventCursor {
             return Checkpoint.firstRun(configuredStart);
         });
         delivered.restore(current.deliveredIds());
+        savedCursor = current.cursor();
         return current;
     }
 
@@ -68,6 +70,11 @@ public final class EventCursor {
         return current.cursor();
     }
 
+    /** The cursor in the checkpoint on disk (behind {@link #cursor()} while a save is failing), or null. */
+    public synchronized Instant savedCursor() {
+        return savedCursor;
+    }
+
     /** The output position saved with the last commit, when it belongs to the same output. */
     public synchronized String committedOutputPosition() {
         return output.equals(current.output()) ? current.outputPosition() : null;
@@ -77,6 +84,7 @@ public final class EventCursor {
     public synchronized void ensureSaved() {
         if (unsaved != null) {
             store.save(unsaved);
+            savedCursor = unsaved.cursor();
             LOG.info("The checkpoint {} is writable again: delivery resumes", store.location());
             unsaved = null;
         }
@@ -104,6 +112,7 @@ public final class EventCursor {
                 outputPosition == null ? current.outputPosition() : outputPosition);
         unsaved = current;
         store.save(current);
+        savedCursor = current.cursor();
         unsaved = null;
         return fresh;
     }
