@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * accepted every event, reads the connector's CPU time and peak RSS from /proc, stops it with
  * SIGTERM and prints one Markdown table row. Run after {@code mvn -B -q -DskipTests package}:
  * {@code java -cp target/test-classes io.haloconnector.bench.ConnectorBenchmark [--scale 0.25]
- * [--cases 1,2,3,4,5,sweep] [--jar target/halo-connector.jar] [--jfr CASE] [--work DIR]}.
+ * [--cases 1,2,3,4,5,sweep] [--jar target/halo-connector.jar] [--jfr CASE] [--work DIR] [--jvm OPTIONS]}.
  * Linux only (it reads /proc).
  */
 public final class ConnectorBenchmark {
@@ -45,11 +45,13 @@ public final class ConnectorBenchmark {
     private final Path jar;
     private final Path work;
     private final String jfrCase;
+    private final List<String> jvmOptions;
 
-    private ConnectorBenchmark(Path jar, Path work, String jfrCase) {
+    private ConnectorBenchmark(Path jar, Path work, String jfrCase, List<String> jvmOptions) {
         this.jar = jar;
         this.work = work;
         this.jfrCase = jfrCase;
+        this.jvmOptions = jvmOptions;
     }
 
     /** One configuration to measure: simulator options plus connector properties. */
@@ -75,6 +77,7 @@ public final class ConnectorBenchmark {
         Path jar = Path.of("target", "halo-connector.jar");
         Path work = null;
         String jfr = null;
+        List<String> jvm = List.of();
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -83,9 +86,10 @@ public final class ConnectorBenchmark {
                 case "--jar" -> jar = Path.of(value);
                 case "--work" -> work = Path.of(value);
                 case "--jfr" -> jfr = value;
+                case "--jvm" -> jvm = List.of(value.trim().split("\\s+"));
                 default -> {
                     System.err.println("usage: ConnectorBenchmark [--scale 1.0] [--cases 1,2,3,4,5,sweep]"
-                            + " [--jar target/halo-connector.jar] [--jfr CASE-ID] [--work DIR]");
+                            + " [--jar target/halo-connector.jar] [--jfr CASE-ID] [--work DIR] [--jvm '-Xmx256m ...']");
                     System.exit(2);
                 }
             }
@@ -98,11 +102,11 @@ public final class ConnectorBenchmark {
         if (work == null) {
             work = Files.createTempDirectory("halo-bench-");
         }
-        ConnectorBenchmark bench = new ConnectorBenchmark(jar, work, jfr);
+        ConnectorBenchmark bench = new ConnectorBenchmark(jar, work, jfr, jvm);
         List<Case> plan = plan(scale, List.of(cases.split(",")));
         System.out.println(environment());
-        System.out.printf("scale %.2f, %d days of events, simulator latency %d ms unless said, work %s%n%n",
-                scale, DAYS, LATENCY_MS, work);
+        System.out.printf("scale %.2f, %d days of events, simulator latency %d ms unless said, connector JVM options %s,"
+                + " work %s%n%n", scale, DAYS, LATENCY_MS, jvm.isEmpty() ? "none" : String.join(" ", jvm), work);
         System.out.println("| case | events | wall s | to 1st event s | events/s | CPU s | µs CPU/event | peak RSS MB"
                 + " | sim CPU s | requests | 429 | load 1m |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
@@ -183,6 +187,7 @@ public final class ConnectorBenchmark {
             props.put("camel.management.enabled", "false");
             props.putAll(c.props());
             List<String> command = new ArrayList<>(List.of(java.toString()));
+            command.addAll(jvmOptions);
             if (c.id().equals(jfrCase)) {
                 command.add("-XX:StartFlightRecording=duration=600s,filename="
                         + dir.resolve("connector.jfr").toAbsolutePath() + ",settings=profile");
