@@ -13,7 +13,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Runs the simulator as its own process. Options: {@code --port N (0) --events N (50000) --days N (7)
  * --seed N (1) --latency-ms N (0) --rate-limit N (0) --live-per-second X (0) --key K --secret S}.
- * Prints one line, {@code halo-simulator listening on http://127.0.0.1:PORT}, then runs until killed.
+ * Prints one line, {@code halo-simulator listening on http://127.0.0.1:PORT}, then runs until killed; on
+ * SIGTERM it prints {@code halo-simulator stats: ...} (requests and answers by status) to stderr.
  */
 public final class SimulatorMain {
 
@@ -66,12 +67,21 @@ public final class SimulatorMain {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // the benchmark reads this line for the share of 429 answers
+            System.err.println("halo-simulator stats: " + statsLine(simulator.stats()));
+            System.err.flush();
             simulator.close();
             stopped.countDown();
         }, "halo-sim-shutdown"));
         System.out.println("halo-simulator listening on " + simulator.baseUrl());
         System.out.flush();
         stopped.await();
+    }
+
+    /** One line, e.g. {@code events_requests=400 token_requests=1 events_served=200000 status={200=401}}. */
+    static String statsLine(SimulatorStats stats) {
+        return "events_requests=" + stats.eventsRequests() + " token_requests=" + stats.tokenRequests()
+                + " events_served=" + stats.eventsServed() + " status=" + stats.statusCounts();
     }
 
     private static Map<String, String> parse(String[] args) {

@@ -1,0 +1,401 @@
+package io.haloconnector.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * End-to-end benchmark of the connector jar (issue 5): for each case it starts the Halo simulator,
+ * the HEC receiver and the connector as three processes on loopback, waits until the receiver has
+ * accepted every event, reads the connector's CPU time and peak RSS from /proc, stops it with
+ * SIGTERM and prints one Markdown table row. Run after {@code mvn -B -q -DskipTests package}:
+ * {@code java -cp target/test-classes io.haloconnector.bench.ConnectorBenchmark [--scale 0.25]
+ * [--cases 1,2,3,4,5,sweep] [--jar target/halo-connector.jar] [--jfr CASE] [--work DIR] [--jvm OPTIONS]}.
+ * Linux only (it reads /proc).
+ */
+public final class ConnectorBenchmark {
+
+    private static final String KEY = "bench-key";
+    private static final String SECRET = "bench-secret";
+    private static final String HEC_TOKEN = "bench-hec-token";
+    private static final int DAYS = 60;
+    private static final int LATENCY_MS = 50;
+    private static final int RATE_LIMIT = 20;
+    private static final Pattern ACCEPTED = Pattern.compile("accepted=(\\d+)");
+    private static final Pattern REQUESTS = Pattern.compile("events_requests=(\\d+)");
+    private static final Pattern STATUS_429 = Pattern.compile("429=(\\d+)");
+    private static final long CLOCK_TICKS = 100; // USER_HZ on Linux; /proc/<pid>/stat counts in these
+
+    private final Path jar;
+    private final Path work;
+    private final String jfrCase;
+    private final List<String> jvmOptions;
+
+    private ConnectorBenchmark(Path jar, Path work, String jfrCase, List<String> jvmOptions) {
+        this.jar = jar;
+        this.work = work;
+        this.jfrCase = jfrCase;
+        this.jvmOptions = jvmOptions;
+    }
+
+    /** One configuration to measure: simulator options plus connector properties. */
+    record Case(String id, String name, int events, int latencyMs, int rateLimit, Map<String, String> props) {
+    }
+
+    /** What one case measured; times in seconds from the connector's launch. */
+    record Result(Case c, long events, boolean complete, double wall, double toFirst, double cpu, double cpuAtFirst,
+                  long peakRssKb, double simCpu, long requests, long tooMany, String load) {
+
+        double rate() {
+            return events / Math.max(1e-3, wall - toFirst);
+        }
+
+        double microsPerEvent() {
+            return (cpu - cpuAtFirst) * 1e6 / Math.max(1, events);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        double scale = 1.0;
+        String cases = "1,2,3,4,5";
+        Path jar = Path.of("target", "halo-connector.jar");
+        Path work = null;
+        String jfr = null;
+        List<String> jvm = List.of();
+        for (int i = 0; i < args.length; i++) {
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            switch (args[i]) {
+                case "--scale" -> scale = Double.parseDouble(value);
+                case "--cases" -> cases = value;
+                case "--jar" -> jar = Path.of(value);
+                case "--work" -> work = Path.of(value);
+                case "--jfr" -> jfr = value;
+                case "--jvm" -> jvm = List.of(value.trim().split("\\s+"));
+                default -> {
+                    System.err.println("usage: ConnectorBenchmark [--scale 1.0] [--cases 1,2,3,4,5,sweep]"
+                            + " [--jar target/halo-connector.jar] [--jfr CASE-ID] [--work DIR] [--jvm '-Xmx256m ...']");
+                    System.exit(2);
+                }
+            }
+            i++;
+        }
+        if (!Files.isRegularFile(jar)) {
+            System.err.println("no " + jar + ": run mvn -B -q -DskipTests package first");
+            System.exit(2);
+        }
+        if (work == null) {
+            work = Files.createTempDirectory("halo-bench-");
+        }
+        ConnectorBenchmark bench = new ConnectorBenchmark(jar, work, jfr, jvm);
+        List<Case> plan = plan(scale, List.of(cases.split(",")));
+        System.out.println(environment());
+        System.out.printf("scale %.2f, %d days of events, simulator latency %d ms unless said, connector JVM options %s,"
+                + " work %s%n%n", scale, DAYS, LATENCY_MS, jvm.isEmpty() ? "none" : String.join(" ", jvm), work);
+        System.out.println("| case | events | wall s | to 1st event s | events/s | CPU s | µs CPU/event | peak RSS MB"
+                + " | sim CPU s | requests | 429 | load 1m |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        List<Result> results = new ArrayList<>();
+        for (Case c : plan) {
+            Result r = bench.run(c);
+            results.add(r);
+            System.out.println(row(r));
+            System.out.flush();
+        }
+        System.out.println();
+        System.out.println(targets(results));
+    }
+
+    static List<Case> plan(double scale, List<String> wanted) {
+        int n200 = (int) Math.round(200_000 * scale);
+        List<Case> plan = new ArrayList<>();
+        if (wanted.contains("1")) {
+            plan.add(new Case("1", "seed-like (perPage 100, concurrency 1)", n200, LATENCY_MS, 0,
+                    Map.of("halo.perPage", "100", "halo.fetch.concurrency", "1")));
+        }
+        if (wanted.contains("2")) {
+            plan.add(new Case("2", "defaults", n200, LATENCY_MS, 0, Map.of()));
+        }
+        if (wanted.contains("3")) {
+            plan.add(new Case("3", "defaults, latency 0", n200, 0, 0, Map.of()));
+        }
+        if (wanted.contains("4")) {
+            plan.add(new Case("4", "defaults, rate limit " + RATE_LIMIT + "/s", n200, LATENCY_MS, RATE_LIMIT, Map.of()));
+        }
+        if (wanted.contains("5")) {
+            for (int size : new int[] {100_000, 200_000, 400_000}) {
+                int n = (int) Math.round(size * scale);
+                plan.add(new Case("5-" + size / 1000 + "k", "defaults, " + n + " events", n, LATENCY_MS, 0, Map.of()));
+            }
+        }
+        if (wanted.contains("sweep")) {
+            for (int concurrency : new int[] {1, 2, 4, 8, 16}) {
+                plan.add(new Case("c" + concurrency, "defaults, halo.fetch.concurrency " + concurrency, n200, LATENCY_MS, 0,
+                        Map.of("halo.fetch.concurrency", Integer.toString(concurrency))));
+            }
+        }
+        return plan;
+    }
+
+    private Result run(Case c) throws Exception {
+        Path dir = Files.createDirectories(work.resolve("case-" + c.id()));
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process simulator = null;
+        Process receiver = null;
+        Process connector = null;
+        try {
+            simulator = new ProcessBuilder(java.toString(), "-cp", jar.toAbsolutePath().toString(),
+                    "io.haloconnector.simulator.SimulatorMain", "--port", "0", "--events", Integer.toString(c.events()),
+                    "--days", Integer.toString(DAYS), "--seed", "1", "--latency-ms", Integer.toString(c.latencyMs()),
+                    "--rate-limit", Integer.toString(c.rateLimit()), "--key", KEY, "--secret", SECRET)
+                    .redirectError(dir.resolve("simulator.err").toFile()).start();
+            String haloUrl = listeningUrl(simulator.getInputStream(), "halo-simulator listening on ", Duration.ofMinutes(3));
+            receiver = new ProcessBuilder(java.toString(), "-cp", jar.toAbsolutePath().toString(),
+                    "io.haloconnector.hec.receiver.HecReceiverMain", "--token", HEC_TOKEN, "--port", "0",
+                    "--stats-interval-ms", "50").start();
+            String hecUrl = listeningUrl(receiver.getInputStream(), "hec-receiver listening on ", Duration.ofMinutes(1));
+            AtomicLong accepted = new AtomicLong();
+            AtomicLong firstAt = new AtomicLong();
+            watchAccepted(receiver.getErrorStream(), accepted, firstAt, dir.resolve("receiver.err"));
+
+            Map<String, String> props = new LinkedHashMap<>();
+            props.put("halo.api.url", haloUrl);
+            props.put("halo.api.key", KEY);
+            props.put("halo.api.secret", SECRET);
+            props.put("halo.start", Instant.now().minus(Duration.ofDays(DAYS + 1)).toString());
+            props.put("halo.output", "hec");
+            props.put("hec.url", hecUrl);
+            props.put("hec.token", HEC_TOKEN);
+            props.put("halo.state.dir", dir.resolve("state").toAbsolutePath().toString());
+            props.put("halo.poll.cron", "* * * * * ?");
+            props.put("halo.poll.lag", "0s");
+            props.put("camel.management.enabled", "false");
+            props.putAll(c.props());
+            List<String> command = new ArrayList<>(List.of(java.toString()));
+            command.addAll(jvmOptions);
+            if (c.id().equals(jfrCase)) {
+                command.add("-XX:StartFlightRecording=duration=600s,filename="
+                        + dir.resolve("connector.jfr").toAbsolutePath() + ",settings=profile");
+            }
+            props.forEach((name, value) -> command.add("-D" + name + "=" + value));
+            command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
+            long simCpuBefore = cpuTicks(simulator.pid());
+            long launched = System.nanoTime();
+            // its own folder as working directory: no ./routes or ./application.properties of ours
+            connector = new ProcessBuilder(command).directory(dir.toFile())
+                    .redirectOutput(dir.resolve("connector.out").toFile())
+                    .redirectError(dir.resolve("connector.err").toFile()).start();
+
+            long deadline = launched + TimeUnit.SECONDS.toNanos(60 + c.events() / 500);
+            long cpuAtFirst = -1;
+            while (accepted.get() < c.events() && System.nanoTime() < deadline && connector.isAlive()) {
+                if (cpuAtFirst < 0 && accepted.get() > 0) {
+                    cpuAtFirst = cpuTicks(connector.pid());
+                }
+                Thread.sleep(20);
+            }
+            long done = System.nanoTime();
+            boolean complete = accepted.get() >= c.events();
+            long cpu = connector.isAlive() ? cpuTicks(connector.pid()) : -1; // just before stopping
+            long hwm = connector.isAlive() ? peakRssKb(connector.pid()) : -1;
+            long simCpu = cpuTicks(simulator.pid()) - simCpuBefore;
+            String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+            stop(connector, Duration.ofSeconds(30));
+            stop(simulator, Duration.ofSeconds(10));
+            String simStats = lastLine(dir.resolve("simulator.err"), "halo-simulator stats: ");
+            long requests = find(REQUESTS, simStats);
+            long tooMany = find(STATUS_429, simStats);
+            long first = firstAt.get() == 0 ? done : firstAt.get();
+            return new Result(c, accepted.get(), complete, (done - launched) / 1e9, Math.max(0, first - launched) / 1e9,
+                    cpu / (double) CLOCK_TICKS, Math.max(0, cpuAtFirst) / (double) CLOCK_TICKS, hwm,
+                    simCpu / (double) CLOCK_TICKS, requests, tooMany, load);
+        } finally {
+            for (Process p : new Process[] {connector, simulator, receiver}) {
+                if (p != null && p.isAlive()) {
+                    stop(p, Duration.ofSeconds(10));
+                }
+            }
+        }
+    }
+
+    /** Reads the child's stdout until its "listening on" line; the rest is drained and dropped. */
+    private static String listeningUrl(InputStream stdout, String prefix, Duration timeout) throws Exception {
+        CompletableFuture<String> url = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(stdout, StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    if (line.startsWith(prefix)) {
+                        url.complete(line.substring(prefix.length()).trim());
+                    }
+                }
+            } catch (IOException e) {
+                url.completeExceptionally(e);
+            }
+            url.completeExceptionally(new IllegalStateException("no '" + prefix + "' line"));
+        }, "bench-stdout");
+        reader.setDaemon(true);
+        reader.start();
+        return url.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Follows the receiver's stderr counts: the latest accepted count and when the first event arrived. */
+    private static void watchAccepted(InputStream stderr, AtomicLong accepted, AtomicLong firstAt, Path copy) {
+        Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(stderr, StandardCharsets.UTF_8));
+                 var out = Files.newBufferedWriter(copy)) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    out.write(line);
+                    out.newLine();
+                    Matcher m = ACCEPTED.matcher(line);
+                    if (m.find()) {
+                        long n = Long.parseLong(m.group(1));
+                        if (n > 0) {
+                            firstAt.compareAndSet(0, System.nanoTime());
+                        }
+                        accepted.set(n);
+                    }
+                }
+            } catch (IOException e) {
+                // the receiver is gone; the main loop's deadline ends the case
+            }
+        }, "bench-receiver-stderr");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** user + system CPU of a process in clock ticks (fields 14 and 15 of /proc/PID/stat). */
+    static long cpuTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // the name may hold spaces
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** VmHWM of a process in kB, -1 when unreadable. */
+    static long peakRssKb(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone
+        }
+        return -1;
+    }
+
+    /** SIGTERM, then SIGKILL after the grace period. */
+    private static void stop(Process process, Duration grace) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String lastLine(Path file, String prefix) throws IOException {
+        String found = "";
+        for (String line : Files.readAllLines(file)) {
+            int at = line.indexOf(prefix);
+            if (at >= 0) {
+                found = line.substring(at + prefix.length());
+            }
+        }
+        return found;
+    }
+
+    private static long find(Pattern pattern, String text) {
+        Matcher m = pattern.matcher(text);
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+
+    private static String row(Result r) {
+        String share = r.requests() == 0 ? "-" : String.format(Locale.ROOT, "%d (%.1f%%)", r.tooMany(),
+                100.0 * r.tooMany() / r.requests());
+        return String.format(Locale.ROOT, "| %s %s | %,d%s | %.1f | %.1f | %,.0f | %.1f | %.1f | %d | %.1f | %d | %s | %s |",
+                r.c().id(), r.c().name(), r.events(), r.complete() ? "" : " (INCOMPLETE)", r.wall(), r.toFirst(), r.rate(),
+                r.cpu(), r.microsPerEvent(), r.peakRssKb() / 1024, r.simCpu(), r.requests(), share, r.load());
+    }
+
+    /** The issue's targets, each met or not, for the cases that ran. */
+    static String targets(List<Result> results) {
+        Map<String, Result> byId = new LinkedHashMap<>();
+        results.forEach(r -> byId.put(r.c().id(), r));
+        StringBuilder out = new StringBuilder("Targets:\n");
+        Result one = byId.get("1");
+        Result two = byId.get("2");
+        if (one != null && two != null) {
+            double ratio = two.rate() / one.rate();
+            out.append(String.format(Locale.ROOT, "- case 2 >= 20x case 1 events/s: %.1fx, %s%n", ratio, met(ratio >= 20)));
+        }
+        Result three = byId.get("3");
+        if (three != null) {
+            out.append(String.format(Locale.ROOT, "- case 3 <= 15 µs CPU/event: %.1f µs (after the first event; %.1f µs with"
+                    + " JVM start), %s%n", three.microsPerEvent(), three.cpu() * 1e6 / Math.max(1, three.events()),
+                    met(three.microsPerEvent() <= 15)));
+        }
+        Result four = byId.get("4");
+        if (four != null) {
+            double bound = RATE_LIMIT * 500.0;
+            double share = four.requests() == 0 ? 0 : (double) four.tooMany() / four.requests();
+            out.append(String.format(Locale.ROOT, "- case 4 >= 80%% of %,.0f events/s with < 5%% 429: %.0f%% of the bound,"
+                    + " %.1f%% 429, %s%n", bound, 100 * four.rate() / bound, 100 * share,
+                    met(four.rate() >= 0.8 * bound && share < 0.05)));
+        }
+        Result k200 = byId.get("5-200k");
+        Result k400 = byId.get("5-400k");
+        if (k200 != null && k400 != null) {
+            double ratio = k400.wall() / k200.wall();
+            double delivering = (k400.wall() - k400.toFirst()) / (k200.wall() - k200.toFirst());
+            out.append(String.format(Locale.ROOT, "- case 5 400k <= 2.2x the time of 200k: %.2fx wall (%.2fx after the"
+                    + " first event), %s%n", ratio, delivering, met(delivering <= 2.2)));
+        }
+        if (two != null) {
+            out.append(String.format(Locale.ROOT, "- peak RSS < 300 MB at defaults: %d MB, %s%n", two.peakRssKb() / 1024,
+                    met(two.peakRssKb() < 300 * 1024)));
+        }
+        return out.toString();
+    }
+
+    private static String met(boolean met) {
+        return met ? "met" : "NOT met";
+    }
+
+    private static String environment() {
+        String model = "?";
+        try {
+            model = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
+        } catch (IOException e) {
+            // not Linux
+        }
+        String load;
+        try {
+            load = Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            load = "?";
+        }
+        return String.format("machine: %d cores, %s, Java %s (%s), load average at start %s",
+                Runtime.getRuntime().availableProcessors(), model, System.getProperty("java.version"),
+                System.getProperty("java.vm.name"), load);
+    }
+}
