@@ -3,6 +3,7 @@ package io.haloconnector.poll;
 import io.haloconnector.state.EventCursor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultMessage;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +34,9 @@ public final class OpenPollWindow implements Processor {
 
     @Override
     public void process(Exchange exchange) {
+        // a plain message instead of the Quartz one: the split copies the message for every event,
+        // and a QuartzMessage re-reads the job context into new headers on each copy
+        exchange.setMessage(new DefaultMessage(exchange));
         cursor.ensureSaved();
         Instant until = clock.instant().minus(lag).truncatedTo(ChronoUnit.MILLIS);
         PollWindow window = new PollWindow(cursor.since(), until, perPage, maxResults);
