@@ -66,7 +66,9 @@ public record ConnectorSettings(
         } catch (URISyntaxException ignored) {
             // reported below
         }
-        throw new ConfigurationException("halo.api.url=" + text + " is not valid: expected an http(s) URL"
+        // a URL with user info may hold the key and secret: do not echo it
+        String shown = text.contains("@") ? "(a URL with credentials)" : text;
+        throw new ConfigurationException("halo.api.url=" + shown + " is not valid: expected an http(s) URL"
                 + " without query or credentials, such as https://api.cloudpassage.com");
     }
 

@@ -67,4 +67,14 @@ class ConnectorSettingsTest {
                 .hasMessageStartingWith(message)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }
+
+    @Test
+    void aUrlWithCredentialsIsRefusedWithoutEchoingThem() {
+        Map<String, String> values = valid();
+        values.put("halo.api.url", "https://key:s3cret@api.cloudpassage.com");
+        assertThatThrownBy(() -> settings(values))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("halo.api.url=(a URL with credentials) is not valid")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret"));
+    }
 }
