@@ -10,6 +10,7 @@ import io.haloconnector.halo.MalformedResponseException;
 import io.haloconnector.observe.ConnectorHealth;
 import io.haloconnector.observe.ConnectorMetrics;
 import io.haloconnector.retry.ConcurrencyLimit;
+import io.haloconnector.retry.RequestPacer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -37,6 +38,7 @@ public final class FetchEventPage implements Processor {
     private final ConnectorMetrics metrics;
     private final Executor executor;
     private final ConcurrencyLimit limit;
+    private final RequestPacer pacer = new RequestPacer();
 
     public FetchEventPage(HaloApiClient api, Backoff backoff, int maxAttempts, ConnectorHealth health, ConnectorMetrics metrics,
                           Executor executor, ConcurrencyLimit limit) {
@@ -54,7 +56,7 @@ public final class FetchEventPage implements Processor {
         PollWindow window = exchange.getProperty(PollProperties.WINDOW, PollWindow.class);
         PagePrefetch prefetch = exchange.getProperty(PollProperties.PREFETCH, PagePrefetch.class);
         if (prefetch == null) {
-            prefetch = new PagePrefetch(api, executor, limit);
+            prefetch = new PagePrefetch(api, executor, limit, pacer);
             exchange.setProperty(PollProperties.PREFETCH, prefetch);
         }
         EventPage page = fetchWithRetries(exchange, window, prefetch);
@@ -87,9 +89,6 @@ public final class FetchEventPage implements Processor {
                 throw e;
             } catch (HaloTransientException | MalformedResponseException e) {
                 prefetch.failed(window);
-                if (e instanceof HaloTransientException t && t.rateLimited()) {
-                    limit.rateLimited();
-                }
                 if (attempt >= maxAttempts) {
                     throw new HaloApiException(e.getMessage() + "; gave up on page " + window.page() + " after "
                             + attempt + " attempts");

@@ -2,12 +2,15 @@ package io.haloconnector.poll;
 
 import io.haloconnector.halo.EventPage;
 import io.haloconnector.halo.HaloApiClient;
+import io.haloconnector.halo.HaloTransientException;
 import io.haloconnector.retry.ConcurrencyLimit;
+import io.haloconnector.retry.RequestPacer;
 
 import java.net.URI;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -16,20 +19,23 @@ import java.util.concurrent.Executor;
  * route still takes them one at a time in page order: delivery and the checkpoint stay in
  * created_at order, and a crash loses nothing. Pages are only requested within what page 1's
  * {@code count} announced and below the deep-pagination cap, so memory holds at most
- * {@code limit} pages. One instance serves one poll.
+ * {@code limit} pages, and request starts are paced after a 429 ({@link RequestPacer}). One
+ * instance serves one poll.
  */
 final class PagePrefetch {
     private final HaloApiClient api;
     private final Executor executor;
     private final ConcurrencyLimit limit;
+    private final RequestPacer pacer;
     private final Map<Integer, CompletableFuture<EventPage>> inFlight = new HashMap<>();
     private Instant since;
     private int lastPage = 1; // the last page the window is known to have
 
-    PagePrefetch(HaloApiClient api, Executor executor, ConcurrencyLimit limit) {
+    PagePrefetch(HaloApiClient api, Executor executor, ConcurrencyLimit limit, RequestPacer pacer) {
         this.api = api;
         this.executor = executor;
         this.limit = limit;
+        this.pacer = pacer;
     }
 
     /** The window's current page, requested now or earlier; its failure is the caller's to retry. */
@@ -72,7 +78,26 @@ final class PagePrefetch {
     private CompletableFuture<EventPage> request(PollWindow window, int page) {
         return inFlight.computeIfAbsent(page, p -> {
             URI uri = api.eventsUri(window.since(), window.until(), p, window.perPage()); // now, not on the other thread
-            return CompletableFuture.supplyAsync(() -> api.fetch(uri), executor);
+            return CompletableFuture.supplyAsync(() -> {
+                try {
+                    pacer.acquire(); // on the fetch thread: the route keeps delivering meanwhile
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new CancellationException("interrupted while waiting to send a request");
+                }
+                try {
+                    EventPage fetched = api.fetch(uri);
+                    pacer.succeeded();
+                    return fetched;
+                } catch (HaloTransientException e) {
+                    if (e.rateLimited()) {
+                        // adapt when the 429 arrives, not when the route reaches that page
+                        pacer.rateLimited();
+                        limit.rateLimited();
+                    }
+                    throw e;
+                }
+            }, executor);
         });
     }
 }
