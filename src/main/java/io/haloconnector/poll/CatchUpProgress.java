@@ -19,7 +19,6 @@ public final class CatchUpProgress {
     private final Clock clock;
     private final Duration interval;
     private final AtomicLong delivered = new AtomicLong();
-    private final AtomicLong duplicates = new AtomicLong();
     private Instant pollStartedAt;
     private Instant cursorAtStart;
     private Instant lastReport;
@@ -31,14 +30,6 @@ public final class CatchUpProgress {
         this.interval = interval;
     }
 
-    public long delivered() {
-        return delivered.get();
-    }
-
-    public long duplicates() {
-        return duplicates.get();
-    }
-
     synchronized void pollStarted(Instant since) {
         pollStartedAt = clock.instant();
         lastReport = pollStartedAt;
@@ -47,9 +38,8 @@ public final class CatchUpProgress {
         deliveredAtReport = deliveredAtStart;
     }
 
-    synchronized void pageCommitted(int fresh, int dropped, Instant cursor, Instant until) {
+    synchronized void pageCommitted(int fresh, Instant cursor, Instant until) {
         delivered.addAndGet(fresh);
-        duplicates.addAndGet(dropped);
         Instant now = clock.instant();
         Duration sinceReport = Duration.between(lastReport, now);
         if (cursor == null || sinceReport.compareTo(interval) < 0) {

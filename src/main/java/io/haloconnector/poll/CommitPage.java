@@ -45,7 +45,7 @@ public final class CommitPage implements Processor {
         }
         int dropped = page.events().size() - fresh;
         metrics.pageCommitted(fresh, dropped);
-        progress.pageCommitted(fresh, dropped, cursor.cursor(), window.until());
+        progress.pageCommitted(fresh, cursor.cursor(), window.until());
         boolean more = window.hasMorePages() && !exchange.getContext().isStopping();
         exchange.setProperty(PollProperties.MORE_PAGES, more);
         if (!more) {

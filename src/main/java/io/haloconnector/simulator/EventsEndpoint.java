@@ -56,28 +56,13 @@ final class EventsEndpoint implements HttpHandler {
             exchange.getRequestBody().close();
             Pause.of(config.latency());
             Fault fault = faults.nextEventFault();
-            boolean truncate = false;
-            if (fault != null) {
-                LOG.info("events request: applying {}", fault);
-                switch (fault.kind()) {
-                    case STATUS -> {
-                        replies.error(exchange, fault.status(), "injected_fault", "simulated HTTP " + fault.status());
-                        return;
-                    }
-                    case TOO_MANY_REQUESTS -> {
-                        tooManyRequests(exchange, fault.retryAfterSeconds());
-                        return;
-                    }
-                    case CONNECTION_RESET -> {
-                        replies.reset(exchange);
-                        return;
-                    }
-                    case DELAY -> Pause.of(fault.delay());
-                    case TRUNCATED_BODY -> truncate = true;
-                }
+            HttpReplies.AfterFault afterFault = replies.apply(exchange, fault, "events");
+            if (afterFault == HttpReplies.AfterFault.ANSWERED) {
+                return;
             }
+            boolean truncate = afterFault == HttpReplies.AfterFault.ANSWER_TRUNCATED;
             if (!rateLimiter.tryAcquire()) {
-                tooManyRequests(exchange, 1);
+                replies.tooManyRequests(exchange, 1);
                 return;
             }
             answer(exchange, truncate);
@@ -124,11 +109,6 @@ final class EventsEndpoint implements HttpHandler {
         }
         replies.json(exchange, 200, body);
         stats.served(page.events().size());
-    }
-
-    private void tooManyRequests(HttpExchange exchange, int retryAfterSeconds) throws IOException {
-        exchange.getResponseHeaders().set("Retry-After", Integer.toString(retryAfterSeconds));
-        replies.error(exchange, 429, "rate_limited", "too many requests, retry after " + retryAfterSeconds + " s");
     }
 
     private boolean authorized(String authorization) {

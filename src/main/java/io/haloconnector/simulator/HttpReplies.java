@@ -2,11 +2,15 @@ package io.haloconnector.simulator;
 
 import com.sun.net.httpserver.HttpExchange;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.OutputStream;
 
 /** Sends the simulator's answers: JSON bodies with an exact Content-Length, and counts each status. */
 final class HttpReplies {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpReplies.class);
 
     private final SimulatorStats stats;
 
@@ -45,5 +49,34 @@ final class HttpReplies {
         JsonByteWriter writer = new JsonByteWriter(128);
         writer.beginObject().field("error", code).field("message", message).endObject();
         return writer.toBytes();
+    }
+
+    /** What an injected fault left to do: nothing (it answered), or the normal answer, maybe cut in half. */
+    enum AfterFault { ANSWERED, ANSWER, ANSWER_TRUNCATED }
+
+    /** Applies a one-shot fault (null: none) to a request of {@code endpoint}, shared by every endpoint. */
+    AfterFault apply(HttpExchange exchange, Fault fault, String endpoint) throws IOException, InterruptedException {
+        if (fault == null) {
+            return AfterFault.ANSWER;
+        }
+        LOG.info("{} request: applying {}", endpoint, fault);
+        switch (fault.kind()) {
+            case STATUS -> error(exchange, fault.status(), "injected_fault", "simulated HTTP " + fault.status());
+            case TOO_MANY_REQUESTS -> tooManyRequests(exchange, fault.retryAfterSeconds());
+            case CONNECTION_RESET -> reset(exchange);
+            case DELAY -> {
+                Pause.of(fault.delay());
+                return AfterFault.ANSWER;
+            }
+            case TRUNCATED_BODY -> {
+                return AfterFault.ANSWER_TRUNCATED;
+            }
+        }
+        return AfterFault.ANSWERED;
+    }
+
+    void tooManyRequests(HttpExchange exchange, int retryAfterSeconds) throws IOException {
+        exchange.getResponseHeaders().set("Retry-After", Integer.toString(retryAfterSeconds));
+        error(exchange, 429, "rate_limited", "too many requests, retry after " + retryAfterSeconds + " s");
     }
 }

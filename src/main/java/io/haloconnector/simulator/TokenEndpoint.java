@@ -41,27 +41,11 @@ final class TokenEndpoint implements HttpHandler {
             }
             String form = readBody(exchange);
             Fault fault = faults.nextTokenFault();
-            boolean truncate = false;
-            if (fault != null) {
-                LOG.info("token request: applying {}", fault);
-                switch (fault.kind()) {
-                    case STATUS -> {
-                        replies.error(exchange, fault.status(), "injected_fault", "simulated HTTP " + fault.status());
-                        return;
-                    }
-                    case TOO_MANY_REQUESTS -> {
-                        exchange.getResponseHeaders().set("Retry-After", Integer.toString(fault.retryAfterSeconds()));
-                        replies.error(exchange, 429, "rate_limited", "too many requests");
-                        return;
-                    }
-                    case CONNECTION_RESET -> {
-                        replies.reset(exchange);
-                        return;
-                    }
-                    case DELAY -> Pause.of(fault.delay());
-                    case TRUNCATED_BODY -> truncate = true;
-                }
+            HttpReplies.AfterFault afterFault = replies.apply(exchange, fault, "token");
+            if (afterFault == HttpReplies.AfterFault.ANSWERED) {
+                return;
             }
+            boolean truncate = afterFault == HttpReplies.AfterFault.ANSWER_TRUNCATED;
             if (!exchange.getRequestMethod().equals("POST")) {
                 exchange.getResponseHeaders().set("Allow", "POST");
                 replies.error(exchange, 405, "method_not_allowed", "use POST");
