@@ -76,7 +76,7 @@ public final class HaloApiClient {
         }
         int status = response.statusCode();
         return switch (status) {
-            case 200 -> parse(response.body());
+            case 200 -> EventPageParser.parse(response.body());
             case 404 -> EventPage.empty(); // halo-api.md: a 404 on a page is an empty page
             case 403 -> throw new HaloCredentialsException("Halo at " + host() + " denied the key access to /v1/events"
                     + " (HTTP 403): give the key in halo.api.key read (auditor) scope on the server groups");
@@ -105,29 +105,6 @@ public final class HaloApiClient {
             Thread.currentThread().interrupt();
             throw new HaloApiException("interrupted while reading from Halo at " + host());
         }
-    }
-
-    static EventPage parse(byte[] body) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new MalformedResponseException("an events page is not valid JSON (truncated?): "
-                    + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new MalformedResponseException("an events page could not be read: " + e.getMessage());
-        }
-        JsonNode events = root == null ? null : root.get("events");
-        if (events == null || !events.isArray()) {
-            throw new MalformedResponseException("an events page has no \"events\" array");
-        }
-        List<HaloEvent> parsed = new ArrayList<>(events.size());
-        for (JsonNode event : events) {
-            parsed.add(HaloEvent.of(event));
-        }
-        JsonNode next = root.path("pagination").get("next");
-        boolean hasNext = next != null && next.isTextual() && !next.asText().isBlank();
-        return new EventPage(parsed, root.path("count").asLong(parsed.size()), hasNext);
     }
 
     /** The Retry-After header as a duration (seconds form), or null. */

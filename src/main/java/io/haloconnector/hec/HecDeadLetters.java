@@ -37,7 +37,7 @@ final class HecDeadLetters {
         ObjectNode line = mapper.createObjectNode();
         line.put("reason", reason);
         line.put("time", Instant.now().toString());
-        line.set("event", event.json());
+        line.set("event", event.tree());
         byte[] bytes = (mapper.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
         Files.createDirectories(file.getParent());
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,

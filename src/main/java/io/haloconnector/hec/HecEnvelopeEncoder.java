@@ -1,54 +1,65 @@
 package io.haloconnector.hec;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.haloconnector.halo.HaloEvent;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns a Halo event into its HEC envelope bytes, once per event:
  * {@code {"time":..,"host":..,"source":..,"sourcetype":..,"index":..,"event":{..},"fields":{"halo_event_type":..}}}.
+ * The envelope's fixed part is encoded once; the event's own bytes are copied in as the API sent
+ * them (no tree, no second serialisation: the per-event cost of issue 5).
  */
 final class HecEnvelopeEncoder {
 
-    private final ObjectMapper mapper = new ObjectMapper();
-    private final JsonFactory factory = mapper.getFactory();
-    private final HecSettings settings;
+    private static final byte[] TIME = ascii("{\"time\":");
+    private static final byte[] TYPE = ascii(",\"fields\":{\"halo_event_type\":");
+    private static final byte[] END = ascii("}}");
+
+    /** {@code ,"host":..,"source":..,"sourcetype":..[,"index":..],"event":} */
+    private final byte[] middle;
+    /** Event types are few (about 80): each is quoted once. */
+    private final Map<String, byte[]> quotedTypes = new ConcurrentHashMap<>();
 
     HecEnvelopeEncoder(HecSettings settings) {
-        this.settings = settings;
+        StringBuilder fixed = new StringBuilder();
+        fixed.append(",\"host\":").append(quoted(settings.host()));
+        fixed.append(",\"source\":").append(quoted(settings.source()));
+        fixed.append(",\"sourcetype\":").append(quoted(settings.sourcetype()));
+        settings.index().ifPresent(index -> fixed.append(",\"index\":").append(quoted(index)));
+        fixed.append(",\"event\":");
+        this.middle = fixed.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     byte[] encode(HaloEvent event) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-        try (JsonGenerator json = factory.createGenerator(out)) {
-            json.enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-            json.setCodec(mapper);
-            json.writeStartObject();
-            json.writeFieldName("time");
-            json.writeNumber(epochSeconds(event.createdAt()));
-            json.writeStringField("host", settings.host());
-            json.writeStringField("source", settings.source());
-            json.writeStringField("sourcetype", settings.sourcetype());
-            if (settings.index().isPresent()) {
-                json.writeStringField("index", settings.index().get());
+        byte[] json = event.json();
+        byte[] type = quotedTypes.get(event.type());
+        if (type == null) {
+            type = quoted(event.type()).getBytes(StandardCharsets.UTF_8);
+            if (quotedTypes.size() < 1024) { // bounded whatever the API sends
+                quotedTypes.put(event.type(), type);
             }
-            json.writeFieldName("event");
-            json.writeTree(event.json());
-            json.writeObjectFieldStart("fields");
-            json.writeStringField("halo_event_type", event.type());
-            json.writeEndObject();
-            json.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode event " + event.id(), e);
         }
-        return out.toByteArray();
+        byte[] time = ascii(epochSeconds(event.createdAt()).toPlainString());
+        byte[] out = new byte[TIME.length + time.length + middle.length + json.length + TYPE.length + type.length + END.length];
+        int at = put(out, 0, TIME);
+        at = put(out, at, time);
+        at = put(out, at, middle);
+        at = put(out, at, json);
+        at = put(out, at, TYPE);
+        at = put(out, at, type);
+        put(out, at, END);
+        return out;
+    }
+
+    private static int put(byte[] out, int at, byte[] part) {
+        System.arraycopy(part, 0, out, at, part.length);
+        return at + part.length;
     }
 
     /**
@@ -59,5 +70,13 @@ final class HecEnvelopeEncoder {
         int nanos = instant.getNano();
         int scale = nanos % 1_000_000 == 0 ? 3 : nanos % 1_000 == 0 ? 6 : 9;
         return BigDecimal.valueOf(instant.getEpochSecond()).add(BigDecimal.valueOf(nanos, 9)).setScale(scale);
+    }
+
+    private static String quoted(String text) {
+        return "\"" + new String(JsonStringEncoder.getInstance().quoteAsString(text)) + "\"";
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }

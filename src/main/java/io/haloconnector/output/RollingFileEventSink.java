@@ -1,7 +1,5 @@
 package io.haloconnector.output;
 
-import com.fasterxml.jackson.databind.ObjectWriter;
-import io.haloconnector.halo.HaloApiClient;
 import io.haloconnector.halo.HaloEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +27,6 @@ import java.util.regex.Pattern;
  */
 public final class RollingFileEventSink implements EventSink {
     private static final Logger LOG = LoggerFactory.getLogger(RollingFileEventSink.class);
-    private static final ObjectWriter WRITER = HaloApiClient.JSON.writer();
     private static final Pattern NAME = Pattern.compile("halo-events-(\\d{4}-\\d{2}-\\d{2})-(\\d{3,})\\.jsonl");
 
     private final Path dir;
@@ -86,7 +83,7 @@ public final class RollingFileEventSink implements EventSink {
         if (channel == null) {
             open();
         }
-        WRITER.writeValue(buffer, event.json());
+        buffer.write(event.json());
         buffer.write('\n');
     }
 

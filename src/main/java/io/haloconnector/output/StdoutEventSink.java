@@ -1,7 +1,5 @@
 package io.haloconnector.output;
 
-import com.fasterxml.jackson.databind.ObjectWriter;
-import io.haloconnector.halo.HaloApiClient;
 import io.haloconnector.halo.HaloEvent;
 
 import java.io.BufferedOutputStream;
@@ -14,8 +12,6 @@ import java.io.OutputStream;
  * piped into jq or another tool.
  */
 public final class StdoutEventSink implements EventSink {
-    private static final ObjectWriter WRITER = HaloApiClient.JSON.writer();
-
     private final OutputStream out;
 
     /** Writes to {@code stdout}, the process's real standard output (see ConnectorMain). */
@@ -35,7 +31,7 @@ public final class StdoutEventSink implements EventSink {
 
     @Override
     public void write(HaloEvent event) throws IOException {
-        WRITER.writeValue(new NonClosingStream(out), event.json());
+        out.write(event.json());
         out.write('\n');
     }
 
@@ -53,22 +49,5 @@ public final class StdoutEventSink implements EventSink {
     @Override
     public void close() throws IOException {
         out.flush();
-    }
-
-    /** Jackson closes the stream it writes to; stdout must stay open. */
-    private static final class NonClosingStream extends java.io.FilterOutputStream {
-        NonClosingStream(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() {
-            // keep stdout open
-        }
     }
 }
