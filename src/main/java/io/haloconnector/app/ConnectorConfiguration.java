@@ -18,6 +18,7 @@ import io.haloconnector.output.RollingFileEventSink;
 import io.haloconnector.output.StdoutEventSink;
 import io.haloconnector.poll.CatchUpProgress;
 import io.haloconnector.poll.CommitPage;
+import io.haloconnector.poll.EventId;
 import io.haloconnector.poll.FetchEventPage;
 import io.haloconnector.poll.OpenPollWindow;
 import io.haloconnector.poll.ReportPollFailure;
@@ -93,8 +94,9 @@ public class ConnectorConfiguration implements CamelConfiguration {
         metrics.cursorLag(cursor::cursor, clock);
         CatchUpProgress progress = new CatchUpProgress(clock,
                 props.getDuration("halo.progress.interval", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofHours(1)));
-        LOG.info("Polling Halo at {} ({}), {} events a page, output {}", settings.apiUrl(), settings.pollCron(),
-                settings.perPage(), sink.name());
+        LOG.info("Polling Halo at {} ({}), {} events a page, output {}; Java {}, max heap {} MB", settings.apiUrl(),
+                settings.pollCron(), settings.perPage(), sink.name(), Runtime.version().feature(),
+                Runtime.getRuntime().maxMemory() >> 20);
 
         Registry registry = context.getRegistry();
         registry.bind("haloTokens", tokens);
@@ -102,6 +104,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         registry.bind("eventCursor", cursor);
         registry.bind("deliveredEvents", delivered);
         registry.bind("eventSink", sink);
+        registry.bind("eventId", new EventId());
         registry.bind("catchUpProgress", progress);
         registry.bind("connectorMetrics", metrics);
         registry.bind("connectorHealth", health); // found by Camel's health registry: /observe/health/ready

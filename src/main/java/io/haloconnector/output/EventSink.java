@@ -1,12 +1,14 @@
 package io.haloconnector.output;
 
 import io.haloconnector.halo.HaloEvent;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 
 /**
  * Where delivered events go (stdout, files, Splunk HEC). The route calls {@link #write} for each
  * new event of a page and then {@link #flush} once; the checkpoint moves only after flush returns.
  */
-public interface EventSink extends AutoCloseable {
+public interface EventSink extends Processor, AutoCloseable {
 
     /** Short name for logs, e.g. {@code file}. */
     String name();
@@ -17,6 +19,15 @@ public interface EventSink extends AutoCloseable {
      * that commit (the file sink truncates it) does so here, so a crash leaves no repeat.
      */
     default void recover(String committedPosition) throws Exception {
+    }
+
+    /**
+     * The route's delivery step: writes the exchange's event. A plain Processor call, because this
+     * runs once per event and a bean call resolves its method by reflection each time (issue 5).
+     */
+    @Override
+    default void process(Exchange exchange) throws Exception {
+        write(exchange.getMessage().getBody(HaloEvent.class));
     }
 
     /** Takes one event; may buffer it, or block while the destination is unavailable (backpressure). */

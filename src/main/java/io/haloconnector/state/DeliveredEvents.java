@@ -75,6 +75,9 @@ public final class DeliveredEvents extends ServiceSupport implements IdempotentR
     /** Every event of a delivered page is now delivered; forget ids older than {@code keepFrom}. */
     synchronized void commitPage(Collection<HaloEvent> page, Instant keepFrom) {
         for (HaloEvent event : page) {
+            if (event.createdAt().isBefore(keepFrom)) {
+                continue; // would be forgotten below anyway; most of a catch-up page is
+            }
             if (committed.putIfAbsent(event.id(), event.createdAt()) == null) {
                 committedByTime.computeIfAbsent(event.createdAt(), t -> new LinkedHashSet<>()).add(event.id());
             }
