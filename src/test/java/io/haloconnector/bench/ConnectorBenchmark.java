@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
  * SIGTERM and prints one Markdown table row. Run after {@code mvn -B -q -DskipTests package}:
  * {@code java -cp target/test-classes io.haloconnector.bench.ConnectorBenchmark [--scale 0.25]
  * [--cases 1,2,3,4,5,sweep] [--jar target/halo-connector.jar] [--jfr CASE] [--work DIR] [--jvm OPTIONS]}.
+ * The connector is started by the launcher {@code bin/halo-connector}, so its JVM options are the shipped ones;
+ * {@code --jvm} adds options after them (a later -Xmx or -XX wins).
  * Linux only (it reads /proc).
  */
 public final class ConnectorBenchmark {
@@ -40,6 +42,7 @@ public final class ConnectorBenchmark {
     private static final Pattern ACCEPTED = Pattern.compile("accepted=(\\d+)");
     private static final Pattern REQUESTS = Pattern.compile("events_requests=(\\d+)");
     private static final Pattern STATUS_429 = Pattern.compile("429=(\\d+)");
+    private static final Path LAUNCHER = Path.of("bin", "halo-connector");
     private static final long CLOCK_TICKS = 100; // USER_HZ on Linux; /proc/<pid>/stat counts in these
 
     private final Path jar;
@@ -60,7 +63,7 @@ public final class ConnectorBenchmark {
 
     /** What one case measured; times in seconds from the connector's launch. */
     record Result(Case c, long events, boolean complete, double wall, double toFirst, double cpu, double cpuAtFirst,
-                  long peakRssKb, double simCpu, long requests, long tooMany, String load) {
+                  long peakRssKb, double simCpu, long requests, long tooMany, String load, String threads) {
 
         double rate() {
             return events / Math.max(1e-3, wall - toFirst);
@@ -86,7 +89,7 @@ public final class ConnectorBenchmark {
                 case "--jar" -> jar = Path.of(value);
                 case "--work" -> work = Path.of(value);
                 case "--jfr" -> jfr = value;
-                case "--jvm" -> jvm = List.of(value.trim().split("\\s+"));
+                case "--jvm" -> jvm = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
                 default -> {
                     System.err.println("usage: ConnectorBenchmark [--scale 1.0] [--cases 1,2,3,4,5,sweep]"
                             + " [--jar target/halo-connector.jar] [--jfr CASE-ID] [--work DIR] [--jvm '-Xmx256m ...']");
@@ -105,8 +108,9 @@ public final class ConnectorBenchmark {
         ConnectorBenchmark bench = new ConnectorBenchmark(jar, work, jfr, jvm);
         List<Case> plan = plan(scale, List.of(cases.split(",")));
         System.out.println(environment());
-        System.out.printf("scale %.2f, %d days of events, simulator latency %d ms unless said, connector JVM options %s,"
-                + " work %s%n%n", scale, DAYS, LATENCY_MS, jvm.isEmpty() ? "none" : String.join(" ", jvm), work);
+        System.out.printf("scale %.2f, %d days of events, simulator latency %d ms unless said, connector started by %s"
+                + " with its JVM options%s, work %s%n%n", scale, DAYS, LATENCY_MS, LAUNCHER,
+                jvm.isEmpty() ? "" : " then " + String.join(" ", jvm), work);
         System.out.println("| case | events | wall s | to 1st event s | events/s | CPU s | µs CPU/event | peak RSS MB"
                 + " | sim CPU s | requests | 429 | load 1m |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
@@ -117,6 +121,10 @@ public final class ConnectorBenchmark {
             System.out.println(row(r));
             System.out.flush();
         }
+        System.out.println();
+        System.out.println("Connector CPU s by thread, whole run (JIT = C1/C2 compiler threads, GC = collector threads,"
+                + " main = start-up; ended = threads gone before the reading; under 0.1 s left out):");
+        results.forEach(r -> System.out.println("- " + r.c().id() + ": " + r.threads()));
         System.out.println();
         System.out.println(targets(results));
     }
@@ -186,18 +194,23 @@ public final class ConnectorBenchmark {
             props.put("halo.poll.lag", "0s");
             props.put("camel.management.enabled", "false");
             props.putAll(c.props());
-            List<String> command = new ArrayList<>(List.of(java.toString()));
+            // the launcher as shipped, with its JVM options; ours (-X..., after its own) win
+            List<String> command = new ArrayList<>(List.of(LAUNCHER.toAbsolutePath().toString()));
             command.addAll(jvmOptions);
             if (c.id().equals(jfrCase)) {
                 command.add("-XX:StartFlightRecording=duration=600s,filename="
                         + dir.resolve("connector.jfr").toAbsolutePath() + ",settings=profile");
             }
             props.forEach((name, value) -> command.add("-D" + name + "=" + value));
-            command.addAll(List.of("-jar", jar.toAbsolutePath().toString()));
+
             long simCpuBefore = cpuTicks(simulator.pid());
             long launched = System.nanoTime();
             // its own folder as working directory: no ./routes or ./application.properties of ours
-            connector = new ProcessBuilder(command).directory(dir.toFile())
+            ProcessBuilder launch = new ProcessBuilder(command).directory(dir.toFile());
+            launch.environment().put("JAVA", java.toString());
+            launch.environment().put("HALO_CONNECTOR_JAR", jar.toAbsolutePath().toString());
+            launch.environment().remove("HALO_JAVA_OPTS");
+            connector = launch
                     .redirectOutput(dir.resolve("connector.out").toFile())
                     .redirectError(dir.resolve("connector.err").toFile()).start();
 
@@ -213,6 +226,7 @@ public final class ConnectorBenchmark {
             boolean complete = accepted.get() >= c.events();
             long cpu = connector.isAlive() ? cpuTicks(connector.pid()) : -1; // just before stopping
             long hwm = connector.isAlive() ? peakRssKb(connector.pid()) : -1;
+            String threads = connector.isAlive() ? threadCpu(connector.pid(), cpu) : "";
             long simCpu = cpuTicks(simulator.pid()) - simCpuBefore;
             String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
             stop(connector, Duration.ofSeconds(30));
@@ -223,7 +237,7 @@ public final class ConnectorBenchmark {
             long first = firstAt.get() == 0 ? done : firstAt.get();
             return new Result(c, accepted.get(), complete, (done - launched) / 1e9, Math.max(0, first - launched) / 1e9,
                     cpu / (double) CLOCK_TICKS, Math.max(0, cpuAtFirst) / (double) CLOCK_TICKS, hwm,
-                    simCpu / (double) CLOCK_TICKS, requests, tooMany, load);
+                    simCpu / (double) CLOCK_TICKS, requests, tooMany, load, threads);
         } finally {
             for (Process p : new Process[] {connector, simulator, receiver}) {
                 if (p != null && p.isAlive()) {
@@ -287,6 +301,59 @@ public final class ConnectorBenchmark {
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /**
+     * The process's CPU split by thread kind, read from /proc/PID/task/TID/{comm,stat}: where the time goes
+     * without a profiler (the JIT compiler and the collector are invisible to JFR's execution samples).
+     */
+    static String threadCpu(long pid, long processTicks) {
+        Map<String, Long> ticks = new LinkedHashMap<>();
+        for (String kind : List.of("route", "fetch", "http client", "JIT", "GC", "main")) {
+            ticks.put(kind, 0L);
+        }
+        long sum = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim();
+                    String stat = Files.readString(task.resolve("stat"));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long t = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+                    sum += t;
+                    ticks.merge(threadKind(name), t, Long::sum);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return "unreadable";
+        }
+        ticks.put("ended", Math.max(0, processTicks - sum));
+        StringBuilder out = new StringBuilder();
+        ticks.forEach((kind, t) -> {
+            if (t >= CLOCK_TICKS / 10 || kind.equals("route")) { // threads under 0.1 s are left out
+                out.append(out.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%s %.1f", kind, t / (double) CLOCK_TICKS));
+            }
+        });
+        return out.toString();
+    }
+
+    private static String threadKind(String name) {
+        if (name.startsWith("DefaultQuartz")) {
+            return "route"; // the Quartz worker runs the whole route: split, dedup, output, commit
+        } else if (name.startsWith("halo-fetch")) {
+            return "fetch";
+        } else if (name.startsWith("HttpClient")) {
+            return "http client";
+        } else if (name.contains("CompilerThre")) {
+            return "JIT";
+        } else if (name.equals("java")) {
+            return "main"; // the launcher thread: start-up
+        } else if (name.startsWith("GC Thread") || name.startsWith("G1 ") || name.startsWith("VM Thread")) {
+            return "GC";
+        }
+        return name.replaceAll("\\d+", "#"); // e.g. main (start-up), JFR's, Camel's own
     }
 
     /** VmHWM of a process in kB, -1 when unreadable. */
