@@ -58,7 +58,7 @@ final class HecBatch {
     }
 
     /**
-     * gzip at the fastest level: JSON envelopes still shrink about 8x, at a fraction of the CPU of
+     * gzip at the fastest level: JSON envelopes still shrink several times, at a fraction of the CPU of
      * the default level (the connector's CPU per event, issue 5); HEC reads any level.
      */
     private static final class FastGzip extends GZIPOutputStream {
