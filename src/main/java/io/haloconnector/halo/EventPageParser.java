@@ -1,5 +1,6 @@
 package io.haloconnector.halo;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -83,7 +84,7 @@ public final class EventPageParser {
         if (start != JsonToken.START_OBJECT) {
             throw new MalformedResponseException("an event is not a JSON object");
         }
-        int from = (int) json.currentTokenLocation().getByteOffset();
+        JsonLocation from = json.currentTokenLocation();
         String id = null;
         String createdAt = null;
         String type = "";
@@ -97,14 +98,18 @@ public final class EventPageParser {
                 default -> json.skipChildren();
             }
         }
-        int to = (int) json.currentLocation().getByteOffset(); // just past the closing brace
+        JsonLocation to = json.currentLocation(); // just past the closing brace
         if (id == null || id.isBlank()) {
             throw new MalformedResponseException("an event has no \"id\"");
         }
         if (createdAt == null) {
             throw new MalformedResponseException("event " + id + " has no \"created_at\"");
         }
-        return new HaloEvent(id, HaloEvent.parseCreatedAt(id, createdAt), type, oneLine(Arrays.copyOfRange(body, from, to)));
+        byte[] event = Arrays.copyOfRange(body, (int) from.getByteOffset(), (int) to.getByteOffset());
+        if (to.getLineNr() != from.getLineNr()) { // the parser counts line breaks: most events have none
+            oneLine(event);
+        }
+        return new HaloEvent(id, HaloEvent.parseCreatedAt(id, createdAt), type, event);
     }
 
     private static boolean hasNext(JsonParser json, JsonToken start) throws IOException {
@@ -129,12 +134,11 @@ public final class EventPageParser {
      * A pretty-printed API answer puts line breaks between tokens; JSON strings cannot hold a raw
      * one (the parser rejects it), so each is whitespace and becomes a space: one event, one line.
      */
-    private static byte[] oneLine(byte[] event) {
+    private static void oneLine(byte[] event) {
         for (int i = 0; i < event.length; i++) {
             if (event[i] == '\n' || event[i] == '\r') {
                 event[i] = ' ';
             }
         }
-        return event;
     }
 }

@@ -3,8 +3,8 @@ package io.haloconnector.halo;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
+import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 
 /**
@@ -64,8 +64,8 @@ public final class HaloEvent {
 
     static Instant parseCreatedAt(String id, String createdAt) {
         try {
-            return Instant.parse(createdAt);
-        } catch (DateTimeParseException e) {
+            return IsoInstant.parse(createdAt);
+        } catch (DateTimeException e) {
             throw new MalformedResponseException("event " + id + " has an unparsable created_at '" + createdAt + "'");
         }
     }
