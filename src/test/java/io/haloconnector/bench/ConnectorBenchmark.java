@@ -63,7 +63,7 @@ public final class ConnectorBenchmark {
 
     /** What one case measured; times in seconds from the connector's launch. */
     record Result(Case c, long events, boolean complete, double wall, double toFirst, double cpu, double cpuAtFirst,
-                  long peakRssKb, double simCpu, long requests, long tooMany, String load, String threads) {
+                  long peakRssKb, double simCpu, double receiverCpu, long requests, long tooMany, String load, String threads) {
 
         double rate() {
             return events / Math.max(1e-3, wall - toFirst);
@@ -112,8 +112,8 @@ public final class ConnectorBenchmark {
                 + " with its JVM options%s, work %s%n%n", scale, DAYS, LATENCY_MS, LAUNCHER,
                 jvm.isEmpty() ? "" : " then " + String.join(" ", jvm), work);
         System.out.println("| case | events | wall s | to 1st event s | events/s | CPU s | µs CPU/event | peak RSS MB"
-                + " | sim CPU s | requests | 429 | load 1m |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+                + " | sim CPU s | receiver CPU s | requests | 429 | load 1m |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         List<Result> results = new ArrayList<>();
         for (Case c : plan) {
             Result r = bench.run(c);
@@ -204,6 +204,7 @@ public final class ConnectorBenchmark {
             props.forEach((name, value) -> command.add("-D" + name + "=" + value));
 
             long simCpuBefore = cpuTicks(simulator.pid());
+            long receiverCpuBefore = cpuTicks(receiver.pid());
             long launched = System.nanoTime();
             // its own folder as working directory: no ./routes or ./application.properties of ours
             ProcessBuilder launch = new ProcessBuilder(command).directory(dir.toFile());
@@ -228,6 +229,7 @@ public final class ConnectorBenchmark {
             long hwm = connector.isAlive() ? peakRssKb(connector.pid()) : -1;
             String threads = connector.isAlive() ? threadCpu(connector.pid(), cpu) : "";
             long simCpu = cpuTicks(simulator.pid()) - simCpuBefore;
+            long receiverCpu = cpuTicks(receiver.pid()) - receiverCpuBefore;
             String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
             stop(connector, Duration.ofSeconds(30));
             stop(simulator, Duration.ofSeconds(10));
@@ -237,7 +239,7 @@ public final class ConnectorBenchmark {
             long first = firstAt.get() == 0 ? done : firstAt.get();
             return new Result(c, accepted.get(), complete, (done - launched) / 1e9, Math.max(0, first - launched) / 1e9,
                     cpu / (double) CLOCK_TICKS, Math.max(0, cpuAtFirst) / (double) CLOCK_TICKS, hwm,
-                    simCpu / (double) CLOCK_TICKS, requests, tooMany, load, threads);
+                    simCpu / (double) CLOCK_TICKS, receiverCpu / (double) CLOCK_TICKS, requests, tooMany, load, threads);
         } finally {
             for (Process p : new Process[] {connector, simulator, receiver}) {
                 if (p != null && p.isAlive()) {
@@ -398,9 +400,9 @@ public final class ConnectorBenchmark {
     private static String row(Result r) {
         String share = r.requests() == 0 ? "-" : String.format(Locale.ROOT, "%d (%.1f%%)", r.tooMany(),
                 100.0 * r.tooMany() / r.requests());
-        return String.format(Locale.ROOT, "| %s %s | %,d%s | %.1f | %.1f | %,.0f | %.1f | %.1f | %d | %.1f | %d | %s | %s |",
+        return String.format(Locale.ROOT, "| %s %s | %,d%s | %.1f | %.1f | %,.0f | %.1f | %.1f | %d | %.1f | %.1f | %d | %s | %s |",
                 r.c().id(), r.c().name(), r.events(), r.complete() ? "" : " (INCOMPLETE)", r.wall(), r.toFirst(), r.rate(),
-                r.cpu(), r.microsPerEvent(), r.peakRssKb() / 1024, r.simCpu(), r.requests(), share, r.load());
+                r.cpu(), r.microsPerEvent(), r.peakRssKb() / 1024, r.simCpu(), r.receiverCpu(), r.requests(), share, r.load());
     }
 
     /** The targets, each met or not, for the cases that ran. */
