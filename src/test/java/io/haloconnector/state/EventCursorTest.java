@@ -69,6 +69,51 @@ class EventCursorTest {
     }
 
     @Test
+    void aPageSpanningHoursIsOneSaveAndKeepsOnlyTheIdsInsideTheOverlap() {
+        try (FileCheckpointStore file = new FileCheckpointStore(dir)) {
+            java.util.concurrent.atomic.AtomicInteger saves = new java.util.concurrent.atomic.AtomicInteger();
+            CheckpointStore counted = new CheckpointStore() {
+                @Override
+                public java.util.Optional<Checkpoint> load() {
+                    return file.load();
+                }
+
+                @Override
+                public void save(Checkpoint checkpoint) {
+                    saves.incrementAndGet();
+                    file.save(checkpoint);
+                }
+
+                @Override
+                public String location() {
+                    return file.location();
+                }
+            };
+            DeliveredEvents delivered = new DeliveredEvents();
+            EventCursor cursor = new EventCursor(counted, delivered, OVERLAP, "file");
+            cursor.open(START, false);
+            List<HaloEvent> page = new java.util.ArrayList<>();
+            for (int minute = 0; minute < 500; minute++) {
+                HaloEvent e = event("p" + minute, START.plusSeconds(60L * minute));
+                page.add(e);
+                delivered.add(e.id());
+            }
+            page.add(event("p499b", START.plusSeconds(60L * 499))); // a burst at the newest timestamp
+            delivered.add("p499b");
+            int before = saves.get();
+            assertThat(cursor.commit(page, null)).isEqualTo(501);
+            assertThat(saves.get() - before).as("checkpoint writes for a page of 501 events").isEqualTo(1);
+            // the newest minute (2 ids) and the two before it: nothing older can come back
+            assertThat(cursor.dedupSize()).isEqualTo(4);
+            assertThat(delivered.contains("p499b")).isTrue();
+            assertThat(delivered.contains("p497")).isTrue();
+            assertThat(delivered.contains("p496")).isFalse();
+            assertThat(file.load().orElseThrow().deliveredIds().values().stream().mapToInt(java.util.Set::size).sum())
+                    .isEqualTo(4);
+        }
+    }
+
+    @Test
     void idsOfAPageThatWasNotCommittedAreForgottenAfterACrash() {
         try (FileCheckpointStore store = new FileCheckpointStore(dir)) {
             EventCursor cursor = open(store, new DeliveredEvents());
