@@ -14,12 +14,11 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * The .tgz that {@code mvn package} makes: the assembly descriptor packs splunk-app/ under one
- * top folder named after the app, and the folder holds only what Splunk needs. Builds nothing
- * itself; the built package is checked when a previous {@code package} left it in target/.
+ * top folder named after the app, and the folder holds only what Splunk needs. The built package
+ * itself is checked by PackageIT, after {@code package}.
  */
 class PackageTest {
 
@@ -71,34 +70,6 @@ class PackageTest {
                         || file.matches("static/app(Icon|IconAlt)(_2x)?\\.png"),
                 "only the app's own files");
         assertThat(files).noneMatch(file -> file.startsWith("local/") || file.contains("/.") || file.startsWith("."));
-    }
-
-    @Test
-    void theBuiltPackageHasOneTopFolderWithAppConfInside() throws IOException {
-        String version = SplunkConfFilesTest.projectVersion();
-        Path tgz = Path.of("target", SplunkApp.APP_ID + "-" + version + ".tgz");
-        assumeThat(Files.exists(tgz)).as("%s is there after mvn package", tgz).isTrue();
-        // tests run before package: a package older than the app's files is last build's, not this one's
-        assumeThat(Files.getLastModifiedTime(tgz).toMillis()).as("%s is newer than splunk-app/", tgz)
-                .isGreaterThanOrEqualTo(newestAppFile());
-
-        List<String> entries = tarEntryNames(tgz);
-
-        assertThat(entries).isNotEmpty().allMatch(name -> name.startsWith(SplunkApp.APP_ID + "/"));
-        assertThat(entries).contains(SplunkApp.APP_ID + "/default/app.conf", SplunkApp.APP_ID + "/metadata/default.meta",
-                SplunkApp.APP_ID + "/default/props.conf");
-        // the package holds exactly the folder's files (directories aside)
-        List<String> packagedFiles = entries.stream().filter(name -> !name.endsWith("/"))
-                .map(name -> name.substring(SplunkApp.APP_ID.length() + 1)).sorted().toList();
-        assertThat(packagedFiles).containsExactlyElementsOf(SplunkApp.files());
-    }
-
-    private static long newestAppFile() throws IOException {
-        long newest = 0;
-        for (String file : SplunkApp.files()) {
-            newest = Math.max(newest, Files.getLastModifiedTime(SplunkApp.ROOT.resolve(file)).toMillis());
-        }
-        return newest;
     }
 
     private static List<String> texts(Element parent, String tag) {
