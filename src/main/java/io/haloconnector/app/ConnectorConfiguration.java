@@ -1,5 +1,7 @@
 package io.haloconnector.app;
 
+import io.haloconnector.config.ConnectorSettings;
+import io.haloconnector.config.PropertyLookup;
 import io.haloconnector.retry.Backoff;
 import io.haloconnector.retry.ConcurrencyLimit;
 import io.haloconnector.halo.HaloApiClient;
@@ -12,7 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.component.micrometer.MicrometerConstants;
-import io.haloconnector.hec.HecSettings;
+import io.haloconnector.config.HecSettings;
 import io.haloconnector.output.EventSink;
 import io.haloconnector.output.RollingFileEventSink;
 import io.haloconnector.output.StdoutEventSink;

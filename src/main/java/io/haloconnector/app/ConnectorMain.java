@@ -1,5 +1,6 @@
 package io.haloconnector.app;
 
+import io.haloconnector.config.ConfigurationException;
 import io.haloconnector.state.StateException;
 import org.apache.camel.main.DefaultMainShutdownStrategy;
 import org.apache.camel.main.Main;

@@ -1,5 +1,6 @@
 package io.haloconnector.hec;
 
+import io.haloconnector.config.HecSettings;
 import io.haloconnector.retry.Backoff;
 
 import org.slf4j.Logger;

@@ -1,5 +1,6 @@
 package io.haloconnector.hec;
 
+import io.haloconnector.config.HecSettings;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;

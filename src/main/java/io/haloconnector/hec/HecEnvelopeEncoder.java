@@ -1,5 +1,6 @@
 package io.haloconnector.hec;
 
+import io.haloconnector.config.HecSettings;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.haloconnector.halo.HaloEvent;
 

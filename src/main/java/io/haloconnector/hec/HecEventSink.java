@@ -1,5 +1,6 @@
 package io.haloconnector.hec;
 
+import io.haloconnector.config.HecSettings;
 import io.haloconnector.halo.HaloEvent;
 import io.haloconnector.output.EventSink;
 import org.slf4j.Logger;

@@ -1,6 +1,7 @@
 package io.haloconnector.hec;
 
-import io.haloconnector.app.PropertyLookup;
+import io.haloconnector.config.HecSettings;
+import io.haloconnector.config.PropertyLookup;
 import io.haloconnector.halo.HaloEvent;
 import io.haloconnector.hec.receiver.HecReceiver;
 import io.haloconnector.hec.receiver.HecReceiverConfig;

@@ -1,7 +1,8 @@
 package io.haloconnector.hec;
 
+import io.haloconnector.config.HecSettings;
 import io.haloconnector.LogCapture;
-import io.haloconnector.app.ConfigurationException;
+import io.haloconnector.config.ConfigurationException;
 import io.haloconnector.hec.receiver.HecReceiverConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package io.haloconnector.app;
+package io.haloconnector.config;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

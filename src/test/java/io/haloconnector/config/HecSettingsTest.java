@@ -1,6 +1,6 @@
-package io.haloconnector.hec;
+package io.haloconnector.config;
 
-import io.haloconnector.app.ConfigurationException;
+import io.haloconnector.config.ConfigurationException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +15,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** hec.* properties: defaults, and one clear line naming the property for each bad value. */
 class HecSettingsTest {
+    private static PropertyLookup lookup(java.util.Map<String, String> values) {
+        return name -> java.util.Optional.ofNullable(values.get(name)).filter(v -> !v.isBlank());
+    }
+
 
     @TempDir
     Path dir;
@@ -26,7 +30,7 @@ class HecSettingsTest {
         for (int i = 0; i < pairs.length; i += 2) {
             props.put(pairs[i], pairs[i + 1]);
         }
-        return HecSettings.from(HecFixture.lookup(props));
+        return HecSettings.from(lookup(props));
     }
 
     private static void assertRefused(String message, String... pairs) {
@@ -68,9 +72,9 @@ class HecSettingsTest {
 
     @Test
     void requiredProperties() {
-        assertThatThrownBy(() -> HecSettings.from(HecFixture.lookup(Map.of("hec.token", "x"))))
+        assertThatThrownBy(() -> HecSettings.from(lookup(Map.of("hec.token", "x"))))
                 .hasMessage("hec.url is not set: set it to the HEC base URL, such as https://splunk:8088");
-        assertThatThrownBy(() -> HecSettings.from(HecFixture.lookup(Map.of("hec.url", "https://splunk:8088"))))
+        assertThatThrownBy(() -> HecSettings.from(lookup(Map.of("hec.url", "https://splunk:8088"))))
                 .hasMessage("hec.token is not set: set it to the HEC token");
     }
 

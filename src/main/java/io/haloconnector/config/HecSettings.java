@@ -1,7 +1,5 @@
-package io.haloconnector.hec;
+package io.haloconnector.config;
 
-import io.haloconnector.app.ConfigurationException;
-import io.haloconnector.app.PropertyLookup;
 
 import java.io.InputStream;
 import java.net.URI;
@@ -162,7 +160,7 @@ public final class HecSettings {
     }
 
     /** The secret token: package-private so it only reaches the Authorization header. */
-    String token() {
+    public String token() {
         return token;
     }
 
@@ -211,7 +209,7 @@ public final class HecSettings {
     }
 
     /** The trust store's password: package-private, it is a secret too. */
-    char[] trustStorePassword() {
+    public char[] trustStorePassword() {
         return trustStorePassword == null ? null : trustStorePassword.toCharArray();
     }
 

@@ -1,4 +1,4 @@
-package io.haloconnector.app;
+package io.haloconnector.config;
 
 /**
  * A property is missing or wrong. The message is one line that names the property, says what is

@@ -1,4 +1,4 @@
-package io.haloconnector.app;
+package io.haloconnector.config;
 
 import org.quartz.CronExpression;
 
