@@ -1,34 +1,41 @@
 package io.haloconnector.app;
 
+import io.haloconnector.config.ConfigurationException;
 import io.haloconnector.config.ConnectorSettings;
+import io.haloconnector.config.HecSettings;
 import io.haloconnector.config.PropertyLookup;
-import io.haloconnector.retry.Backoff;
-import io.haloconnector.retry.ConcurrencyLimit;
-import io.haloconnector.halo.HaloApiClient;
+import io.haloconnector.halo.HaloEventsAnswer;
 import io.haloconnector.halo.HaloTokenProvider;
-import io.haloconnector.hec.HecEventSink;
+import io.haloconnector.hec.HecDelivery;
 import io.haloconnector.hec.HecObserver;
 import io.haloconnector.observe.ConnectorHealth;
 import io.haloconnector.observe.ConnectorMetrics;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.apache.camel.component.micrometer.MicrometerConstants;
-import io.haloconnector.config.HecSettings;
-import io.haloconnector.output.EventSink;
-import io.haloconnector.output.RollingFileEventSink;
-import io.haloconnector.output.StdoutEventSink;
+import io.haloconnector.output.EventConverters;
+import io.haloconnector.output.RollingEventFiles;
 import io.haloconnector.poll.CatchUpProgress;
 import io.haloconnector.poll.CommitPage;
 import io.haloconnector.poll.EventId;
 import io.haloconnector.poll.FetchEventPage;
+import io.haloconnector.poll.NewEventsOfPage;
 import io.haloconnector.poll.OpenPollWindow;
+import io.haloconnector.poll.PageBatchHeaders;
+import io.haloconnector.poll.PageRequestRetry;
 import io.haloconnector.poll.ReportPollFailure;
+import io.haloconnector.retry.Backoff;
+import io.haloconnector.retry.ConcurrencyLimit;
+import io.haloconnector.retry.RequestPacer;
 import io.haloconnector.state.DeliveredEvents;
 import io.haloconnector.state.EventCursor;
 import io.haloconnector.state.FileCheckpointStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
+import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.impl.engine.DefaultProducerTemplate;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -37,6 +44,8 @@ import org.slf4j.LoggerFactory;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -69,27 +78,38 @@ public class ConnectorConfiguration implements CamelConfiguration {
             LOG.warn("halo.start={} is older than Halo's 90-day retention: the oldest events are gone", settings.start());
         }
 
+        // the routes' endpoints take the URLs as validated (no trailing slash, no /services/collector suffix)
+        context.getPropertiesComponent().addOverrideProperty("halo.api.url", settings.apiUrl().toString().replaceAll("/+$", ""));
+        // halo.api.timeout bounds every Halo request: camel-http 4.18 takes timeouts on the component only
+        // (an optimised toD drops endpoint ones), in milliseconds
+        for (String scheme : List.of("http", "https")) {
+            HttpComponent http = context.getComponent(scheme, HttpComponent.class);
+            http.setConnectTimeout(settings.apiTimeout().toMillis());
+            http.setResponseTimeout(settings.apiTimeout().toMillis());
+            http.setSoTimeout(settings.apiTimeout().toMillis());
+        }
         ConnectorMetrics metrics = new ConnectorMetrics(meterRegistry(context));
         ConnectorHealth health = new ConnectorHealth();
+        Registry registry = context.getRegistry();
+        EventConverters.registerIn(context.getTypeConverterRegistry());
 
-        HttpClient http = HttpClient.newBuilder()
+        // the token request is the token cache's own (JDK client, no redirects: a redirect would carry the key elsewhere)
+        HttpClient tokenHttp = HttpClient.newBuilder()
                 .connectTimeout(settings.apiTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER) // a redirect would carry the bearer token elsewhere
+                .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        HaloTokenProvider tokens = new HaloTokenProvider(http, settings.apiUrl(), settings.apiKey(), settings.apiSecret(),
+        HaloTokenProvider tokens = new HaloTokenProvider(tokenHttp, settings.apiUrl(), settings.apiKey(), settings.apiSecret(),
                 settings.apiTimeout(), clock, metrics);
-        HaloApiClient api = new HaloApiClient(http, settings.apiUrl(), tokens, settings.apiTimeout(), metrics);
         metrics.tokenRefreshes(tokens, HaloTokenProvider::refreshes);
 
         FileCheckpointStore store = new FileCheckpointStore(settings.stateDir());
         DeliveredEvents delivered = new DeliveredEvents();
         EventCursor cursor = new EventCursor(store, delivered, settings.pollOverlap(), settings.output());
-        EventSink sink;
+        List<AutoCloseable> outputs = new ArrayList<>();
         try {
             cursor.open(settings.start(), settings.startConfigured());
-            sink = createSink(settings, props, metrics.hecObserver(health));
-            sink.recover(cursor.committedOutputPosition());
-        } catch (RuntimeException e) {
+            bindOutput(context, settings, props, metrics.hecObserver(health), cursor.committedOutputPosition(), outputs);
+        } catch (Exception e) {
             store.close();
             throw e;
         }
@@ -97,34 +117,47 @@ public class ConnectorConfiguration implements CamelConfiguration {
         CatchUpProgress progress = new CatchUpProgress(clock,
                 props.getDuration("halo.progress.interval", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofHours(1)));
         LOG.info("Polling Halo at {} ({}), {} events a page, output {}; Java {}, max heap {} MB", settings.apiUrl(),
-                settings.pollCron(), settings.perPage(), sink.name(), Runtime.version().feature(),
+                settings.pollCron(), settings.perPage(), settings.output(), Runtime.version().feature(),
                 Runtime.getRuntime().maxMemory() >> 20);
 
-        Registry registry = context.getRegistry();
-        registry.bind("haloTokens", tokens);
-        registry.bind("haloApi", api);
-        registry.bind("eventCursor", cursor);
-        registry.bind("deliveredEvents", delivered);
-        registry.bind("eventSink", sink);
+        int concurrency = props.getInt("halo.fetch.concurrency", 4, 1, 32);
+        ConcurrencyLimit limit = new ConcurrencyLimit(concurrency);
+        RequestPacer pacer = new RequestPacer();
+        ExecutorService fetchers = Executors.newFixedThreadPool(concurrency, daemonThreads("halo-fetch-"));
+        DefaultProducerTemplate pageRequests = new DefaultProducerTemplate(context, fetchers);
+        context.addService(pageRequests);
+        String host = settings.apiUrl().getHost();
+
+        // the events request route's steps
+        registry.bind("haloRequestPacing", (Processor) exchange -> pacer.acquire());
+        registry.bind("haloBearerToken", tokens);
+        registry.bind("haloEventsAnswer", new HaloEventsAnswer(host, tokens, metrics, pacer, limit));
+        registry.bind("pageRequestRetry", new PageRequestRetry(
+                new Backoff(min(Duration.ofSeconds(1), settings.retryMaxDelay()), settings.retryMaxDelay()),
+                settings.retryMaxAttempts(), host, metrics));
+        // the poll route's steps
+        registry.bind("openPollWindow", new OpenPollWindow(cursor, progress, clock, settings.pollLag(),
+                settings.perPage(), settings.maxResults()));
+        registry.bind("fetchEventPage", new FetchEventPage(pageRequests, PAGE_REQUESTS, host, health, metrics, limit));
         registry.bind("eventId", new EventId());
+        registry.bind("deliveredEvents", delivered);
+        registry.bind("newEventsOfPage", new NewEventsOfPage());
+        registry.bind("pageBatchHeaders", new PageBatchHeaders());
+        registry.bind("commitPage", new CommitPage(cursor, progress, metrics));
+        registry.bind("reportPollFailure", new ReportPollFailure(cursor, health));
+        registry.bind("eventCursor", cursor);
         registry.bind("catchUpProgress", progress);
         registry.bind("connectorMetrics", metrics);
         registry.bind("connectorHealth", health); // found by Camel's health registry: /observe/health/ready
-        registry.bind("openPollWindow", new OpenPollWindow(cursor, progress, clock, settings.pollLag(),
-                settings.perPage(), settings.maxResults()));
-        int concurrency = props.getInt("halo.fetch.concurrency", 4, 1, 32);
-        ExecutorService fetchers = Executors.newFixedThreadPool(concurrency, daemonThreads("halo-fetch-"));
-        registry.bind("fetchEventPage", new FetchEventPage(api,
-                new Backoff(min(Duration.ofSeconds(1), settings.retryMaxDelay()), settings.retryMaxDelay()), settings.retryMaxAttempts(), health, metrics, fetchers, new ConcurrencyLimit(concurrency)));
-        registry.bind("commitPage", new CommitPage(sink, cursor, progress, metrics));
-        registry.bind("reportPollFailure", new ReportPollFailure(cursor, sink, health));
         // stopped after the routes: the output and the state lock close last
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() throws Exception {
                 fetchers.shutdownNow();
                 try {
-                    sink.close();
+                    for (AutoCloseable output : outputs) {
+                        output.close();
+                    }
                 } finally {
                     store.close();
                 }
@@ -132,12 +165,29 @@ public class ConnectorConfiguration implements CamelConfiguration {
         });
     }
 
-    static EventSink createSink(ConnectorSettings settings, PropertyLookup props, HecObserver hecObserver) throws Exception {
-        return switch (settings.output()) {
-            case "file" -> new RollingFileEventSink(settings.fileDir(), settings.fileMaxBytes(), Clock.systemUTC());
-            case "hec" -> new HecEventSink(HecSettings.from(props), settings.stateDir(), hecObserver);
-            default -> new StdoutEventSink(StdoutEventSink.standardOutput());
-        };
+    /** The endpoint the poll route's prefetcher sends each page request to. */
+    static final String PAGE_REQUESTS = "direct:halo-events-page";
+
+    /** The beans of the selected output route; the file output first cuts off what the last run wrote after its commit. */
+    static void bindOutput(CamelContext context, ConnectorSettings settings, PropertyLookup props, HecObserver hecObserver,
+                           String committedPosition, List<AutoCloseable> closeOnStop) throws Exception {
+        Registry registry = context.getRegistry();
+        try {
+            switch (settings.output()) {
+                case "file" -> {
+                    RollingEventFiles files = new RollingEventFiles(settings.fileDir(), settings.fileMaxBytes(), Clock.systemUTC());
+                    files.recover(committedPosition);
+                    registry.bind("eventFileName", files.nameStep());
+                    registry.bind("eventFileSync", files.syncStep());
+                }
+                case "hec" -> closeOnStop.add(HecDelivery.bind(context, HecSettings.from(props), settings.stateDir(), hecObserver));
+                default -> {
+                    // stdout: the route's stream:out needs no bean
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new ConfigurationException("the file output cannot use halo.file.dir=" + settings.fileDir() + ": " + e);
+        }
     }
 
     /** The registry /observe/metrics serves: camel-micrometer-prometheus's if it made one already, else ours for it to find. */

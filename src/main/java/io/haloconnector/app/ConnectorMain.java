@@ -24,8 +24,7 @@ public final class ConnectorMain {
     }
 
     public static void main(String[] args) {
-        // stdout carries events only: anything printed with System.out goes to stderr with the logs
-        System.setOut(System.err);
+        // stdout carries events only (the stdout output route's stream:out); logs go to stderr (logback.xml)
         int code;
         try {
             code = run(args);

@@ -2,6 +2,8 @@ package io.haloconnector.halo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +23,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * OAuth2 client-credentials tokens for the Halo API. One token is cached until {@code expires_in}
  * minus a margin and shared by all callers; refreshing is synchronized so one caller asks at a
  * time. We do not use camel-http's oauth2 options: their cache is keyed by the full URL, so every
- * events page would fetch a new token.
+ * events page would fetch a new token. As the route's OAuth step it sets {@code Authorization:
+ * Bearer <token>} on the events request.
  */
-public final class HaloTokenProvider {
+public final class HaloTokenProvider implements Processor {
+    /** The exchange property naming the token a request was sent with, so that a 401 drops exactly that one. */
+    public static final String TOKEN_SENT = "haloTokenSent";
+
     private static final Logger LOG = LoggerFactory.getLogger(HaloTokenProvider.class);
     // refresh this long before expiry so a page request never races the token's end
     private static final Duration EXPIRY_MARGIN = Duration.ofSeconds(60);
@@ -51,6 +57,14 @@ public final class HaloTokenProvider {
                 .encodeToString((key + ":" + secret).getBytes(StandardCharsets.UTF_8));
         this.timeout = timeout;
         this.clock = clock;
+    }
+
+    /** The route's OAuth step: the cached token (a new one when needed) as the request's bearer token. */
+    @Override
+    public void process(Exchange exchange) {
+        String current = token();
+        exchange.setProperty(TOKEN_SENT, current);
+        exchange.getMessage().setHeader("Authorization", "Bearer " + current);
     }
 
     /** A valid bearer token, fetched when none is cached or the cached one is near its end. */
@@ -88,7 +102,7 @@ public final class HaloTokenProvider {
         } catch (IOException e) {
             observer.answered("token", 0);
             throw new HaloTransientException("Halo at " + host + " could not be reached for a token: "
-                    + HaloApiClient.describe(e), null, null);
+                    + HaloEventsAnswer.describe(e), null, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HaloApiException("interrupted while asking Halo at " + host + " for a token");
@@ -100,7 +114,7 @@ public final class HaloTokenProvider {
         }
         if (status != 200) {
             throw new HaloTransientException("Halo at " + host + " answered HTTP " + status + " to the token request",
-                    HaloApiClient.retryAfter(response), null);
+                    response.headers().firstValue("Retry-After").map(HaloEventsAnswer::retryAfter).orElse(null), null);
         }
         try {
             JsonNode body = JSON.readTree(response.body());

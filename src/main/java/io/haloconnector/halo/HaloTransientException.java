@@ -18,6 +18,11 @@ public class HaloTransientException extends HaloApiException {
         this.retryAfter = retryAfter;
     }
 
+    /** The HTTP status, 0 when no answer came. */
+    public int status() {
+        return status;
+    }
+
     /** A 429: the caller sends fewer requests at once. */
     public boolean rateLimited() {
         return status == 429;

@@ -45,6 +45,11 @@ final class HecAckTracker {
         }
     }
 
+    /** A failed page's batches: the page is delivered again, so their acks no longer matter. */
+    void forget() {
+        pending.clear();
+    }
+
     int pendingBatches() {
         return pending.size();
     }

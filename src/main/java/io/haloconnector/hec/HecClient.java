@@ -1,155 +1,80 @@
 package io.haloconnector.hec;
 
 import io.haloconnector.config.HecSettings;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
-import java.io.InputStream;
-import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.hc.core5.http.ContentType;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+
 import java.util.Collection;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 
 /**
- * The three HEC calls (event POST, health GET, ack POST) over the JDK HttpClient. One request
- * each, no retries here: {@link HecBatchSender} decides. The token goes only into the
- * Authorization header.
+ * The three HEC calls (event POST, health GET, ack POST), each one exchange sent to the HEC
+ * request route, whose camel-http endpoint does the HTTP (URL, TLS, timeouts are set there). One
+ * request each, no retries here: {@link HecBatchSender} decides. The token goes only into the
+ * Authorization header, which the route removes with the answer.
  */
 final class HecClient {
+    /** Exchange property the request route appends to {@code hec.url/services/collector/}. */
+    static final String PATH = "hecPath";
 
-    private final HttpClient http;
     private final HecSettings settings;
     private final String channel;
     private final StopSignal stop;
-    private final URI eventUri;
-    private final URI healthUri;
-    private final URI ackUri;
+    private final ProducerTemplate template;
+    private final Endpoint requests;
 
-    HecClient(HecSettings settings, UUID channel, StopSignal stop) {
+    HecClient(HecSettings settings, UUID channel, StopSignal stop, ProducerTemplate template, Endpoint requests) {
         this.settings = settings;
         this.channel = channel.toString();
         this.stop = stop;
-        String base = settings.url().toString();
-        this.eventUri = URI.create(base + "/services/collector/event");
-        this.healthUri = URI.create(base + "/services/collector/health");
-        this.ackUri = URI.create(base + "/services/collector/ack");
-        // JDK client: no silent Retry-After handling, our own gzip bodies, a custom SSLContext for the trust store
-        HttpClient.Builder builder = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(settings.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER);
-        if (settings.insecure() || settings.trustStore().isPresent()) {
-            builder.sslContext(sslContext(settings));
-        }
-        this.http = builder.build();
+        this.template = template;
+        this.requests = requests;
     }
 
     HecAnswer postEvents(HecBatch batch) throws InterruptedException, HecSinkClosedException {
-        HttpRequest.Builder request = request(eventUri)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(batch.body(settings.gzip())));
-        if (settings.gzip()) {
-            request.header("Content-Encoding", "gzip");
-        }
-        return send(request.build());
+        // an entity, not bytes with a Content-Encoding header: camel-http would gzip those a second time
+        ByteArrayEntity body = new ByteArrayEntity(batch.body(settings.gzip()), ContentType.APPLICATION_JSON,
+                settings.gzip() ? "gzip" : null);
+        return send("event", "POST", body);
     }
 
     HecAnswer health() throws InterruptedException, HecSinkClosedException {
-        return send(HttpRequest.newBuilder(healthUri).timeout(settings.timeout()).GET().build());
+        return send("health", "GET", null);
     }
 
     HecAnswer ack(Collection<Long> ackIds) throws InterruptedException, HecSinkClosedException {
         String body = ackIds.stream().map(String::valueOf).collect(Collectors.joining(",", "{\"acks\":[", "]}"));
-        return send(request(ackUri).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build());
+        return send("ack", "POST", new ByteArrayEntity(body.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                ContentType.APPLICATION_JSON));
     }
 
-    private HttpRequest.Builder request(URI uri) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(settings.timeout())
-                .header("Authorization", "Splunk " + settings.token());
+    private HecAnswer send(String path, String method, Object body) throws InterruptedException, HecSinkClosedException {
+        Exchange request = requests.createExchange();
+        request.setProperty(PATH, path);
+        request.getMessage().setHeader(Exchange.HTTP_METHOD, method);
+        request.getMessage().setHeader("Authorization", "Splunk " + settings.token());
         if (settings.ack()) {
-            request.header("X-Splunk-Request-Channel", channel);
+            request.getMessage().setHeader("X-Splunk-Request-Channel", channel);
         }
-        return request;
-    }
-
-    private HecAnswer send(HttpRequest request) throws InterruptedException, HecSinkClosedException {
+        request.getMessage().setBody(body);
+        Exchange answer;
         try {
-            HttpResponse<byte[]> response = stop.await(http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()));
-            return HecAnswer.of(response.statusCode(), response.body(), response.headers().firstValue("Retry-After"));
+            answer = stop.await(template.asyncSend(requests, request));
         } catch (ExecutionException e) {
             return HecAnswer.failed(e.getCause() instanceof Exception cause ? cause : e);
         }
-    }
-
-    private static SSLContext sslContext(HecSettings settings) {
-        try {
-            TrustManager[] trust;
-            if (settings.insecure()) {
-                trust = new TrustManager[] {new TrustingEverything()};
-            } else {
-                KeyStore store;
-                try (InputStream in = Files.newInputStream(settings.trustStore().orElseThrow())) {
-                    store = KeyStore.getInstance(settings.trustStore().get().toString().toLowerCase().endsWith(".jks") ? "JKS" : "PKCS12");
-                    store.load(in, settings.trustStorePassword());
-                }
-                TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                factory.init(store);
-                trust = factory.getTrustManagers();
-            }
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust, null);
-            return context;
-        } catch (GeneralSecurityException | java.io.IOException e) {
-            throw new IllegalStateException("cannot set up TLS for HEC: " + e.getMessage(), e);
+        if (answer.getException() != null) {
+            return HecAnswer.failed(answer.getException());
         }
-    }
-
-    /**
-     * hec.tls.insecure: accepts any certificate. Extended, so that the JDK does not add its own
-     * hostname check around it.
-     */
-    private static final class TrustingEverything extends X509ExtendedTrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-        }
+        int status = answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        byte[] bytes = answer.getMessage().getBody(byte[].class);
+        return HecAnswer.of(status, bytes == null ? new byte[0] : bytes,
+                Optional.ofNullable(answer.getMessage().getHeader("Retry-After", String.class)));
     }
 }

@@ -55,6 +55,7 @@ enum HecOutcome {
     static boolean isCertificateProblem(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof CertificateException || t instanceof java.security.cert.CertPathValidatorException
+                    || t instanceof javax.net.ssl.SSLPeerUnverifiedException
                     || (t instanceof javax.net.ssl.SSLHandshakeException && t.getMessage() != null
                     && (t.getMessage().contains("PKIX") || t.getMessage().contains("certificate")))) {
                 return true;

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Lets {@link HecEventSink#close()} end every wait of the delivering thread at once: backoff
+ * Lets {@link HecDelivery#close()} end every wait of the delivering thread at once: backoff
  * sleeps, health and ack polling, and requests in flight. Waits also end on interrupt.
  */
 final class StopSignal {

@@ -1,54 +1,51 @@
 package io.haloconnector.poll;
 
-import io.haloconnector.retry.Backoff;
 import io.haloconnector.halo.EventPage;
-import io.haloconnector.halo.HaloApiClient;
 import io.haloconnector.halo.HaloApiException;
 import io.haloconnector.halo.HaloRequestRejectedException;
-import io.haloconnector.halo.HaloTransientException;
-import io.haloconnector.halo.MalformedResponseException;
 import io.haloconnector.observe.ConnectorHealth;
 import io.haloconnector.observe.ConnectorMetrics;
+import io.haloconnector.output.EventBatch;
 import io.haloconnector.retry.ConcurrencyLimit;
-import io.haloconnector.retry.RequestPacer;
+import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
- * Fetches the window's current page (with the next ones already in flight, see
- * {@link PagePrefetch}); the body becomes its list of events. Transient failures
- * (5xx, 429, resets, truncated JSON) repeat the same page with backoff and jitter, honouring
- * Retry-After up to the cap, so no page is ever skipped; after {@code maxAttempts} the poll ends
- * with the checkpoint where it was, and the next poll starts from there.
+ * Takes the window's current page from the page request route (with the next ones already in
+ * flight, see {@link PagePrefetch}); the body becomes its events as an {@link EventBatch}, which the split walks. Retries happen in that
+ * route (Camel's error handler, {@link PageRequestRetry}); when they are used up the poll ends
+ * with the checkpoint where it was, and the next poll starts from there. A page refused past the
+ * API's own pagination cap moves {@code since} forward instead.
  */
 public final class FetchEventPage implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(FetchEventPage.class);
 
-    private final HaloApiClient api;
-    private final Backoff backoff;
-    private final int maxAttempts;
+    private final ProducerTemplate template;
+    private final String pageRequestUri;
+    private final String host;
     private final ConnectorHealth health;
     private final ConnectorMetrics metrics;
-    private final Executor executor;
     private final ConcurrencyLimit limit;
-    private final RequestPacer pacer = new RequestPacer();
+    private Endpoint pageRequests;
 
-    public FetchEventPage(HaloApiClient api, Backoff backoff, int maxAttempts, ConnectorHealth health, ConnectorMetrics metrics,
-                          Executor executor, ConcurrencyLimit limit) {
-        this.api = api;
-        this.executor = executor;
-        this.limit = limit;
-        this.backoff = backoff;
-        this.maxAttempts = maxAttempts;
+    public FetchEventPage(ProducerTemplate template, String pageRequestUri, String host, ConnectorHealth health,
+                          ConnectorMetrics metrics, ConcurrencyLimit limit) {
+        this.template = template;
+        this.host = host;
+        this.pageRequestUri = pageRequestUri;
         this.health = health;
         this.metrics = metrics;
+        this.limit = limit;
     }
 
     @Override
@@ -56,21 +53,24 @@ public final class FetchEventPage implements Processor {
         PollWindow window = exchange.getProperty(PollProperties.WINDOW, PollWindow.class);
         PagePrefetch prefetch = exchange.getProperty(PollProperties.PREFETCH, PagePrefetch.class);
         if (prefetch == null) {
-            prefetch = new PagePrefetch(api, executor, limit, pacer);
+            if (pageRequests == null) {
+                pageRequests = exchange.getContext().getEndpoint(pageRequestUri);
+            }
+            prefetch = new PagePrefetch(template, pageRequests, limit);
             exchange.setProperty(PollProperties.PREFETCH, prefetch);
         }
-        EventPage page = fetchWithRetries(exchange, window, prefetch);
+        EventPage page = fetch(exchange, window, prefetch);
         health.haloReached();
         metrics.pageFetched(page.events().size());
         exchange.setProperty(PollProperties.PAGE, page);
-        exchange.getIn().setBody(page.events());
+        exchange.getIn().setBody(new EventBatch(page.events()));
     }
 
-    private EventPage fetchWithRetries(Exchange exchange, PollWindow window, PagePrefetch prefetch) throws InterruptedException {
-        for (int attempt = 1; ; attempt++) {
+    private EventPage fetch(Exchange exchange, PollWindow window, PagePrefetch prefetch) throws InterruptedException {
+        while (true) {
+            Exchange done = await(exchange, prefetch.current(window));
             try {
-                EventPage page = await(prefetch.current(window));
-                limit.succeeded();
+                EventPage page = PagePrefetch.pageOf(done);
                 prefetch.learned(window, page);
                 return page;
             } catch (HaloRequestRejectedException e) {
@@ -83,45 +83,32 @@ public final class FetchEventPage implements Processor {
                     }
                     LOG.info("Halo refused page {} (HTTP {}): its pagination cap is below halo.api.maxResults;"
                             + " continuing from {} at page 1", refused, e.status(), window.since());
-                    attempt = 0;
                     continue;
                 }
                 throw e;
-            } catch (HaloTransientException | MalformedResponseException e) {
+            } catch (RuntimeException e) {
                 prefetch.failed(window);
-                if (attempt >= maxAttempts) {
-                    throw new HaloApiException(e.getMessage() + "; gave up on page " + window.page() + " after "
-                            + attempt + " attempts");
-                }
-                Duration retryAfter = e instanceof HaloTransientException t ? t.retryAfter() : null;
-                Duration wait = backoff.delay(attempt, retryAfter);
-                LOG.warn("{} (page {}, attempt {}/{}): retrying in {} ms", e.getMessage(), window.page(), attempt,
-                        maxAttempts, wait.toMillis());
-                awaitUnlessStopping(exchange, wait);
+                int attempts = done.getProperty(PageRequestRetry.ATTEMPTS, 1, Integer.class);
+                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                throw new HaloApiException(PageRequestRetry.describe(cause, host) + "; gave up on page "
+                        + window.page() + " after " + attempts + " attempts");
             }
         }
     }
 
-    /** The page's result, or the exception its request ended with. */
-    private static EventPage await(CompletableFuture<EventPage> page) throws InterruptedException {
-        try {
-            return page.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException failure) {
-                throw failure;
+    /** Waits for the page's exchange; a shutdown ends the wait (the page is fetched again after the restart). */
+    private static Exchange await(Exchange exchange, CompletableFuture<Exchange> page) throws InterruptedException {
+        while (true) {
+            if (!page.isDone() && exchange.getContext().isStopping()) {
+                throw new HaloApiException("shutting down while a page was being fetched");
             }
-            throw new HaloApiException("fetching a page failed: " + e.getCause());
-        }
-    }
-
-    /** Sleeps for a backoff, ending early with an exception when the connector is shutting down. */
-    private static void awaitUnlessStopping(Exchange exchange, Duration wait) throws InterruptedException {
-        long end = System.nanoTime() + wait.toNanos();
-        while (System.nanoTime() < end) {
-            if (exchange.getContext().isStopping()) {
-                throw new HaloApiException("shutting down during a retry wait");
+            try {
+                return page.get(100, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // check for a shutdown again
+            } catch (ExecutionException e) {
+                throw new HaloApiException("fetching a page failed: " + e.getCause());
             }
-            Thread.sleep(Math.min(100, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
         }
     }
 }

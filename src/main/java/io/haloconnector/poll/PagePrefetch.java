@@ -1,45 +1,43 @@
 package io.haloconnector.poll;
 
 import io.haloconnector.halo.EventPage;
-import io.haloconnector.halo.HaloApiClient;
-import io.haloconnector.halo.HaloTransientException;
+import io.haloconnector.halo.HaloApiException;
 import io.haloconnector.retry.ConcurrencyLimit;
-import io.haloconnector.retry.RequestPacer;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 
-import java.net.URI;
 import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
+import java.util.concurrent.CompletionException;
 
 /**
  * Keeps several pages of the current window in flight so the API's latency overlaps, while the
  * route still takes them one at a time in page order: delivery and the checkpoint stay in
- * created_at order, and a crash loses nothing. Pages are only requested within what page 1's
- * {@code count} announced and below the deep-pagination cap, so memory holds at most
- * {@code limit} pages, and request starts are paced after a 429 ({@link RequestPacer}). One
- * instance serves one poll.
+ * created_at order, and a crash loses nothing. Each page is an exchange sent asynchronously to
+ * the page request route (token, camel-http GET, retries); pages are only requested within what
+ * page 1's {@code count} announced and below the deep-pagination cap, so memory holds at most
+ * {@code limit} pages. One instance serves one poll.
  */
 final class PagePrefetch {
-    private final HaloApiClient api;
-    private final Executor executor;
+    private final ProducerTemplate template;
+    private final Endpoint pageRequests;
     private final ConcurrencyLimit limit;
-    private final RequestPacer pacer;
-    private final Map<Integer, CompletableFuture<EventPage>> inFlight = new HashMap<>();
+    private final Map<Integer, CompletableFuture<Exchange>> inFlight = new HashMap<>();
     private Instant since;
     private int lastPage = 1; // the last page the window is known to have
 
-    PagePrefetch(HaloApiClient api, Executor executor, ConcurrencyLimit limit, RequestPacer pacer) {
-        this.api = api;
-        this.executor = executor;
+    PagePrefetch(ProducerTemplate template, Endpoint pageRequests, ConcurrencyLimit limit) {
+        this.template = template;
+        this.pageRequests = pageRequests;
         this.limit = limit;
-        this.pacer = pacer;
     }
 
-    /** The window's current page, requested now or earlier; its failure is the caller's to retry. */
-    CompletableFuture<EventPage> current(PollWindow window) {
+    /** The window's current page, requested now or earlier: its exchange when the route is done with it. */
+    CompletableFuture<Exchange> current(PollWindow window) {
         if (!window.since().equals(since)) {
             // a new sub-window (cap or 422 moved since): earlier requests belong to another query
             inFlight.values().forEach(f -> f.cancel(false));
@@ -48,7 +46,7 @@ final class PagePrefetch {
             lastPage = 1;
         }
         inFlight.keySet().removeIf(page -> page < window.page());
-        CompletableFuture<EventPage> page = request(window, window.page());
+        CompletableFuture<Exchange> page = request(window, window.page());
         requestAhead(window);
         return page;
     }
@@ -63,7 +61,7 @@ final class PagePrefetch {
         requestAhead(window);
     }
 
-    /** Forgets a failed page so that the retry asks again. */
+    /** Forgets a failed page so that asking again sends a new request. */
     void failed(PollWindow window) {
         inFlight.remove(window.page());
     }
@@ -75,29 +73,27 @@ final class PagePrefetch {
         }
     }
 
-    private CompletableFuture<EventPage> request(PollWindow window, int page) {
+    private CompletableFuture<Exchange> request(PollWindow window, int page) {
         return inFlight.computeIfAbsent(page, p -> {
-            URI uri = api.eventsUri(window.since(), window.until(), p, window.perPage()); // now, not on the other thread
-            return CompletableFuture.supplyAsync(() -> {
-                try {
-                    pacer.acquire(); // on the fetch thread: the route keeps delivering meanwhile
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new CancellationException("interrupted while waiting to send a request");
-                }
-                try {
-                    EventPage fetched = api.fetch(uri);
-                    pacer.succeeded();
-                    return fetched;
-                } catch (HaloTransientException e) {
-                    if (e.rateLimited()) {
-                        // adapt when the 429 arrives, not when the route reaches that page
-                        pacer.rateLimited();
-                        limit.rateLimited();
-                    }
-                    throw e;
-                }
-            }, executor);
+            Exchange exchange = pageRequests.createExchange();
+            exchange.setProperty(PageRequest.SINCE, DateTimeFormatter.ISO_INSTANT.format(window.since()));
+            exchange.setProperty(PageRequest.UNTIL, DateTimeFormatter.ISO_INSTANT.format(window.until()));
+            exchange.setProperty(PageRequest.PAGE, p);
+            exchange.setProperty(PageRequest.PER_PAGE, window.perPage());
+            return template.asyncSend(pageRequests, exchange);
         });
+    }
+
+    /** The page an exchange of the request route carries, or the exception it ended with. */
+    static EventPage pageOf(Exchange done) {
+        if (done.getException() != null) {
+            Exception failure = done.getException();
+            throw failure instanceof RuntimeException runtime ? runtime : new CompletionException(failure);
+        }
+        EventPage page = done.getMessage().getBody(EventPage.class);
+        if (page == null) {
+            throw new HaloApiException("the events request route ended without a page (its last step must be haloEventsAnswer)");
+        }
+        return page;
     }
 }

@@ -1,7 +1,6 @@
 package io.haloconnector.poll;
 
 import io.haloconnector.observe.ConnectorHealth;
-import io.haloconnector.output.EventSink;
 import io.haloconnector.state.EventCursor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -9,8 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Ends a failed poll: the page that was not committed is dropped from the dedup ids and from the
- * output's buffer (the next poll fetches and delivers it again), and one line says what went wrong
+ * Ends a failed poll: the page that was not committed is dropped from the dedup ids (the next
+ * poll fetches and delivers it again), and one line says what went wrong
  * and that the checkpoint did not move. Our exceptions' messages carry no secret; others are
  * reduced to their type and message.
  */
@@ -18,12 +17,10 @@ public final class ReportPollFailure implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(ReportPollFailure.class);
 
     private final EventCursor cursor;
-    private final EventSink sink;
     private final ConnectorHealth health;
 
-    public ReportPollFailure(EventCursor cursor, EventSink sink, ConnectorHealth health) {
+    public ReportPollFailure(EventCursor cursor, ConnectorHealth health) {
         this.cursor = cursor;
-        this.sink = sink;
         this.health = health;
     }
 
@@ -31,7 +28,6 @@ public final class ReportPollFailure implements Processor {
     public void process(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         cursor.abandonPage();
-        sink.discard();
         String message = failure == null ? "unknown failure" : describe(failure);
         health.pollFailed(message);
         LOG.error("Poll stopped: {}. Checkpoint stays at {}; the next poll retries.",

@@ -6,7 +6,13 @@ import io.haloconnector.halo.HaloEvent;
 import io.haloconnector.hec.receiver.HecReceiver;
 import io.haloconnector.hec.receiver.HecReceiverConfig;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+
 import java.io.IOException;
+import java.util.Properties;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,7 +38,8 @@ final class HecFixture implements AutoCloseable {
 
     final HecReceiver receiver;
     final Path stateDir;
-    private final List<HecEventSink> sinks = new ArrayList<>();
+    private final List<HecDelivery> sinks = new ArrayList<>();
+    private final List<CamelContext> contexts = new ArrayList<>();
     private final ExecutorService background = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "hec-test-background");
         t.setDaemon(true);
@@ -58,7 +65,12 @@ final class HecFixture implements AutoCloseable {
 
     /** Settings for this receiver; {@code overrides} are name, value pairs. */
     HecSettings settings(String... overrides) {
+        return HecSettings.from(lookup(properties(overrides)));
+    }
+
+    private Map<String, String> properties(String... overrides) {
         Map<String, String> props = new HashMap<>();
+        props.put("halo.output", "hec");
         props.put("hec.url", receiver.baseUrl().toString());
         props.put("hec.token", TOKEN);
         props.put("halo.api.url", "https://api.cloudpassage.com");
@@ -68,23 +80,32 @@ final class HecFixture implements AutoCloseable {
         for (int i = 0; i < overrides.length; i += 2) {
             props.put(overrides[i], overrides[i + 1]);
         }
-        return HecSettings.from(lookup(props));
+        return props;
     }
 
-    HecEventSink sink(String... overrides) {
-        HecEventSink sink = new HecEventSink(settings(overrides), stateDir);
+    /** The HEC delivery step with the project's own HEC output route (routes/output-hec.yaml) in a Camel context of its own. */
+    HecDelivery sink(String... overrides) throws Exception {
+        Map<String, String> props = properties(overrides);
+        CamelContext context = new DefaultCamelContext();
+        Properties initial = new Properties();
+        initial.putAll(props);
+        context.getPropertiesComponent().setInitialProperties(initial);
+        HecDelivery sink = HecDelivery.bind(context, HecSettings.from(lookup(props)), stateDir, HecObserver.NONE);
+        PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.resolveMandatoryResource(context, "file:routes/output-hec.yaml"));
+        context.start();
+        contexts.add(context);
         sinks.add(sink);
         return sink;
     }
 
-    static void writeAll(HecEventSink sink, List<HaloEvent> events) throws Exception {
+    static void writeAll(HecDelivery sink, List<HaloEvent> events) throws Exception {
         for (HaloEvent event : events) {
             sink.write(event);
         }
     }
 
     /** Writes the page and flushes, as the route does, on a background thread. */
-    CompletableFuture<Void> deliverAsync(HecEventSink sink, List<HaloEvent> events) {
+    CompletableFuture<Void> deliverAsync(HecDelivery sink, List<HaloEvent> events) {
         return async(() -> {
             writeAll(sink, events);
             sink.flush();
@@ -115,7 +136,8 @@ final class HecFixture implements AutoCloseable {
 
     @Override
     public void close() {
-        sinks.forEach(HecEventSink::close);
+        sinks.forEach(HecDelivery::close);
+        contexts.forEach(CamelContext::stop);
         background.shutdownNow();
         receiver.close();
     }

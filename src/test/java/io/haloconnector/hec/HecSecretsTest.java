@@ -25,7 +25,7 @@ class HecSecretsTest {
     @Test
     void theTokenNeverAppearsInLogsWhateverGoesWrong() throws Exception {
         try (LogCapture logs = new LogCapture(); HecFixture hec = HecFixture.start(HecReceiverConfig.builder().ackEnabled(true), stateDir)) {
-            HecEventSink sink = hec.sink("hec.ack", "true", "hec.batch.events", "5");
+            HecDelivery sink = hec.sink("hec.ack", "true", "hec.batch.events", "5");
             hec.receiver.faults().busy(2).reset(1).badGateway(1);
             hec.receiver.faults().refuseEvents(event -> event.path("id").asText().equals(SampleEvents.id(3)), 6);
             hec.receiver.faults().setToken("rotated");
@@ -34,7 +34,7 @@ class HecSecretsTest {
             hec.receiver.faults().setToken(HecFixture.TOKEN);
             delivery.get();
 
-            HecEventSink closed = hec.sink();
+            HecDelivery closed = hec.sink();
             closed.close();
             assertThatThrownBy(closed::flush).hasMessageNotContaining(HecFixture.TOKEN);
 

@@ -19,7 +19,7 @@ import static io.haloconnector.hec.HecFixture.writeAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What arrives at HEC when all goes well: whole batches, exact envelopes, sized by count and bytes, gzipped. */
-class HecEventSinkDeliveryTest {
+class HecDeliveryDeliveryTest {
 
     @TempDir
     Path stateDir;
@@ -35,7 +35,7 @@ class HecEventSinkDeliveryTest {
     @Test
     void aPageArrivesWholeAsOneGzippedBatchOfExactEnvelopes() throws Exception {
         hec = HecFixture.start(HecReceiverConfig.builder().allowedIndexes(Set.of("cloudpassage")), stateDir);
-        HecEventSink sink = hec.sink("hec.index", "cloudpassage", "halo.api.url", "https://api.halo.example:443/");
+        HecDelivery sink = hec.sink("hec.index", "cloudpassage", "halo.api.url", "https://api.halo.example:443/");
         List<HaloEvent> page = SampleEvents.events(0, 20);
 
         writeAll(sink, page);
@@ -65,7 +65,7 @@ class HecEventSinkDeliveryTest {
     @Test
     void timeKeepsMillisecondsExactlyAndOldMicroseconds() throws Exception {
         hec = HecFixture.start(stateDir);
-        HecEventSink sink = hec.sink();
+        HecDelivery sink = hec.sink();
         sink.write(SampleEvents.event(1, Instant.parse("2026-09-01T10:00:00.700Z"), ""));
         sink.write(SampleEvents.event(2, Instant.parse("2026-09-01T10:00:00Z"), ""));
         sink.write(SampleEvents.event(3, Instant.parse("2014-03-01T10:00:00.123456Z"), ""));
@@ -78,7 +78,7 @@ class HecEventSinkDeliveryTest {
     @Test
     void withoutIndexTheEnvelopeLeavesItToTheToken() throws Exception {
         hec = HecFixture.start(stateDir);
-        HecEventSink sink = hec.sink("hec.sourcetype", "cp:halo:event", "hec.source", "halo", "hec.host", "halo-prod");
+        HecDelivery sink = hec.sink("hec.sourcetype", "cp:halo:event", "hec.source", "halo", "hec.host", "halo-prod");
         writeAll(sink, SampleEvents.events(0, 1));
         sink.flush();
 
@@ -92,7 +92,7 @@ class HecEventSinkDeliveryTest {
     @Test
     void batchesByEventCount() throws Exception {
         hec = HecFixture.start(stateDir);
-        HecEventSink sink = hec.sink("hec.batch.events", "10");
+        HecDelivery sink = hec.sink("hec.batch.events", "10");
         List<HaloEvent> page = SampleEvents.events(0, 35);
 
         writeAll(sink, page);
@@ -107,7 +107,7 @@ class HecEventSinkDeliveryTest {
     @Test
     void batchesByUncompressedBytes() throws Exception {
         hec = HecFixture.start(stateDir);
-        HecEventSink sink = hec.sink("hec.batch.bytes", "5000");
+        HecDelivery sink = hec.sink("hec.batch.bytes", "5000");
         List<HaloEvent> page = new ArrayList<>();
         for (int n = 0; n < 23; n++) {
             page.add(SampleEvents.event(n, SampleEvents.FIRST, "x".repeat(700)));
@@ -127,7 +127,7 @@ class HecEventSinkDeliveryTest {
     @Test
     void sendsPlainJsonWhenGzipIsOff() throws Exception {
         hec = HecFixture.start(stateDir);
-        HecEventSink sink = hec.sink("hec.gzip", "false");
+        HecDelivery sink = hec.sink("hec.gzip", "false");
         writeAll(sink, SampleEvents.events(0, 5));
         sink.flush();
 
@@ -140,9 +140,8 @@ class HecEventSinkDeliveryTest {
     @Test
     void flushWithNothingWrittenSendsNothing() throws Exception {
         hec = HecFixture.start(stateDir);
-        HecEventSink sink = hec.sink();
+        HecDelivery sink = hec.sink();
         assertThat(sink.flush()).isNull();
-        assertThat(sink.name()).isEqualTo("hec");
         assertThat(hec.receiver.stats().requests()).isZero();
     }
 }

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** HTTPS to HEC with a self-signed certificate: verified against a trust store by default, unverified only when asked. */
-class HecEventSinkTlsTest {
+class HecDeliveryTlsTest {
 
     private static final String PASSWORD = "changeit";
 
@@ -67,7 +67,7 @@ class HecEventSinkTlsTest {
     void deliversOverHttpsWithATrustStore() throws Exception {
         hec = HecFixture.start(HecReceiverConfig.builder().tlsKeyStore(rightHost, PASSWORD), stateDir);
         assertThat(hec.receiver.baseUrl().getScheme()).isEqualTo("https");
-        HecEventSink sink = hec.sink("hec.tls.trustStore", trustStore.toString(), "hec.tls.trustStorePassword", PASSWORD);
+        HecDelivery sink = hec.sink("hec.tls.trustStore", trustStore.toString(), "hec.tls.trustStorePassword", PASSWORD);
 
         hec.deliverAsync(sink, SampleEvents.events(0, 5)).get(10, TimeUnit.SECONDS);
 
@@ -77,7 +77,7 @@ class HecEventSinkTlsTest {
     @Test
     void anUntrustedCertificateIsRefusedByDefault() throws Exception {
         hec = HecFixture.start(HecReceiverConfig.builder().tlsKeyStore(rightHost, PASSWORD), stateDir);
-        HecEventSink sink = hec.sink();
+        HecDelivery sink = hec.sink();
 
         try (LogCapture logs = new LogCapture()) {
             hec.deliverAsync(sink, SampleEvents.events(0, 2));
@@ -90,7 +90,7 @@ class HecEventSinkTlsTest {
     @Test
     void aCertificateForAnotherHostIsRefusedEvenWhenTrusted() throws Exception {
         hec = HecFixture.start(HecReceiverConfig.builder().tlsKeyStore(wrongHost, PASSWORD), stateDir);
-        HecEventSink sink = hec.sink("hec.tls.trustStore", trustStore.toString(), "hec.tls.trustStorePassword", PASSWORD);
+        HecDelivery sink = hec.sink("hec.tls.trustStore", trustStore.toString(), "hec.tls.trustStorePassword", PASSWORD);
 
         try (LogCapture logs = new LogCapture()) {
             hec.deliverAsync(sink, SampleEvents.events(0, 2));
@@ -105,7 +105,7 @@ class HecEventSinkTlsTest {
         hec = HecFixture.start(HecReceiverConfig.builder().tlsKeyStore(wrongHost, PASSWORD), stateDir);
 
         try (LogCapture logs = new LogCapture()) {
-            HecEventSink sink = hec.sink("hec.tls.insecure", "true");
+            HecDelivery sink = hec.sink("hec.tls.insecure", "true");
             assertThat(logs.lines(Level.WARN)).singleElement().asString().startsWith("hec.tls.insecure=true");
             hec.deliverAsync(sink, SampleEvents.events(0, 3)).get(10, TimeUnit.SECONDS);
         }

@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /** When HEC is busy, down or misconfigured: the same batch is retried, nothing is lost or repeated, and the caller is held back. */
-class HecEventSinkRetryTest {
+class HecDeliveryRetryTest {
 
     @TempDir
     Path stateDir;
@@ -47,7 +47,7 @@ class HecEventSinkRetryTest {
     @Test
     void busyBurstsThenSuccessLoseAndRepeatNothing() throws Exception {
         hec = HecFixture.start(stateDir);
-        HecEventSink sink = hec.sink("hec.batch.events", "10");
+        HecDelivery sink = hec.sink("hec.batch.events", "10");
         hec.receiver.faults().busy(3).internalError(1).badGateway(1).reset(1).tooManyRequests(1, Duration.ZERO);
         List<HaloEvent> page = SampleEvents.events(0, 25);
 
@@ -68,7 +68,7 @@ class HecEventSinkRetryTest {
     @Test
     void honoursRetryAfterUpToTheMaximumDelay() throws Exception {
         hec = HecFixture.start(stateDir);
-        HecEventSink sink = hec.sink("hec.retry.maxDelay", "5s");
+        HecDelivery sink = hec.sink("hec.retry.maxDelay", "5s");
         hec.receiver.faults().tooManyRequests(1, Duration.ofSeconds(1));
 
         long start = System.nanoTime();
@@ -81,7 +81,7 @@ class HecEventSinkRetryTest {
     @Test
     void anOutageBlocksFlushUntilHecIsBack() throws Exception {
         hec = HecFixture.start(stateDir);
-        HecEventSink sink = hec.sink();
+        HecDelivery sink = hec.sink();
         List<HaloEvent> page = SampleEvents.events(0, 30);
         hec.receiver.faults().setOutage(true);
 
@@ -99,7 +99,7 @@ class HecEventSinkRetryTest {
     @Test
     void memoryStaysAtOneBatchWhileHecIsDown() throws Exception {
         hec = HecFixture.start(stateDir);
-        HecEventSink sink = hec.sink("hec.batch.events", "10");
+        HecDelivery sink = hec.sink("hec.batch.events", "10");
         List<HaloEvent> page = SampleEvents.events(0, 100);
         hec.receiver.faults().setOutage(true);
         AtomicInteger written = new AtomicInteger();
@@ -125,7 +125,7 @@ class HecEventSinkRetryTest {
     @Test
     void aWrongTokenLogsCode4AndResumesOnceTheTokenIsFixed() throws Exception {
         hec = HecFixture.start(stateDir);
-        HecEventSink sink = hec.sink();
+        HecDelivery sink = hec.sink();
         List<HaloEvent> page = SampleEvents.events(0, 12);
         hec.receiver.faults().setToken("a-token-splunk-rotated");
 
@@ -144,7 +144,7 @@ class HecEventSinkRetryTest {
     @Test
     void anIndexTheTokenMayNotUseLogsCode7() throws Exception {
         hec = HecFixture.start(HecReceiverConfig.builder().allowedIndexes(Set.of("cloudpassage")), stateDir);
-        HecEventSink sink = hec.sink("hec.index", "main");
+        HecDelivery sink = hec.sink("hec.index", "main");
 
         CompletableFuture<Void> delivery = hec.deliverAsync(sink, SampleEvents.events(0, 2));
 
@@ -157,7 +157,7 @@ class HecEventSinkRetryTest {
     @Test
     void aTokenWithAcknowledgementNeedsHecAck() throws Exception {
         hec = HecFixture.start(HecReceiverConfig.builder().ackEnabled(true), stateDir);
-        HecEventSink sink = hec.sink();
+        HecDelivery sink = hec.sink();
 
         hec.deliverAsync(sink, SampleEvents.events(0, 2));
 
@@ -168,7 +168,7 @@ class HecEventSinkRetryTest {
     @Test
     void closeEndsABlockedFlushAtOnce() throws Exception {
         hec = HecFixture.start(stateDir);
-        HecEventSink sink = hec.sink("hec.retry.maxDelay", "30s");
+        HecDelivery sink = hec.sink("hec.retry.maxDelay", "30s");
         hec.receiver.faults().setUnhealthy(true);
         CompletableFuture<Void> delivery = hec.deliverAsync(sink, SampleEvents.events(0, 5));
         await().atMost(Duration.ofSeconds(5)).until(() -> hec.receiver.stats().answers(9) >= 1);
@@ -184,7 +184,7 @@ class HecEventSinkRetryTest {
     @Test
     void closeAbortsARequestInFlight() throws Exception {
         hec = HecFixture.start(stateDir);
-        HecEventSink sink = hec.sink("hec.timeout", "60s");
+        HecDelivery sink = hec.sink("hec.timeout", "60s");
         hec.receiver.faults().slow(Duration.ofSeconds(30));
         CompletableFuture<Void> delivery = hec.deliverAsync(sink, SampleEvents.events(0, 5));
         await().atMost(Duration.ofSeconds(5)).until(() -> hec.receiver.stats().requests() >= 1);
@@ -198,7 +198,7 @@ class HecEventSinkRetryTest {
     @Test
     void anInterruptEndsABlockedFlush() throws Exception {
         hec = HecFixture.start(stateDir);
-        HecEventSink sink = hec.sink("hec.retry.maxDelay", "30s");
+        HecDelivery sink = hec.sink("hec.retry.maxDelay", "30s");
         hec.receiver.faults().setOutage(true);
         CompletableFuture<Thread> deliverer = new CompletableFuture<>();
         CompletableFuture<Void> delivery = hec.async(() -> {
@@ -217,7 +217,7 @@ class HecEventSinkRetryTest {
     @Test
     void aReadTimeoutIsRetried() throws Exception {
         hec = HecFixture.start(stateDir);
-        HecEventSink sink = hec.sink("hec.timeout", "300ms");
+        HecDelivery sink = hec.sink("hec.timeout", "300ms");
         hec.receiver.faults().slow(Duration.ofSeconds(1));
 
         hec.deliverAsync(sink, SampleEvents.events(0, 4)).get();

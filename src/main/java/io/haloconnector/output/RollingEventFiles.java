@@ -1,12 +1,12 @@
 package io.haloconnector.output;
 
-import io.haloconnector.halo.HaloEvent;
+import io.haloconnector.poll.CommitPage;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -19,38 +19,32 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Newline-delimited JSON files under one folder, named {@code halo-events-<UTC day>-<nnn>.jsonl}:
- * a new file each UTC day, and a new one when a file passes the size limit. Files roll only at
- * page boundaries. {@link #flush} fsyncs, and its position (file and length) is saved with the
- * checkpoint; on start {@link #recover} cuts off whatever was written after the last commit,
- * so a crash leaves neither a half line nor a line that is later written again.
+ * The file output's logic that camel-file has not: which file a page goes to, durability, and
+ * crash recovery. Files are {@code halo-events-<UTC day>-<nnn>.jsonl} in one folder: a new one
+ * each UTC day and when one passes the size limit, rolling only between pages. After camel-file
+ * appended a page, {@link #syncStep()} fsyncs it (camel-file's own forceWrites does not) and hands
+ * the file's name and length to the commit; on start {@link #recover} cuts off whatever was
+ * written after the last commit, so a crash leaves neither a half line nor a line that is later
+ * written again.
  */
-public final class RollingFileEventSink implements EventSink {
-    private static final Logger LOG = LoggerFactory.getLogger(RollingFileEventSink.class);
+public final class RollingEventFiles {
+    private static final Logger LOG = LoggerFactory.getLogger(RollingEventFiles.class);
     private static final Pattern NAME = Pattern.compile("halo-events-(\\d{4}-\\d{2}-\\d{2})-(\\d{3,})\\.jsonl");
 
     private final Path dir;
     private final long maxBytes;
     private final Clock clock;
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1 << 16);
-    private FileChannel channel;
     private Path current;
-    private long size;
 
-    public RollingFileEventSink(Path dir, long maxBytes, Clock clock) throws IOException {
+    public RollingEventFiles(Path dir, long maxBytes, Clock clock) throws IOException {
         this.dir = dir.toAbsolutePath().normalize();
         this.maxBytes = maxBytes;
         this.clock = clock;
         Files.createDirectories(this.dir);
     }
 
-    @Override
-    public String name() {
-        return "file";
-    }
-
-    @Override
-    public void recover(String committedPosition) throws IOException {
+    /** Cuts the files back to {@code committedPosition} ({@code name:length}, null on a first run). */
+    public synchronized void recover(String committedPosition) throws IOException {
         if (committedPosition == null) {
             return;
         }
@@ -78,54 +72,41 @@ public final class RollingFileEventSink implements EventSink {
         }
     }
 
-    @Override
-    public void write(HaloEvent event) throws IOException {
-        if (channel == null) {
-            open();
-        }
-        buffer.write(event.json());
-        buffer.write('\n');
+    /** The route step before camel-file: {@code CamelFileName} = the file this page is appended to. */
+    public Processor nameStep() {
+        return exchange -> exchange.getMessage().setHeader(Exchange.FILE_NAME, fileForNextPage().getFileName().toString());
     }
 
-    @Override
-    public String flush() throws IOException {
-        if (channel == null) {
-            return null;
-        }
-        ByteBuffer bytes = ByteBuffer.wrap(buffer.toByteArray());
-        while (bytes.hasRemaining()) {
-            size += channel.write(bytes);
-        }
-        buffer.reset();
-        channel.force(false);
-        String position = current.getFileName() + ":" + size;
-        if (size >= maxBytes || !dayOf(current).equals(today())) {
-            closeChannel(); // the next page starts a new file
-        }
-        return position;
+    /** The route step after camel-file: fsync the file, and give the commit its name and length. */
+    public Processor syncStep() {
+        return exchange -> exchange.setProperty(CommitPage.OUTPUT_POSITION, syncWritten());
     }
 
-    @Override
-    public void discard() {
-        buffer.reset();
-    }
-
-    @Override
-    public void close() throws IOException {
-        closeChannel();
-    }
-
-    private void open() throws IOException {
+    synchronized Path fileForNextPage() throws IOException {
         LocalDate today = today();
-        Path latest = latestFile(today);
-        if (latest != null && Files.size(latest) < maxBytes) {
-            current = latest;
-        } else {
-            int next = latest == null ? 1 : sequenceOf(latest) + 1;
-            current = dir.resolve(String.format("halo-events-%s-%03d.jsonl", today, next));
+        if (current != null && (Files.size(current) >= maxBytes || !dayOf(current).equals(today))) {
+            current = null; // roll: this page starts a new file
         }
-        channel = FileChannel.open(current, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        size = channel.size();
+        if (current == null) {
+            Path latest = latestFile(today);
+            if (latest != null && Files.size(latest) < maxBytes) {
+                current = latest;
+            } else {
+                int next = latest == null ? 1 : sequenceOf(latest) + 1;
+                current = dir.resolve(String.format("halo-events-%s-%03d.jsonl", today, next));
+            }
+        }
+        return current;
+    }
+
+    synchronized String syncWritten() throws IOException {
+        if (current == null || !Files.exists(current)) {
+            return null; // nothing was written (an empty page)
+        }
+        try (FileChannel file = FileChannel.open(current, StandardOpenOption.WRITE)) {
+            file.force(false);
+            return current.getFileName() + ":" + file.size();
+        }
     }
 
     private Path latestFile(LocalDate day) throws IOException {
@@ -139,13 +120,6 @@ public final class RollingFileEventSink implements EventSink {
             }
         }
         return latest;
-    }
-
-    private void closeChannel() throws IOException {
-        if (channel != null) {
-            channel.close();
-            channel = null;
-        }
     }
 
     private LocalDate today() {

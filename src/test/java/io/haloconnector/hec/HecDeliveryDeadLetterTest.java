@@ -22,7 +22,7 @@ import static io.haloconnector.hec.HecFixture.writeAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Events HEC refuses as malformed are set aside in the dead-letter file; their neighbours are delivered. */
-class HecEventSinkDeadLetterTest {
+class HecDeliveryDeadLetterTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -52,7 +52,7 @@ class HecEventSinkDeadLetterTest {
     @Test
     void aBadEventIsDeadLetteredAndItsNeighboursDelivered() throws Exception {
         hec = HecFixture.start(stateDir);
-        HecEventSink sink = hec.sink();
+        HecDelivery sink = hec.sink();
         List<HaloEvent> page = SampleEvents.events(0, 20);
         String bad = SampleEvents.id(7);
         hec.receiver.faults().refuseEvents(event -> event.path("id").asText().equals(bad), 6);
@@ -77,7 +77,7 @@ class HecEventSinkDeadLetterTest {
     @Test
     void severalBadEventsAcrossBatchesAreAllFound() throws Exception {
         hec = HecFixture.start(stateDir);
-        HecEventSink sink = hec.sink("hec.batch.events", "8");
+        HecDelivery sink = hec.sink("hec.batch.events", "8");
         List<HaloEvent> page = SampleEvents.events(0, 30);
         Set<String> bad = Set.of(SampleEvents.id(0), SampleEvents.id(3), SampleEvents.id(4), SampleEvents.id(15), SampleEvents.id(29));
         hec.receiver.faults().refuseEvents(event -> bad.contains(event.path("id").asText()), 15);
@@ -94,7 +94,7 @@ class HecEventSinkDeadLetterTest {
     @Test
     void anEventTooLargeForHecIsFoundByBisectingAndDeadLettered() throws Exception {
         hec = HecFixture.start(HecReceiverConfig.builder().maxContentLength(20_000), stateDir);
-        HecEventSink sink = hec.sink("hec.gzip", "false");
+        HecDelivery sink = hec.sink("hec.gzip", "false");
         List<HaloEvent> page = new ArrayList<>(SampleEvents.events(0, 9));
         page.add(4, SampleEvents.event(100, SampleEvents.FIRST, "y".repeat(30_000)));
 

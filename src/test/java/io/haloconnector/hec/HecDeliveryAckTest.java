@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** With indexer acknowledgement, delivered means acked: flush waits for the acks and resends what is never acked. */
-class HecEventSinkAckTest {
+class HecDeliveryAckTest {
 
     @TempDir
     Path stateDir;
@@ -34,7 +34,7 @@ class HecEventSinkAckTest {
     @Test
     void flushWaitsUntilEveryBatchIsAcked() throws Exception {
         hec = HecFixture.start(HecReceiverConfig.builder().ackEnabled(true), stateDir);
-        HecEventSink sink = hec.sink("hec.ack", "true", "hec.batch.events", "4");
+        HecDelivery sink = hec.sink("hec.ack", "true", "hec.batch.events", "4");
         List<HaloEvent> page = SampleEvents.events(0, 10);
         hec.receiver.faults().delayAcks(Duration.ofDays(1));
 
@@ -54,7 +54,7 @@ class HecEventSinkAckTest {
     @Test
     void aBatchNotAckedInTimeIsResentAndAckedOnce() throws Exception {
         hec = HecFixture.start(HecReceiverConfig.builder().ackEnabled(true), stateDir);
-        HecEventSink sink = hec.sink("hec.ack", "true", "hec.ack.timeout", "300ms");
+        HecDelivery sink = hec.sink("hec.ack", "true", "hec.ack.timeout", "300ms");
         List<HaloEvent> page = SampleEvents.events(0, 6);
         hec.receiver.faults().delayAcks(Duration.ofDays(1));
 
@@ -73,7 +73,7 @@ class HecEventSinkAckTest {
     @Test
     void ackOnAgainstATokenWithoutAcknowledgementSaysSo() throws Exception {
         hec = HecFixture.start(stateDir);
-        HecEventSink sink = hec.sink("hec.ack", "true");
+        HecDelivery sink = hec.sink("hec.ack", "true");
 
         try (LogCapture logs = new LogCapture()) {
             hec.deliverAsync(sink, SampleEvents.events(0, 3)).get();

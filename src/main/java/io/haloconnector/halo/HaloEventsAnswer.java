@@ -1,0 +1,116 @@
+package io.haloconnector.halo;
+
+import io.haloconnector.retry.ConcurrencyLimit;
+import io.haloconnector.retry.RequestPacer;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Reads camel-http's answer to {@code GET /v1/events}: a 200 becomes the {@link EventPage} (the
+ * body), anything else one of this package's exceptions, which the route's error handler retries
+ * (transient) or ends the poll with. A 401 drops the token it was sent with and is repeated once
+ * at once with a new one; a second 401 is a credentials problem. A 429 lowers the request pace and
+ * the pages in flight as soon as it arrives. The bearer token leaves the message here, so no later
+ * step or output ever sees it.
+ */
+public final class HaloEventsAnswer implements Processor {
+    /** Exchange property: true once a request of this page was refused with 401 and repeated. */
+    static final String TOKEN_REFUSED = "haloTokenRefused";
+
+    private final String host;
+    private final HaloTokenProvider tokens;
+    private final HaloRequestObserver observer;
+    private final RequestPacer pacer;
+    private final ConcurrencyLimit limit;
+
+    public HaloEventsAnswer(String host, HaloTokenProvider tokens, HaloRequestObserver observer, RequestPacer pacer,
+                            ConcurrencyLimit limit) {
+        this.host = host;
+        this.tokens = tokens;
+        this.observer = observer;
+        this.pacer = pacer;
+        this.limit = limit;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        exchange.getMessage().removeHeader("Authorization");
+        String tokenSent = exchange.getProperty(HaloTokenProvider.TOKEN_SENT, String.class);
+        exchange.removeProperty(HaloTokenProvider.TOKEN_SENT);
+        int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        observer.answered("events", status);
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        switch (status) {
+            case 200 -> {
+                EventPage page = EventPageParser.parse(body == null ? new byte[0] : body);
+                pacer.succeeded();
+                limit.succeeded();
+                exchange.getMessage().setBody(page);
+            }
+            case 404 -> exchange.getMessage().setBody(EventPage.empty()); // halo-api.md: a 404 on a page is an empty page
+            case 401 -> {
+                if (exchange.getProperty(TOKEN_REFUSED, false, Boolean.class)) {
+                    throw new HaloCredentialsException("Halo at " + host + " refused a fresh token for /v1/events"
+                            + " (HTTP 401 twice): check that the key in halo.api.key is active");
+                }
+                // expired or revoked early: one new token, one repeat of the same request at once
+                tokens.invalidate(tokenSent);
+                exchange.setProperty(TOKEN_REFUSED, true);
+                throw new HaloTransientException("Halo at " + host + " refused the token (HTTP 401)", 401, Duration.ZERO, null);
+            }
+            case 403 -> throw new HaloCredentialsException("Halo at " + host + " denied the key access to /v1/events"
+                    + " (HTTP 403): give the key in halo.api.key read (auditor) scope on the server groups");
+            case 400, 422 -> throw new HaloRequestRejectedException(status, "Halo at " + host + " rejected the request"
+                    + " (HTTP " + status + "): " + snippet(body));
+            default -> {
+                if (status == 429) {
+                    // adapt when the 429 arrives, not when the route reaches that page
+                    pacer.rateLimited();
+                    limit.rateLimited();
+                }
+                Duration retryAfter = retryAfter(exchange.getMessage().getHeader("Retry-After", String.class));
+                throw new HaloTransientException("Halo at " + host + " answered HTTP " + status, status, retryAfter, null);
+            }
+        }
+    }
+
+    /** A Retry-After value (delta-seconds or an HTTP date) as a duration, or null when absent or unreadable. */
+    public static Duration retryAfter(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
+        } catch (NumberFormatException e) {
+            try {
+                Duration until = Duration.between(ZonedDateTime.now(),
+                        ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME));
+                return until.isNegative() ? Duration.ZERO : until;
+            } catch (RuntimeException ignored) {
+                return null;
+            }
+        }
+    }
+
+    /** An I/O failure in a few words, without the request (whose headers hold the token). */
+    public static String describe(IOException e) {
+        if (e instanceof HttpTimeoutException || e instanceof SocketTimeoutException) {
+            return "timed out";
+        }
+        String message = e.getMessage();
+        return e.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
+    }
+
+    private static String snippet(byte[] body) {
+        String text = body == null ? "" : new String(body, StandardCharsets.UTF_8).replaceAll("\\s+", " ").trim();
+        return text.length() > 200 ? text.substring(0, 200) + "..." : text;
+    }
+}

@@ -1,0 +1,158 @@
+package io.haloconnector.hec;
+
+import io.haloconnector.config.HecSettings;
+import io.haloconnector.halo.HaloEvent;
+import io.haloconnector.output.EventBatch;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.impl.engine.DefaultProducerTemplate;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The HEC output route's delivery step: POSTs a page's events to Splunk's HTTP Event Collector
+ * in batches (by count and by bytes, gzipped) through the HEC request route, and returns only
+ * when HEC has taken every one (acked too when hec.ack is on); until then it retries, blocking
+ * the route, which is the backpressure that stops polling Halo while HEC is down. An exception
+ * (the connector is stopping) leaves the page uncommitted. Malformed events go to
+ * {@code stateDir/hec-dead-letter.jsonl}. {@link #close()} ends any wait at once by making the
+ * blocked call throw. Not thread-safe, except {@link #close()}. Settings: see {@link HecSettings}.
+ */
+public final class HecDelivery implements Processor, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HecDelivery.class);
+    /** The HEC request route's endpoint. */
+    public static final String REQUESTS = "direct:hec-request";
+    /** With ack on, wait for acks once this many batches are unacked, so memory stays bounded within a page. */
+    private static final int MAX_UNACKED_BATCHES = 16;
+
+    private final HecSettings settings;
+    private final HecEnvelopeEncoder encoder;
+    private final HecBatchSender sender;
+    private final HecAckTracker acks;
+    private final StopSignal stop = new StopSignal();
+    private List<HecBatch.Entry> batch = new ArrayList<>();
+    private long batchBytes;
+
+    /**
+     * Sends through {@code requests}, the HEC request route's endpoint, and tells {@code observer}
+     * what HEC answers (metrics, readiness).
+     */
+    public HecDelivery(HecSettings settings, Path stateDir, HecObserver observer, ProducerTemplate template, Endpoint requests) {
+        this.settings = settings;
+        if (settings.insecure()) {
+            LOG.warn("hec.tls.insecure=true: the HEC certificate and host name are NOT verified; use it only on a test setup");
+        }
+        UUID channel = UUID.randomUUID();
+        HecClient client = new HecClient(settings, channel, stop, template, requests);
+        this.encoder = new HecEnvelopeEncoder(settings);
+        this.sender = new HecBatchSender(settings, client, new HecDeadLetters(stateDir), stop, observer);
+        this.acks = new HecAckTracker(settings, client, sender, stop);
+        LOG.info("HEC output to {} (index {}, sourcetype {}, batches of {} events / {} bytes, gzip {}, ack {})",
+                settings.url(), settings.index().orElse("<token default>"), settings.sourcetype(), settings.batchEvents(),
+                settings.batchBytes(), settings.gzip(), settings.ack() ? "on, channel " + channel : "off");
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        try {
+            for (HaloEvent event : exchange.getMessage().getMandatoryBody(EventBatch.class)) {
+                write(event);
+            }
+            flush();
+        } catch (Exception e) {
+            discard();
+            throw e;
+        }
+    }
+
+    /**
+     * Binds what the HEC output route refers to: {@code hecDelivery}, {@code hecTls},
+     * {@code hecHostnames}, and {@code hec.url} as validated (no trailing slash or
+     * /services/collector); the context stops the request template with itself.
+     */
+    public static HecDelivery bind(CamelContext context, HecSettings settings, Path stateDir, HecObserver observer)
+            throws Exception {
+        context.getPropertiesComponent().addOverrideProperty("hec.url", settings.url().toString().replaceAll("/+$", ""));
+        // camel-http takes timeouts in milliseconds only
+        context.getPropertiesComponent().addOverrideProperty("hec.timeout.millis", Long.toString(settings.timeout().toMillis()));
+        context.getRegistry().bind("hecTls", HecTls.contextParameters(settings));
+        context.getRegistry().bind("hecHostnames", HecTls.hostnameVerifier(settings));
+        ExecutorService requestThread = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "hec-request");
+            thread.setDaemon(true);
+            return thread;
+        });
+        DefaultProducerTemplate template = new DefaultProducerTemplate(context, requestThread);
+        context.addService(template);
+        HecDelivery delivery = new HecDelivery(settings, stateDir, observer, template, context.getEndpoint(REQUESTS));
+        context.getRegistry().bind("hecDelivery", delivery);
+        return delivery;
+    }
+
+    /** Takes one event into the current batch, sending the batch first when the event would not fit. */
+    public void write(HaloEvent event) throws Exception {
+        stop.check();
+        HecBatch.Entry entry = new HecBatch.Entry(event, encoder.encode(event));
+        if (!batch.isEmpty() && (batch.size() + 1 > settings.batchEvents()
+                || batchBytes + entry.envelope().length > settings.batchBytes())) {
+            sendBatch();
+        }
+        batch.add(entry);
+        batchBytes += entry.envelope().length;
+    }
+
+    /** Sends what is batched and waits for the acks: everything written so far is in HEC when it returns. */
+    public String flush() throws Exception {
+        stop.check();
+        if (!batch.isEmpty()) {
+            sendBatch();
+        }
+        if (settings.ack()) {
+            acks.awaitAll();
+        }
+        return null;
+    }
+
+    private void sendBatch() throws Exception {
+        HecBatch full = new HecBatch(batch);
+        batch = new ArrayList<>();
+        batchBytes = 0;
+        List<HecBatchSender.SentBatch> sent = sender.send(full);
+        if (settings.ack()) {
+            acks.track(sent);
+            if (acks.pendingBatches() >= MAX_UNACKED_BATCHES) {
+                acks.awaitAll();
+            }
+        }
+    }
+
+    /** Drops the unsent rest of a failed page: the checkpoint did not move, so the page is delivered again. */
+    public void discard() {
+        // batches already accepted stay (HEC has no transactions); the unsent rest is fetched again
+        batch = new ArrayList<>();
+        batchBytes = 0;
+        acks.forget();
+    }
+
+    /** Ends any retry or wait at once (the blocked call throws). */
+    @Override
+    public void close() {
+        stop.stop();
+    }
+
+    @Override
+    public String toString() {
+        return "HecDelivery[" + settings.url() + "]";
+    }
+}

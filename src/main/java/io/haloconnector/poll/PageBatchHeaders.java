@@ -1,0 +1,41 @@
+package io.haloconnector.poll;
+
+import io.haloconnector.halo.EventPage;
+import io.haloconnector.halo.HaloEvent;
+import io.haloconnector.output.EventBatch;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+import java.time.Instant;
+
+/**
+ * Labels the page's batch for the output route: {@code haloEventCount} (new events in the body),
+ * {@code haloPage} (the page number in this poll's query) and {@code haloCursor} (the newest
+ * created_at of the page: where the checkpoint moves once the output route returns).
+ */
+public final class PageBatchHeaders implements org.apache.camel.Processor {
+    public static final String EVENT_COUNT = "haloEventCount";
+    public static final String PAGE = "haloPage";
+    public static final String CURSOR = "haloCursor";
+
+    @Override
+    public void process(Exchange exchange) {
+        Message message = exchange.getMessage();
+        EventBatch batch = message.getBody(EventBatch.class);
+        if (batch == null) {
+            batch = new EventBatch();
+            message.setBody(batch);
+        }
+        EventPage page = exchange.getProperty(PollProperties.PAGE, EventPage.class);
+        PollWindow window = exchange.getProperty(PollProperties.WINDOW, PollWindow.class);
+        Instant newest = null;
+        for (HaloEvent event : page.events()) {
+            if (newest == null || event.createdAt().isAfter(newest)) {
+                newest = event.createdAt();
+            }
+        }
+        message.setHeader(EVENT_COUNT, batch.size());
+        message.setHeader(PAGE, window.page());
+        message.setHeader(CURSOR, newest == null ? null : newest.toString());
+    }
+}

@@ -1,0 +1,15 @@
+package io.haloconnector.poll;
+
+/**
+ * The exchange properties of one events page request, which the route's camel-http {@code toD}
+ * turns into the query: since and until (ISO-8601, millisecond precision), page and per_page.
+ */
+public final class PageRequest {
+    public static final String SINCE = "haloSince";
+    public static final String UNTIL = "haloUntil";
+    public static final String PAGE = "haloPage";
+    public static final String PER_PAGE = "haloPerPage";
+
+    private PageRequest() {
+    }
+}
