@@ -23,7 +23,7 @@ public sealed interface AllowedValues {
     record Durations(Duration min, Duration max) implements AllowedValues {
         @Override
         public String describe() {
-            return DurationText.format(min) + " to " + DurationText.format(max);
+            return DurationText.shortest(min) + " to " + DurationText.shortest(max);
         }
     }
 

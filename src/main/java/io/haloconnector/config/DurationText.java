@@ -31,8 +31,24 @@ final class DurationText {
         }
     }
 
-    /** ISO-8601 without its "PT", in lower case: {@code 0.1s}, {@code 10m}, {@code 24h}. */
+    /** ISO-8601 without its "PT", in lower case, as messages write it: {@code 0.1s}, {@code 10m}, {@code 24h}. */
     static String format(Duration duration) {
         return duration.toString().substring(2).toLowerCase();
+    }
+
+    /** In its largest whole unit, as a property would be written: {@code 100ms}, {@code 10m}, {@code 1d}. */
+    static String shortest(Duration duration) {
+        long ms = duration.toMillis();
+        if (ms == 0) {
+            return "0s";
+        }
+        String[] units = {"d", "h", "m", "s"};
+        long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1_000L};
+        for (int i = 0; i < units.length; i++) {
+            if (ms % sizes[i] == 0) {
+                return ms / sizes[i] + units[i];
+            }
+        }
+        return ms + "ms";
     }
 }
