@@ -15,45 +15,51 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 
+import static io.haloconnector.config.ConnectorProperty.*;
+
 /**
- * The connector's own properties ({@code halo.*}), read and checked once at start. Each problem
- * is a {@link ConfigurationException} whose one line names the property and what is expected.
+ * The connector's own properties ({@code halo.*}), read and checked once at start with the defaults
+ * and ranges of {@link ConnectorProperty}. Each problem is a {@link ConfigurationException} whose
+ * one line names the property and what is expected.
  */
 public record ConnectorSettings(
         URI apiUrl, String apiKey, String apiSecret, Instant start, boolean startConfigured, String pollCron,
         int perPage, String output, Path stateDir, Path fileDir, long fileMaxBytes, Duration pollLag,
         Duration pollOverlap, int maxResults, int retryMaxAttempts, Duration retryMaxDelay, Duration apiTimeout) {
 
-    public static final List<String> OUTPUTS = List.of("stdout", "file", "hec");
+    public static final List<String> OUTPUTS = HALO_OUTPUT.allowed(AllowedValues.OneOf.class).values();
     /** Halo keeps events this long, so it is also the default first-run start. */
     public static final Duration RETENTION = Duration.ofDays(90);
 
     public static ConnectorSettings from(PropertyLookup props, Clock clock) {
-        URI apiUrl = apiUrl(props.get("halo.api.url", "https://api.cloudpassage.com"));
-        String key = props.require("halo.api.key", "set the Halo API key id in application.properties or HALO_API_KEY");
-        String secret = props.require("halo.api.secret", "set the Halo API key secret in application.properties or HALO_API_SECRET");
-        Optional<String> startText = props.get("halo.start");
+        URI apiUrl = apiUrl(props.getOrDefault(HALO_API_URL));
+        String key = props.require(HALO_API_KEY, "set the Halo API key id in application.properties or HALO_API_KEY");
+        String secret = props.require(HALO_API_SECRET, "set the Halo API key secret in application.properties or HALO_API_SECRET");
+        Optional<String> startText = props.get(HALO_START);
         Instant start = startText.map(ConnectorSettings::parseStart).orElse(clock.instant().minus(RETENTION));
-        String cron = props.get("halo.poll.cron", "0 * * * * ?");
+        String cron = props.getOrDefault(HALO_POLL_CRON);
         if (!CronExpression.isValidExpression(cron)) {
-            throw new ConfigurationException("halo.poll.cron=" + cron + " is not valid: expected a Quartz cron"
-                    + " expression such as '0 * * * * ?' (every minute)");
+            throw invalid(HALO_POLL_CRON, cron);
         }
-        int perPage = props.getInt("halo.perPage", 500, 1, 500);
-        String output = props.get("halo.output", "stdout").trim().toLowerCase();
+        int perPage = props.getInt(HALO_PER_PAGE);
+        String output = props.getOrDefault(HALO_OUTPUT).trim().toLowerCase();
         if (!OUTPUTS.contains(output)) {
-            throw new ConfigurationException("halo.output=" + output + " is not valid: expected one of stdout, file, hec");
+            throw invalid(HALO_OUTPUT, output);
         }
         return new ConnectorSettings(apiUrl, key, secret, start, startText.isPresent(), cron, perPage, output,
-                Path.of(props.get("halo.state.dir", "./state")),
-                Path.of(props.get("halo.file.dir", "./events")),
-                props.getInt("halo.file.maxMegabytes", 100, 1, 1_000_000) * 1024L * 1024L,
-                props.getDuration("halo.poll.lag", Duration.ofSeconds(10), Duration.ZERO, Duration.ofHours(1)),
-                props.getDuration("halo.poll.overlap", Duration.ofMinutes(2), Duration.ZERO, Duration.ofDays(1)),
-                props.getInt("halo.api.maxResults", 10_000, 1, 1_000_000),
-                props.getInt("halo.retry.maxAttempts", 8, 1, 1000),
-                props.getDuration("halo.retry.maxDelay", Duration.ofSeconds(60), Duration.ofMillis(10), Duration.ofHours(1)),
-                props.getDuration("halo.api.timeout", Duration.ofSeconds(60), Duration.ofMillis(100), Duration.ofMinutes(10)));
+                Path.of(props.getOrDefault(HALO_STATE_DIR)),
+                Path.of(props.getOrDefault(HALO_FILE_DIR)),
+                props.getInt(HALO_FILE_MAX_MEGABYTES) * 1024L * 1024L,
+                props.getDuration(HALO_POLL_LAG),
+                props.getDuration(HALO_POLL_OVERLAP),
+                props.getInt(HALO_API_MAX_RESULTS),
+                props.getInt(HALO_RETRY_MAX_ATTEMPTS),
+                props.getDuration(HALO_RETRY_MAX_DELAY),
+                props.getDuration(HALO_API_TIMEOUT));
+    }
+
+    private static ConfigurationException invalid(ConnectorProperty property, String shown) {
+        return new ConfigurationException(property.property() + "=" + shown + " is not valid: expected " + property.expected());
     }
 
     static URI apiUrl(String text) {
@@ -68,8 +74,7 @@ public record ConnectorSettings(
         }
         // a URL with user info may hold the key and secret: do not echo it
         String shown = text.contains("@") ? "(a URL with credentials)" : text;
-        throw new ConfigurationException("halo.api.url=" + shown + " is not valid: expected an http(s) URL"
-                + " without query or credentials, such as https://api.cloudpassage.com");
+        throw invalid(HALO_API_URL, shown);
     }
 
     static Instant parseStart(String text) {
@@ -80,8 +85,7 @@ public record ConnectorSettings(
             }
             return OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
-            throw new ConfigurationException("halo.start=" + text + " is not valid: expected an ISO-8601 date"
-                    + " (2026-09-01) or date-time (2026-09-01T10:00:00Z)");
+            throw invalid(HALO_START, text);
         }
     }
 }

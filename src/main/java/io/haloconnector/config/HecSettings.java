@@ -1,6 +1,5 @@
 package io.haloconnector.config;
 
-
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -10,35 +9,17 @@ import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Optional;
 
+import static io.haloconnector.config.ConnectorProperty.*;
+
 /**
- * The HEC output's settings, read and validated from properties. A bad value fails with one
- * {@link ConfigurationException} line naming the property; the token never appears in any message.
- *
- * <table>
- * <caption>Properties</caption>
- * <tr><th>property</th><th>meaning</th><th>default</th></tr>
- * <tr><td>hec.url</td><td>HEC base URL, e.g. https://splunk:8088 (a trailing /services/collector... is dropped)</td><td>required</td></tr>
- * <tr><td>hec.token</td><td>HEC token, sent only in the Authorization header (secret)</td><td>required</td></tr>
- * <tr><td>hec.index</td><td>index to write to</td><td>none: the token's default index</td></tr>
- * <tr><td>hec.sourcetype</td><td>sourcetype</td><td>cp_halo</td></tr>
- * <tr><td>hec.source</td><td>source</td><td>halo:events</td></tr>
- * <tr><td>hec.host</td><td>host field</td><td>the host of halo.api.url (api.cloudpassage.com when unset)</td></tr>
- * <tr><td>hec.batch.events</td><td>max events per POST</td><td>500</td></tr>
- * <tr><td>hec.batch.bytes</td><td>max uncompressed bytes per POST</td><td>1000000 (fits Splunk Cloud's ~1 MB)</td></tr>
- * <tr><td>hec.gzip</td><td>gzip request bodies</td><td>true</td></tr>
- * <tr><td>hec.ack</td><td>indexer acknowledgement: delivered means acked</td><td>false</td></tr>
- * <tr><td>hec.ack.timeout</td><td>resend a batch not acked after this long</td><td>5m</td></tr>
- * <tr><td>hec.ack.pollInterval</td><td>how often /services/collector/ack is polled</td><td>10s</td></tr>
- * <tr><td>hec.tls.trustStore</td><td>PKCS12/JKS trust store for the HEC certificate</td><td>the JDK's</td></tr>
- * <tr><td>hec.tls.trustStorePassword</td><td>its password (secret)</td><td>none</td></tr>
- * <tr><td>hec.tls.insecure</td><td>skip certificate and hostname verification (logs a WARN)</td><td>false</td></tr>
- * <tr><td>hec.retry.maxDelay</td><td>cap of the retry backoff; also the pace of retries after a configuration error</td><td>60s</td></tr>
- * <tr><td>hec.timeout</td><td>connect and answer timeout of one request</td><td>30s</td></tr>
- * </table>
+ * The HEC output's settings, read and validated from properties with the defaults and ranges of
+ * {@link ConnectorProperty} (where each {@code hec.*} property is described). A bad value fails
+ * with one {@link ConfigurationException} line naming the property; the token never appears in
+ * any message.
  */
 public final class HecSettings {
 
-    static final String DEFAULT_HALO_HOST = "api.cloudpassage.com";
+    static final String DEFAULT_HALO_HOST = URI.create(HALO_API_URL.requiredDefault()).getHost();
 
     private final URI url;
     private final String token;
@@ -59,33 +40,32 @@ public final class HecSettings {
     private final Duration timeout;
 
     private HecSettings(PropertyLookup props) {
-        this.url = parseUrl(props.require("hec.url", "set it to the HEC base URL, such as https://splunk:8088"));
-        this.token = props.require("hec.token", "set it to the HEC token").trim();
+        this.url = parseUrl(props.require(HEC_URL, "set it to the HEC base URL, such as https://splunk:8088"));
+        this.token = props.require(HEC_TOKEN, "set it to the HEC token").trim();
         if (token.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
             throw new ConfigurationException("hec.token is not valid: it contains whitespace or control characters");
         }
-        this.index = props.get("hec.index").map(String::trim).orElse(null);
+        this.index = props.get(HEC_INDEX).map(String::trim).orElse(null);
         if (index != null && !index.matches("[a-z0-9][a-z0-9_-]*")) {
-            throw new ConfigurationException("hec.index=" + index + " is not valid: expected a Splunk index name "
-                    + "(lower-case letters, digits, _ and -, starting with a letter or digit)");
+            throw new ConfigurationException("hec.index=" + index + " is not valid: expected " + HEC_INDEX.expected());
         }
-        this.sourcetype = props.get("hec.sourcetype", "cp_halo").trim();
-        this.source = props.get("hec.source", "halo:events").trim();
-        this.host = props.get("hec.host").map(String::trim).orElseGet(() -> haloHost(props));
-        this.batchEvents = props.getInt("hec.batch.events", 500, 1, 100_000);
-        this.batchBytes = props.getInt("hec.batch.bytes", 1_000_000, 1_000, 800 * 1024 * 1024);
-        this.gzip = props.getBoolean("hec.gzip", true);
-        this.ack = props.getBoolean("hec.ack", false);
-        this.ackTimeout = props.getDuration("hec.ack.timeout", Duration.ofMinutes(5), Duration.ofMillis(100), Duration.ofDays(1));
-        this.ackPollInterval = props.getDuration("hec.ack.pollInterval", Duration.ofSeconds(10), Duration.ofMillis(10), Duration.ofMinutes(10));
-        this.insecure = props.getBoolean("hec.tls.insecure", false);
-        this.trustStorePassword = props.get("hec.tls.trustStorePassword").orElse(null);
-        if (insecure && props.get("hec.tls.trustStore").isPresent()) {
+        this.sourcetype = props.getOrDefault(HEC_SOURCETYPE).trim();
+        this.source = props.getOrDefault(HEC_SOURCE).trim();
+        this.host = props.get(HEC_HOST).map(String::trim).orElseGet(() -> haloHost(props));
+        this.batchEvents = props.getInt(HEC_BATCH_EVENTS);
+        this.batchBytes = props.getInt(HEC_BATCH_BYTES);
+        this.gzip = props.getBoolean(HEC_GZIP);
+        this.ack = props.getBoolean(HEC_ACK);
+        this.ackTimeout = props.getDuration(HEC_ACK_TIMEOUT);
+        this.ackPollInterval = props.getDuration(HEC_ACK_POLL_INTERVAL);
+        this.insecure = props.getBoolean(HEC_TLS_INSECURE);
+        this.trustStorePassword = props.get(HEC_TLS_TRUST_STORE_PASSWORD).orElse(null);
+        if (insecure && props.get(HEC_TLS_TRUST_STORE).isPresent()) {
             throw new ConfigurationException("hec.tls.insecure=true conflicts with hec.tls.trustStore: set only one of them");
         }
-        this.trustStore = props.get("hec.tls.trustStore").map(String::trim).map(this::checkTrustStore).orElse(null);
-        this.retryMaxDelay = props.getDuration("hec.retry.maxDelay", Duration.ofSeconds(60), Duration.ofMillis(10), Duration.ofHours(1));
-        this.timeout = props.getDuration("hec.timeout", Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofMinutes(10));
+        this.trustStore = props.get(HEC_TLS_TRUST_STORE).map(String::trim).map(this::checkTrustStore).orElse(null);
+        this.retryMaxDelay = props.getDuration(HEC_RETRY_MAX_DELAY);
+        this.timeout = props.getDuration(HEC_TIMEOUT);
     }
 
     /** Reads and validates the {@code hec.*} properties (and halo.api.url for the default host). */
@@ -94,7 +74,7 @@ public final class HecSettings {
     }
 
     private static URI parseUrl(String raw) {
-        String hint = "expected an http(s) URL such as https://splunk:8088";
+        String hint = "expected " + HEC_URL.expected();
         URI uri;
         try {
             uri = new URI(raw.trim());
@@ -125,7 +105,7 @@ public final class HecSettings {
     }
 
     private static String haloHost(PropertyLookup props) {
-        return props.get("halo.api.url").map(raw -> {
+        return props.get(HALO_API_URL).map(raw -> {
             try {
                 return new URI(raw.trim()).getHost();
             } catch (URISyntaxException e) {

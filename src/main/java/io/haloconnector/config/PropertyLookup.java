@@ -2,8 +2,6 @@ package io.haloconnector.config;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads one configuration property as Camel resolves it (application.properties, -Dname=value,
@@ -57,30 +55,42 @@ public interface PropertyLookup {
         if (raw.isEmpty()) {
             return defaultValue;
         }
-        Duration value = parseDuration(raw.get().trim());
+        Duration value = DurationText.parse(raw.get().trim());
         if (value != null && value.compareTo(min) >= 0 && value.compareTo(max) <= 0) {
             return value;
         }
         throw new ConfigurationException(name + "=" + raw.get() + " is not valid: expected a duration such as 500ms, 10s, 5m or 2h, from "
-                + min.toString().substring(2).toLowerCase() + " to " + max.toString().substring(2).toLowerCase());
+                + DurationText.format(min) + " to " + DurationText.format(max));
     }
 
-    private static Duration parseDuration(String text) {
-        Matcher m = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)").matcher(text.toLowerCase());
-        if (m.matches()) {
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
-        }
-        try {
-            return Duration.parse(text);
-        } catch (RuntimeException e) {
-            return null;
-        }
+    /** The property's value, or absent when it is blank; for properties the table gives no default. */
+    default Optional<String> get(ConnectorProperty property) {
+        return get(property.property());
+    }
+
+    /** The property's value, or the table's default. */
+    default String getOrDefault(ConnectorProperty property) {
+        return get(property.property(), property.requiredDefault());
+    }
+
+    default String require(ConnectorProperty property, String hint) {
+        return require(property.property(), hint);
+    }
+
+    /** A whole number within the table's range, or the table's default. */
+    default int getInt(ConnectorProperty property) {
+        AllowedValues.WholeNumbers range = property.allowed(AllowedValues.WholeNumbers.class);
+        return getInt(property.property(), property.defaultInt(), range.min(), range.max());
+    }
+
+    default boolean getBoolean(ConnectorProperty property) {
+        property.allowed(AllowedValues.TrueOrFalse.class);
+        return getBoolean(property.property(), property.defaultBoolean());
+    }
+
+    /** A duration within the table's range, or the table's default. */
+    default Duration getDuration(ConnectorProperty property) {
+        AllowedValues.Durations range = property.allowed(AllowedValues.Durations.class);
+        return getDuration(property.property(), property.defaultDuration(), range.min(), range.max());
     }
 }

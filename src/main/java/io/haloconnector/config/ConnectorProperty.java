@@ -1,0 +1,201 @@
+package io.haloconnector.config;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
+
+import static io.haloconnector.config.AllowedValues.described;
+import static io.haloconnector.config.AllowedValues.durations;
+import static io.haloconnector.config.AllowedValues.oneOf;
+import static io.haloconnector.config.AllowedValues.trueOrFalse;
+import static io.haloconnector.config.AllowedValues.wholeNumbers;
+
+/**
+ * Every {@code halo.*} and {@code hec.*} property the connector reads, declared once: its
+ * default, the values it accepts, one line saying what it does, and whether it is a secret.
+ * {@link ConnectorSettings} and {@link HecSettings} take defaults and ranges from here;
+ * application.properties and README's properties table are checked against it by a test.
+ */
+public enum ConnectorProperty {
+    HALO_API_URL("halo.api.url", "https://api.cloudpassage.com",
+            described("an http(s) URL without query or credentials, such as https://api.cloudpassage.com"),
+            "Halo API base URL"),
+    HALO_API_KEY("halo.api.key", unset("required"), null,
+            "API key id: use a read-only (auditor) key"),
+    HALO_API_SECRET("halo.api.secret", unset("required"), null,
+            "API key secret", Secrecy.SECRET),
+    HALO_API_TIMEOUT("halo.api.timeout", "60s", durations("100ms", "10m"),
+            "HTTP timeout of one API call"),
+    HALO_API_MAX_RESULTS("halo.api.maxResults", "10000", wholeNumbers(1, 1_000_000),
+            "deep-pagination cap of one query; before passing it the connector moves `since` forward"),
+    HALO_START("halo.start", unset("90 days ago"),
+            described("an ISO-8601 date (2026-09-01) or date-time (2026-09-01T10:00:00Z)"),
+            "first-run start; a checkpoint wins over it"),
+    HALO_POLL_CRON("halo.poll.cron", "0 * * * * ?",
+            described("a Quartz cron expression such as '0 * * * * ?' (every minute)"),
+            "Quartz cron of polls (a poll runs until it has caught up; polls never overlap)"),
+    HALO_PER_PAGE("halo.perPage", "500", wholeNumbers(1, 500),
+            "events per page"),
+    HALO_FETCH_CONCURRENCY("halo.fetch.concurrency", "4", wholeNumbers(1, 32),
+            "pages requested at once (a 429 halves it and paces request starts; successes grow both back)"),
+    HALO_POLL_LAG("halo.poll.lag", "10s", durations("0s", "1h"),
+            "a poll reads up to now minus this lag"),
+    HALO_POLL_OVERLAP("halo.poll.overlap", "2m", durations("0s", "1d"),
+            "each poll re-reads from the cursor minus this overlap (repeats are dropped)"),
+    HALO_RETRY_MAX_ATTEMPTS("halo.retry.maxAttempts", "8", wholeNumbers(1, 1000),
+            "attempts per page and poll on 5xx, 429, resets, truncated JSON"),
+    HALO_RETRY_MAX_DELAY("halo.retry.maxDelay", "60s", durations("10ms", "1h"),
+            "cap of the exponential backoff (and of a server's Retry-After)"),
+    HALO_PROGRESS_INTERVAL("halo.progress.interval", "5s", durations("100ms", "1h"),
+            "progress line interval while catching up"),
+    HALO_STATE_DIR("halo.state.dir", "./state", described("a folder"),
+            "checkpoint and dedup state (one running connector per folder)"),
+    HALO_OUTPUT("halo.output", "stdout", oneOf("stdout", "file", "hec"),
+            "where the events go"),
+    HALO_FILE_DIR("halo.file.dir", "./events", described("a folder"),
+            "folder of the file output"),
+    HALO_FILE_MAX_MEGABYTES("halo.file.maxMegabytes", "100", wholeNumbers(1, 1_000_000),
+            "a file rolls when it passes this size (and at each UTC day)"),
+
+    HEC_URL("hec.url", unset("required with output hec"), described("an http(s) URL such as https://splunk:8088"),
+            "HEC base URL (a trailing `/services/collector...` is dropped)"),
+    HEC_TOKEN("hec.token", unset("required with output hec"), described("text without whitespace or control characters"),
+            "HEC token, sent only in the Authorization header", Secrecy.SECRET),
+    HEC_INDEX("hec.index", unset("the token's default index"),
+            described("a Splunk index name (lower-case letters, digits, _ and -, starting with a letter or digit)"),
+            "index to write to"),
+    HEC_SOURCETYPE("hec.sourcetype", "cp_halo", null,
+            "sourcetype of the envelopes"),
+    HEC_SOURCE("hec.source", "halo:events", null,
+            "source of the envelopes"),
+    HEC_HOST("hec.host", unset("the host of `halo.api.url`"), null,
+            "host field of the envelopes"),
+    HEC_BATCH_EVENTS("hec.batch.events", "500", wholeNumbers(1, 100_000),
+            "max events per POST"),
+    HEC_BATCH_BYTES("hec.batch.bytes", "1000000", wholeNumbers(1_000, 800 * 1024 * 1024),
+            "max uncompressed bytes per POST (the default fits Splunk Cloud's ~1 MB)"),
+    HEC_GZIP("hec.gzip", "true", trueOrFalse(),
+            "gzip request bodies"),
+    HEC_ACK("hec.ack", "false", trueOrFalse(),
+            "indexer acknowledgement (the token must have useACK): delivered means acked"),
+    HEC_ACK_TIMEOUT("hec.ack.timeout", "5m", durations("100ms", "1d"),
+            "resend a batch not acked after this long"),
+    HEC_ACK_POLL_INTERVAL("hec.ack.pollInterval", "10s", durations("10ms", "10m"),
+            "how often `/services/collector/ack` is polled"),
+    HEC_TLS_TRUST_STORE("hec.tls.trustStore", unset("the JDK's"),
+            described("a PKCS12 file, or JKS when the name ends in .jks"),
+            "trust store for a self-signed HEC certificate"),
+    HEC_TLS_TRUST_STORE_PASSWORD("hec.tls.trustStorePassword", unset("none"), null,
+            "the trust store's password", Secrecy.SECRET),
+    HEC_TLS_INSECURE("hec.tls.insecure", "false", trueOrFalse(),
+            "skip certificate and hostname verification (logs a WARN at start)"),
+    HEC_RETRY_MAX_DELAY("hec.retry.maxDelay", "60s", durations("10ms", "1h"),
+            "cap of the retry backoff; also the pace of retries after a configuration error"),
+    HEC_TIMEOUT("hec.timeout", "30s", durations("100ms", "10m"),
+            "connect and answer timeout of one request");
+
+    /** Marks a property whose value never appears in a log line or message. */
+    enum Secrecy { PLAIN, SECRET }
+
+    /** What applies when a property without a default is left blank. */
+    record Unset(String meaning) {
+    }
+
+    private final String property;
+    private final String defaultValue;
+    private final String whenUnset;
+    private final AllowedValues allowed;
+    private final String description;
+    private final boolean secret;
+
+    ConnectorProperty(String property, String defaultValue, AllowedValues allowed, String description) {
+        this(property, defaultValue, null, allowed, description, Secrecy.PLAIN);
+    }
+
+    ConnectorProperty(String property, Unset unset, AllowedValues allowed, String description) {
+        this(property, "", unset.meaning(), allowed, description, Secrecy.PLAIN);
+    }
+
+    ConnectorProperty(String property, Unset unset, AllowedValues allowed, String description, Secrecy secrecy) {
+        this(property, "", unset.meaning(), allowed, description, secrecy);
+    }
+
+    ConnectorProperty(String property, String defaultValue, String whenUnset, AllowedValues allowed,
+            String description, Secrecy secrecy) {
+        this.property = property;
+        this.defaultValue = defaultValue;
+        this.whenUnset = whenUnset;
+        this.allowed = allowed;
+        this.description = description;
+        this.secret = secrecy == Secrecy.SECRET;
+    }
+
+    private static Unset unset(String meaning) {
+        return new Unset(meaning);
+    }
+
+    /** The property's name, e.g. {@code halo.perPage}. */
+    public String property() {
+        return property;
+    }
+
+    /** The value used when the property is blank or absent; empty when there is none. */
+    public Optional<String> defaultValue() {
+        return defaultValue.isEmpty() ? Optional.empty() : Optional.of(defaultValue);
+    }
+
+    /** README's default column: the default in backticks, or what applies when it is left blank. */
+    public String documentedDefault() {
+        return whenUnset == null ? "`" + defaultValue + "`" : whenUnset;
+    }
+
+    /** The values it accepts; empty for free text. */
+    public Optional<AllowedValues> allowed() {
+        return Optional.ofNullable(allowed);
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** A secret is left blank in application.properties and given through the environment. */
+    public boolean secret() {
+        return secret;
+    }
+
+    public static Optional<ConnectorProperty> named(String property) {
+        return Arrays.stream(values()).filter(p -> p.property.equals(property)).findFirst();
+    }
+
+    int defaultInt() {
+        return Integer.parseInt(requiredDefault());
+    }
+
+    Duration defaultDuration() {
+        return DurationText.parse(requiredDefault());
+    }
+
+    boolean defaultBoolean() {
+        return Boolean.parseBoolean(requiredDefault());
+    }
+
+    /** The table's default; a property without one is read with {@link PropertyLookup#get(ConnectorProperty)}. */
+    String requiredDefault() {
+        if (defaultValue.isEmpty()) {
+            throw new IllegalStateException(property + " has no default");
+        }
+        return defaultValue;
+    }
+
+    /** The phrase after "expected" in a message about a bad value. */
+    String expected() {
+        return allowed().map(AllowedValues::describe).orElse("any text");
+    }
+
+    <T extends AllowedValues> T allowed(Class<T> kind) {
+        if (!kind.isInstance(allowed)) {
+            throw new IllegalStateException(property + " is not declared as " + kind.getSimpleName());
+        }
+        return kind.cast(allowed);
+    }
+}
