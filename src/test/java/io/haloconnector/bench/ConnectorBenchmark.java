@@ -1,6 +1,7 @@
 package io.haloconnector.bench;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -173,8 +174,10 @@ public final class ConnectorBenchmark {
                     "--rate-limit", Integer.toString(c.rateLimit()), "--key", KEY, "--secret", SECRET)
                     .redirectError(dir.resolve("simulator.err").toFile()).start();
             String haloUrl = listeningUrl(simulator.getInputStream(), "halo-simulator listening on ", Duration.ofMinutes(3));
-            receiver = new ProcessBuilder(java.toString(), "-cp", jar.toAbsolutePath().toString(),
-                    "io.haloconnector.hec.receiver.HecReceiverMain", "--token", HEC_TOKEN, "--port", "0",
+            // the receiver is a test kit class: our own classpath has it, the jar has its Jackson
+            String receiverClasspath = System.getProperty("java.class.path") + File.pathSeparator + jar.toAbsolutePath();
+            receiver = new ProcessBuilder(java.toString(), "-cp", receiverClasspath,
+                    "io.haloconnector.testkit.hec.HecReceiverMain", "--token", HEC_TOKEN, "--port", "0",
                     "--stats-interval-ms", "50").start();
             String hecUrl = listeningUrl(receiver.getInputStream(), "hec-receiver listening on ", Duration.ofMinutes(1));
             AtomicLong accepted = new AtomicLong();

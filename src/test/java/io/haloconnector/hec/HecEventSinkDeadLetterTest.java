@@ -5,7 +5,7 @@ import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.haloconnector.halo.HaloEvent;
-import io.haloconnector.hec.receiver.HecReceiverConfig;
+import io.haloconnector.testkit.hec.HecReceiverConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
