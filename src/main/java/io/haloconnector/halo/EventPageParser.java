@@ -22,7 +22,7 @@ public final class EventPageParser {
     }
 
     public static EventPage parse(byte[] body) {
-        try (JsonParser json = HaloApiClient.JSON.getFactory().createParser(body)) {
+        try (JsonParser json = HaloJson.MAPPER.getFactory().createParser(body)) {
             if (json.nextToken() != JsonToken.START_OBJECT) {
                 throw new MalformedResponseException("an events page is not a JSON object");
             }
@@ -55,7 +55,7 @@ public final class EventPageParser {
 
     /** One event object on its own (see {@link HaloEvent#of}). */
     static HaloEvent event(byte[] object) {
-        try (JsonParser json = HaloApiClient.JSON.getFactory().createParser(object)) {
+        try (JsonParser json = HaloJson.MAPPER.getFactory().createParser(object)) {
             HaloEvent event = event(json, object, json.nextToken());
             if (json.nextToken() != null) {
                 throw new MalformedResponseException("an event has data after its JSON object");

@@ -1,7 +1,7 @@
 package io.haloconnector.hec;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.haloconnector.halo.HaloJson;
 import io.haloconnector.retry.RetryAfter;
 
 import java.time.Duration;
@@ -14,8 +14,6 @@ import java.util.Optional;
 record HecAnswer(int status, Integer code, String text, Integer invalidEventNumber, Long ackId, Duration retryAfter,
                  JsonNode json, Exception failure) {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     static HecAnswer failed(Exception failure) {
         return new HecAnswer(0, null, null, null, null, null, null, failure);
     }
@@ -23,7 +21,7 @@ record HecAnswer(int status, Integer code, String text, Integer invalidEventNumb
     static HecAnswer of(int status, byte[] body, Optional<String> retryAfter) {
         JsonNode json = null;
         try {
-            JsonNode parsed = MAPPER.readTree(body);
+            JsonNode parsed = HaloJson.MAPPER.readTree(body);
             json = parsed != null && parsed.isObject() ? parsed : null;
         } catch (Exception e) {
             // not HEC JSON: a proxy's HTML page, a plain 429

@@ -1,8 +1,8 @@
 package io.haloconnector.hec;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.haloconnector.halo.HaloEvent;
+import io.haloconnector.halo.HaloJson;
 import io.haloconnector.state.DurableFile;
 
 import java.io.IOException;
@@ -19,7 +19,6 @@ final class HecDeadLetters {
 
     static final String FILE_NAME = "hec-dead-letter.jsonl";
 
-    private final ObjectMapper mapper = new ObjectMapper();
     private final DurableFile file;
 
     HecDeadLetters(Path stateDir) {
@@ -31,11 +30,11 @@ final class HecDeadLetters {
     }
 
     void write(HaloEvent event, String reason) throws IOException {
-        ObjectNode line = mapper.createObjectNode();
+        ObjectNode line = HaloJson.MAPPER.createObjectNode();
         line.put("reason", reason);
         line.put("time", Instant.now().toString());
         line.set("event", event.tree());
-        byte[] bytes = (mapper.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = (HaloJson.MAPPER.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
         file.append(bytes);
     }
 }

@@ -1,9 +1,9 @@
 package io.haloconnector.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.haloconnector.halo.HaloJson;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -27,7 +27,6 @@ import java.util.TreeMap;
  */
 public final class FileCheckpointStore implements CheckpointStore {
     static final String FILE_NAME = "checkpoint.json";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int VERSION = 1;
 
     private final Path dir;
@@ -76,7 +75,7 @@ public final class FileCheckpointStore implements CheckpointStore {
             return Optional.empty();
         }
         try {
-            return Optional.of(fromJson(JSON.readTree(file.toFile())));
+            return Optional.of(fromJson(HaloJson.MAPPER.readTree(file.toFile())));
         } catch (IOException | RuntimeException e) {
             throw new StateException("the checkpoint " + file + " cannot be read (" + oneLine(e) + "): restore it,"
                     + " or delete it to start again from halo.start (events after that may then be delivered again)", e);
@@ -86,7 +85,7 @@ public final class FileCheckpointStore implements CheckpointStore {
     @Override
     public void save(Checkpoint checkpoint) {
         try {
-            checkpointFile.replace(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(checkpoint)));
+            checkpointFile.replace(HaloJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(checkpoint)));
         } catch (IOException | RuntimeException e) {
             throw new StateException("cannot write the checkpoint " + file + " (" + oneLine(e) + "): delivery stops"
                     + " until it can; check free space and permissions of halo.state.dir", e);
@@ -114,7 +113,7 @@ public final class FileCheckpointStore implements CheckpointStore {
     }
 
     static ObjectNode toJson(Checkpoint checkpoint) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = HaloJson.MAPPER.createObjectNode();
         root.put("version", VERSION);
         root.put("start", checkpoint.start().toString());
         root.put("cursor", checkpoint.cursor() == null ? null : checkpoint.cursor().toString());
