@@ -22,8 +22,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * End-to-end benchmark of the connector jar (issue 5): for each case it starts the Halo simulator,
- * the HEC receiver and the connector as three processes on loopback, waits until the receiver has
+ * End-to-end benchmark of the connector jar against its performance targets: for each case it
+ * starts the Halo simulator, the HEC receiver and the connector as three processes on loopback, waits until the receiver has
  * accepted every event, reads the connector's CPU time and peak RSS from /proc, stops it with
  * SIGTERM and prints one Markdown table row. Run after {@code mvn -B -q -DskipTests package}:
  * {@code java -cp target/test-classes io.haloconnector.bench.ConnectorBenchmark [--scale 0.25]
@@ -408,7 +408,7 @@ public final class ConnectorBenchmark {
                 r.cpu(), r.microsPerEvent(), r.peakRssKb() / 1024, r.simCpu(), r.receiverCpu(), r.requests(), share, r.load());
     }
 
-    /** The issue's targets, each met or not, for the cases that ran. */
+    /** The performance targets (rate, CPU per event, 429 share, scaling, RSS), each met or not, for the cases run. */
     static String targets(List<Result> results) {
         Map<String, Result> byId = new LinkedHashMap<>();
         results.forEach(r -> byId.put(r.c().id(), r));

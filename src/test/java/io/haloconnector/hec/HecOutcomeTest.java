@@ -9,7 +9,7 @@ import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every answer in the HEC code table maps to the handling docs/splunk-hec.md gives it. */
+/** Every answer in Splunk's HEC status code table maps to the handling that code calls for. */
 class HecOutcomeTest {
 
     @ParameterizedTest

@@ -32,7 +32,10 @@ final class Reliability {
     private Reliability() {
     }
 
-    /** True with {@code -Dreliability.full=true}: run the full sizes (minutes, a million events). */
+    /**
+     * True with {@code -Dreliability.full=true}: run the sizes the reliability targets name (minutes,
+     * a million events); the default sizes keep the suite short.
+     */
     static boolean full() {
         return Boolean.getBoolean("reliability.full");
     }

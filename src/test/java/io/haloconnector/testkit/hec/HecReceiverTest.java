@@ -21,7 +21,7 @@ import java.util.zip.GZIPOutputStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The receiver refuses exactly what docs/splunk-hec.md says HEC refuses, with the same codes, and stores nothing of a refused request. */
+/** The receiver refuses exactly what Splunk documents HEC as refusing, with the same codes, and stores nothing of a refused request. */
 class HecReceiverTest {
 
     private static final String TOKEN = "11111111-aaaa-bbbb-cccc-222222222222";
