@@ -1,8 +1,8 @@
 package io.haloconnector;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.haloconnector.halo.HaloApiClient;
 import io.haloconnector.halo.HaloEvent;
+import io.haloconnector.halo.HaloJson;
 
 import java.time.Instant;
 
@@ -12,7 +12,7 @@ public final class TestEvents {
     }
 
     public static HaloEvent event(String id, String createdAt) {
-        ObjectNode json = HaloApiClient.JSON.createObjectNode();
+        ObjectNode json = HaloJson.MAPPER.createObjectNode();
         json.put("id", id);
         json.put("type", "fim_object_added");
         json.put("created_at", createdAt);

@@ -29,7 +29,7 @@ public final class HaloEvent {
     /** An event from a JSON tree (tests, tools): validated exactly as a page's events are. */
     public static HaloEvent of(JsonNode node) {
         try {
-            return EventPageParser.event(HaloApiClient.JSON.writeValueAsBytes(node));
+            return EventPageParser.event(HaloJson.MAPPER.writeValueAsBytes(node));
         } catch (JsonProcessingException e) {
             throw new MalformedResponseException("an event cannot be written as JSON: " + e.getOriginalMessage());
         }
@@ -56,7 +56,7 @@ public final class HaloEvent {
     /** The event object parsed into a tree, for the rare caller that needs one (the dead-letter file, tests). */
     public JsonNode tree() {
         try {
-            return HaloApiClient.JSON.readTree(json);
+            return HaloJson.MAPPER.readTree(json);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("event " + id + " is not valid JSON", e);
         }

@@ -1,11 +1,10 @@
 package io.haloconnector.hec;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.haloconnector.halo.HaloJson;
+import io.haloconnector.retry.RetryAfter;
 
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 
 /**
@@ -15,8 +14,6 @@ import java.util.Optional;
 record HecAnswer(int status, Integer code, String text, Integer invalidEventNumber, Long ackId, Duration retryAfter,
                  JsonNode json, Exception failure) {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
     static HecAnswer failed(Exception failure) {
         return new HecAnswer(0, null, null, null, null, null, null, failure);
     }
@@ -24,7 +21,7 @@ record HecAnswer(int status, Integer code, String text, Integer invalidEventNumb
     static HecAnswer of(int status, byte[] body, Optional<String> retryAfter) {
         JsonNode json = null;
         try {
-            JsonNode parsed = MAPPER.readTree(body);
+            JsonNode parsed = HaloJson.MAPPER.readTree(body);
             json = parsed != null && parsed.isObject() ? parsed : null;
         } catch (Exception e) {
             // not HEC JSON: a proxy's HTML page, a plain 429
@@ -35,21 +32,7 @@ record HecAnswer(int status, Integer code, String text, Integer invalidEventNumb
         Integer invalid = json != null && json.path("invalid-event-number").isIntegralNumber()
                 ? json.get("invalid-event-number").asInt() : null;
         Long ackId = json != null && json.path("ackId").isIntegralNumber() ? json.get("ackId").asLong() : null;
-        return new HecAnswer(status, code, text, invalid, ackId, retryAfter.map(HecAnswer::parseRetryAfter).orElse(null), json, null);
-    }
-
-    /** Retry-After as delta-seconds or an HTTP date; null when unreadable. */
-    static Duration parseRetryAfter(String value) {
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
-        } catch (NumberFormatException e) {
-            try {
-                Duration until = Duration.between(ZonedDateTime.now(), ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME));
-                return until.isNegative() ? Duration.ZERO : until;
-            } catch (RuntimeException ignored) {
-                return null;
-            }
-        }
+        return new HecAnswer(status, code, text, invalid, ackId, retryAfter.map(RetryAfter::parse).orElse(null), json, null);
     }
 
     boolean answered() {

@@ -59,7 +59,7 @@ final class HecBatch {
 
     /**
      * gzip at the fastest level: JSON envelopes still shrink several times, at a fraction of the CPU of
-     * the default level (the connector's CPU per event, issue 5); HEC reads any level.
+     * the default level, which was a large share of the connector's CPU per event; HEC reads any level.
      */
     private static final class FastGzip extends GZIPOutputStream {
         FastGzip(ByteArrayOutputStream out) throws IOException {

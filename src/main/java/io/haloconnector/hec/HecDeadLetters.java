@@ -1,16 +1,13 @@
 package io.haloconnector.hec;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.haloconnector.halo.HaloEvent;
+import io.haloconnector.halo.HaloJson;
+import io.haloconnector.state.DurableFile;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 
 /**
@@ -22,31 +19,22 @@ final class HecDeadLetters {
 
     static final String FILE_NAME = "hec-dead-letter.jsonl";
 
-    private final ObjectMapper mapper = new ObjectMapper();
-    private final Path file;
+    private final DurableFile file;
 
     HecDeadLetters(Path stateDir) {
-        this.file = stateDir.resolve(FILE_NAME);
+        this.file = new DurableFile(stateDir.resolve(FILE_NAME));
     }
 
     Path file() {
-        return file;
+        return file.path();
     }
 
     void write(HaloEvent event, String reason) throws IOException {
-        ObjectNode line = mapper.createObjectNode();
+        ObjectNode line = HaloJson.MAPPER.createObjectNode();
         line.put("reason", reason);
         line.put("time", Instant.now().toString());
         line.set("event", event.tree());
-        byte[] bytes = (mapper.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
-        Files.createDirectories(file.getParent());
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND)) {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-            channel.force(true);
-        }
+        byte[] bytes = (HaloJson.MAPPER.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
+        file.append(bytes);
     }
 }

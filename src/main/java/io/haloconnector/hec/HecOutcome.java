@@ -2,7 +2,7 @@ package io.haloconnector.hec;
 
 import java.security.cert.CertificateException;
 
-/** What an answer to an event POST means for the batch (see the code table in docs/splunk-hec.md). */
+/** What an answer to an event POST means for the batch, following the status code table of Splunk's HEC documentation. */
 enum HecOutcome {
     /** Code 0: the batch is delivered (acked later when ack is on). */
     ACCEPTED,

@@ -1,18 +1,16 @@
 package io.haloconnector.state;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.haloconnector.halo.HaloJson;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Iterator;
@@ -24,17 +22,16 @@ import java.util.TreeMap;
 
 /**
  * The checkpoint as one JSON file, {@code checkpoint.json} in the state folder, replaced
- * atomically: written to a temp file, fsynced, renamed over the old one, and the folder fsynced
- * (camel-file's forceWrites does none of this). A lock file keeps a second connector off the
- * same folder.
+ * atomically through {@link DurableFile} (temp file, fsync, rename, folder fsync). A lock file
+ * keeps a second connector off the same folder.
  */
 public final class FileCheckpointStore implements CheckpointStore {
     static final String FILE_NAME = "checkpoint.json";
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int VERSION = 1;
 
     private final Path dir;
     private final Path file;
+    private final DurableFile checkpointFile;
     private final FileChannel lockChannel;
     private final FileLock lock;
 
@@ -42,6 +39,7 @@ public final class FileCheckpointStore implements CheckpointStore {
     public FileCheckpointStore(Path dir) {
         this.dir = dir.toAbsolutePath().normalize();
         this.file = this.dir.resolve(FILE_NAME);
+        this.checkpointFile = new DurableFile(file);
         try {
             Files.createDirectories(this.dir);
             lockChannel = FileChannel.open(this.dir.resolve("state.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -77,7 +75,7 @@ public final class FileCheckpointStore implements CheckpointStore {
             return Optional.empty();
         }
         try {
-            return Optional.of(fromJson(JSON.readTree(file.toFile())));
+            return Optional.of(fromJson(HaloJson.MAPPER.readTree(file.toFile())));
         } catch (IOException | RuntimeException e) {
             throw new StateException("the checkpoint " + file + " cannot be read (" + oneLine(e) + "): restore it,"
                     + " or delete it to start again from halo.start (events after that may then be delivered again)", e);
@@ -86,22 +84,8 @@ public final class FileCheckpointStore implements CheckpointStore {
 
     @Override
     public void save(Checkpoint checkpoint) {
-        Path temp = dir.resolve(FILE_NAME + ".tmp");
         try {
-            byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(checkpoint));
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    channel.write(buffer);
-                }
-                channel.force(true);
-            }
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            // the rename itself is durable only once the folder is synced
-            try (FileChannel folder = FileChannel.open(dir, StandardOpenOption.READ)) {
-                folder.force(true);
-            }
+            checkpointFile.replace(HaloJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(toJson(checkpoint)));
         } catch (IOException | RuntimeException e) {
             throw new StateException("cannot write the checkpoint " + file + " (" + oneLine(e) + "): delivery stops"
                     + " until it can; check free space and permissions of halo.state.dir", e);
@@ -129,7 +113,7 @@ public final class FileCheckpointStore implements CheckpointStore {
     }
 
     static ObjectNode toJson(Checkpoint checkpoint) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = HaloJson.MAPPER.createObjectNode();
         root.put("version", VERSION);
         root.put("start", checkpoint.start().toString());
         root.put("cursor", checkpoint.cursor() == null ? null : checkpoint.cursor().toString());

@@ -1,6 +1,6 @@
 package io.haloconnector.app;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.haloconnector.halo.HaloJson;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
 import org.junit.jupiter.api.Test;
@@ -75,10 +75,9 @@ class LauncherIT {
             assertThat(connector.exitValue()).isZero();
             reader.join(5_000);
 
-            ObjectMapper json = new ObjectMapper();
             List<String> ids = new ArrayList<>();
             for (String line : lines) {
-                ids.add(json.readTree(line).get("id").asText());
+                ids.add(HaloJson.MAPPER.readTree(line).get("id").asText());
             }
             assertThat(ids).hasSameSizeAs(expected);
             assertThat(new HashSet<>(ids)).isEqualTo(expected);

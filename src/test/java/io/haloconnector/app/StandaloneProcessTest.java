@@ -1,7 +1,7 @@
 package io.haloconnector.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.haloconnector.halo.HaloJson;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +39,6 @@ import static org.awaitility.Awaitility.await;
  * SIGTERM to stop.
  */
 class StandaloneProcessTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path work;
@@ -113,7 +112,7 @@ class StandaloneProcessTest {
         assertThat(first.exitValue()).isZero();
         List<String> ids = new ArrayList<>();
         for (String line : lines) {
-            JsonNode event = JSON.readTree(line); // every stdout line is one JSON event, nothing else
+            JsonNode event = HaloJson.MAPPER.readTree(line); // every stdout line is one JSON event, nothing else
             assertThat(event.isObject()).isTrue();
             ids.add(event.get("id").asText());
         }
@@ -134,7 +133,7 @@ class StandaloneProcessTest {
         assertThat(second.exitValue()).isZero();
         assertThat(more.stream().map(line -> {
             try {
-                return JSON.readTree(line).get("id").asText();
+                return HaloJson.MAPPER.readTree(line).get("id").asText();
             } catch (IOException e) {
                 throw new AssertionError(line, e);
             }

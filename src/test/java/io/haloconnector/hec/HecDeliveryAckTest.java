@@ -3,7 +3,7 @@ package io.haloconnector.hec;
 import io.haloconnector.LogCapture;
 import ch.qos.logback.classic.Level;
 import io.haloconnector.halo.HaloEvent;
-import io.haloconnector.hec.receiver.HecReceiverConfig;
+import io.haloconnector.testkit.hec.HecReceiverConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

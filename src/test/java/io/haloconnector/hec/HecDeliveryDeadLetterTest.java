@@ -3,9 +3,9 @@ package io.haloconnector.hec;
 import io.haloconnector.LogCapture;
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.haloconnector.halo.HaloEvent;
-import io.haloconnector.hec.receiver.HecReceiverConfig;
+import io.haloconnector.halo.HaloJson;
+import io.haloconnector.testkit.hec.HecReceiverConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +24,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Events HEC refuses as malformed are set aside in the dead-letter file; their neighbours are delivered. */
 class HecDeliveryDeadLetterTest {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     @TempDir
     Path stateDir;
@@ -44,7 +43,7 @@ class HecDeliveryDeadLetterTest {
         }
         List<JsonNode> lines = new ArrayList<>();
         for (String line : Files.readAllLines(file)) {
-            lines.add(MAPPER.readTree(line));
+            lines.add(HaloJson.MAPPER.readTree(line));
         }
         return lines;
     }

@@ -2,8 +2,8 @@ package io.haloconnector.hec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.haloconnector.halo.HaloEvent;
-import io.haloconnector.hec.receiver.HecReceiver;
-import io.haloconnector.hec.receiver.HecReceiverConfig;
+import io.haloconnector.testkit.hec.HecReceiver;
+import io.haloconnector.testkit.hec.HecReceiverConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -3,8 +3,8 @@ package io.haloconnector.hec;
 import io.haloconnector.config.HecSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.haloconnector.halo.EventPageParser;
-import io.haloconnector.halo.HaloApiClient;
 import io.haloconnector.halo.HaloEvent;
+import io.haloconnector.halo.HaloJson;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -35,7 +35,7 @@ class HecEnvelopeEncoderTest {
         byte[] envelope = new HecEnvelopeEncoder(settings("cloudpassage")).encode(event(json));
         String text = new String(envelope, StandardCharsets.UTF_8);
         assertThat(text).startsWith("{\"time\":1516222956.770,").contains(",\"event\":" + json + ",\"fields\":");
-        JsonNode parsed = HaloApiClient.JSON.readTree(envelope);
+        JsonNode parsed = HaloJson.MAPPER.readTree(envelope);
         assertThat(parsed.get("host").asText()).isEqualTo("héllo\\host");
         assertThat(parsed.get("source").asText()).isEqualTo("halo \"events\"");
         assertThat(parsed.get("sourcetype").asText()).isEqualTo("cp_halo");
@@ -48,7 +48,7 @@ class HecEnvelopeEncoderTest {
     void withoutAnIndexTheFieldIsLeftOutAndMicrosecondsAreKept() throws Exception {
         byte[] envelope = new HecEnvelopeEncoder(settings("")).encode(
                 event("{\"id\":\"b\",\"created_at\":\"2014-06-01T10:00:00.123456Z\"}"));
-        JsonNode parsed = HaloApiClient.JSON.readTree(envelope);
+        JsonNode parsed = HaloJson.MAPPER.readTree(envelope);
         assertThat(parsed.has("index")).isFalse();
         assertThat(parsed.get("time").decimalValue().toPlainString()).isEqualTo("1401616800.123456");
         assertThat(parsed.get("fields").get("halo_event_type").asText()).isEmpty();

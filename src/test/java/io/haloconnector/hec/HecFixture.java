@@ -3,8 +3,8 @@ package io.haloconnector.hec;
 import io.haloconnector.config.HecSettings;
 import io.haloconnector.config.PropertyLookup;
 import io.haloconnector.halo.HaloEvent;
-import io.haloconnector.hec.receiver.HecReceiver;
-import io.haloconnector.hec.receiver.HecReceiverConfig;
+import io.haloconnector.testkit.hec.HecReceiver;
+import io.haloconnector.testkit.hec.HecReceiverConfig;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;

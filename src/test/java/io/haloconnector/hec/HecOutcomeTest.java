@@ -9,7 +9,7 @@ import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every answer in the HEC code table maps to the handling docs/splunk-hec.md gives it. */
+/** Every answer in Splunk's HEC status code table maps to the handling that code calls for. */
 class HecOutcomeTest {
 
     @ParameterizedTest
@@ -32,8 +32,8 @@ class HecOutcomeTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {"5 | 5000", "Wed, 21 Oct 2015 07:28:00 GMT | 0"})
-    void retryAfterInSecondsOrAsADate(String header, long expectedMillis) {
-        assertThat(HecAnswer.parseRetryAfter(header).toMillis()).isEqualTo(expectedMillis);
+    void readsRetryAfterInSecondsOrAsADate(String header, long expectedMillis) {
+        assertThat(HecAnswer.of(429, new byte[0], Optional.of(header)).retryAfter().toMillis()).isEqualTo(expectedMillis);
     }
 
     @org.junit.jupiter.api.Test

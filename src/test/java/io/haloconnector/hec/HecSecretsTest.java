@@ -3,7 +3,7 @@ package io.haloconnector.hec;
 import io.haloconnector.config.HecSettings;
 import io.haloconnector.LogCapture;
 import io.haloconnector.config.ConfigurationException;
-import io.haloconnector.hec.receiver.HecReceiverConfig;
+import io.haloconnector.testkit.hec.HecReceiverConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,8 +1,8 @@
 package io.haloconnector.hec;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.haloconnector.halo.HaloEvent;
+import io.haloconnector.halo.HaloJson;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,7 +12,6 @@ import java.util.List;
 final class SampleEvents {
 
     static final Instant FIRST = Instant.parse("2018-01-17T21:02:36.771Z");
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private SampleEvents() {
     }
@@ -26,7 +25,7 @@ final class SampleEvents {
     }
 
     static HaloEvent event(int n, Instant createdAt, String padding) {
-        ObjectNode json = MAPPER.createObjectNode();
+        ObjectNode json = HaloJson.MAPPER.createObjectNode();
         json.put("id", id(n));
         json.put("type", n % 2 == 0 ? "issue_resolved" : "fim_signature_changed");
         json.put("name", "Issue resolved");

@@ -2,6 +2,7 @@ package io.haloconnector.reliability;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.haloconnector.app.ConnectorMain;
+import io.haloconnector.halo.HaloJson;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -54,7 +55,7 @@ class CorruptStateTest {
             assertThat(connector.terminate(20)).isZero();
         }
         validCheckpoint = Files.readString(shared.resolve("state/checkpoint.json"));
-        assertThat(Reliability.checkpointIds(Reliability.JSON.readTree(validCheckpoint))).isPositive();
+        assertThat(Reliability.checkpointIds(HaloJson.MAPPER.readTree(validCheckpoint))).isPositive();
     }
 
     @AfterAll
@@ -94,7 +95,7 @@ class CorruptStateTest {
     }
 
     private static void damage(Path file, String damage) throws Exception {
-        ObjectNode json = (ObjectNode) Reliability.JSON.readTree(validCheckpoint);
+        ObjectNode json = (ObjectNode) HaloJson.MAPPER.readTree(validCheckpoint);
         switch (damage) {
             case "truncated" -> Files.writeString(file, validCheckpoint.substring(0, validCheckpoint.length() / 2));
             case "empty" -> Files.writeString(file, "");

@@ -1,7 +1,7 @@
 package io.haloconnector.reliability;
 
-import io.haloconnector.hec.receiver.HecReceiver;
-import io.haloconnector.hec.receiver.HecReceiverConfig;
+import io.haloconnector.testkit.hec.HecReceiver;
+import io.haloconnector.testkit.hec.HecReceiverConfig;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
 import org.junit.jupiter.api.AfterEach;

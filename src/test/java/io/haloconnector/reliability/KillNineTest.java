@@ -1,8 +1,8 @@
 package io.haloconnector.reliability;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.haloconnector.hec.receiver.HecReceiver;
-import io.haloconnector.hec.receiver.HecReceiverConfig;
+import io.haloconnector.testkit.hec.HecReceiver;
+import io.haloconnector.testkit.hec.HecReceiverConfig;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
 import org.junit.jupiter.api.AfterEach;

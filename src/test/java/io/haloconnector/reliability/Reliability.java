@@ -1,7 +1,7 @@
 package io.haloconnector.reliability;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.haloconnector.halo.HaloJson;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -27,13 +27,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and the switch to full size ({@code -Dreliability.full=true}).
  */
 final class Reliability {
-    static final ObjectMapper JSON = new ObjectMapper();
     static final String HEC_TOKEN = "6a1e2f3d-4c5b-4a69-8877-665544332211";
 
     private Reliability() {
     }
 
-    /** True with {@code -Dreliability.full=true}: run the full sizes (minutes, a million events). */
+    /**
+     * True with {@code -Dreliability.full=true}: run the sizes the reliability targets name (minutes,
+     * a million events); the default sizes keep the suite short.
+     */
     static boolean full() {
         return Boolean.getBoolean("reliability.full");
     }
@@ -136,7 +138,7 @@ final class Reliability {
     /** checkpoint.json in the state folder, parsed. */
     static JsonNode checkpoint(Path work) {
         try {
-            return JSON.readTree(work.resolve("state/checkpoint.json").toFile());
+            return HaloJson.MAPPER.readTree(work.resolve("state/checkpoint.json").toFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -153,7 +155,7 @@ final class Reliability {
 
     static JsonNode parse(String line) {
         try {
-            return JSON.readTree(line);
+            return HaloJson.MAPPER.readTree(line);
         } catch (IOException e) {
             throw new AssertionError("not one JSON event: " + line, e);
         }

@@ -3,7 +3,7 @@ package io.haloconnector.route;
 import io.haloconnector.LogCapture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.haloconnector.halo.HaloApiClient;
+import io.haloconnector.halo.HaloJson;
 import io.haloconnector.simulator.Fault;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.LiveAppender;
@@ -62,7 +62,7 @@ class HaloEventsRouteTest {
     /** A burst of {@code n} events sharing one created_at, as a scan reports them. */
     private static void addBurst(HaloSimulator simulator, Instant at, int n, String prefix) {
         for (int i = 0; i < n; i++) {
-            ObjectNode event = HaloApiClient.JSON.createObjectNode();
+            ObjectNode event = HaloJson.MAPPER.createObjectNode();
             event.put("id", prefix + String.format("%030x", i));
             event.put("type", "sca_rule_failed");
             event.put("name", "Configuration rule matched");

@@ -1,11 +1,11 @@
 package io.haloconnector.route;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.haloconnector.Keytool;
 import io.haloconnector.LogCapture;
-import io.haloconnector.hec.receiver.HecReceiver;
-import io.haloconnector.hec.receiver.HecReceiverConfig;
+import io.haloconnector.halo.HaloJson;
+import io.haloconnector.testkit.hec.HecReceiver;
+import io.haloconnector.testkit.hec.HecReceiverConfig;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +34,6 @@ import static org.awaitility.Awaitility.await;
 class HecRouteTest {
     private static final Duration WAIT = Duration.ofSeconds(90);
     private static final String TOKEN = "0f3d4c2b-1a2b-4c3d-8e9f-0a1b2c3d4e5f";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path work;
@@ -91,7 +90,7 @@ class HecRouteTest {
         for (JsonNode envelope : receiver.received()) {
             JsonNode event = envelope.get("event");
             // the Halo event unchanged (compared as parsed by one mapper: 4.3 stays 4.3)
-            assertThat(JSON.readTree(event.toString())).isEqualTo(JSON.readTree(halo.get(event.get("id").asText()).toString()));
+            assertThat(HaloJson.MAPPER.readTree(event.toString())).isEqualTo(HaloJson.MAPPER.readTree(halo.get(event.get("id").asText()).toString()));
             Instant createdAt = Instant.parse(event.get("created_at").asText());
             assertThat(envelope.get("time").decimalValue())
                     .isEqualByComparingTo(BigDecimal.valueOf(createdAt.toEpochMilli()).movePointLeft(3));
@@ -155,7 +154,7 @@ class HecRouteTest {
             await().atMost(WAIT).until(() -> Files.exists(deadLetters));
             List<String> lines = Files.readAllLines(deadLetters);
             assertThat(lines).hasSize(1);
-            JsonNode letter = JSON.readTree(lines.get(0));
+            JsonNode letter = HaloJson.MAPPER.readTree(lines.get(0));
             assertThat(letter.get("event").get("id").asText()).isEqualTo(bad);
             assertThat(letter.get("reason").asText()).contains("code 6");
         }

@@ -1,8 +1,8 @@
 package io.haloconnector.route;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.haloconnector.app.ConnectorMain;
+import io.haloconnector.halo.HaloJson;
 import io.haloconnector.simulator.HaloSimulator;
 import org.apache.camel.main.Main;
 
@@ -22,7 +22,6 @@ import java.util.stream.Stream;
  * what was delivered).
  */
 final class RunningConnector implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Main main;
     private final Path eventsDir;
@@ -67,7 +66,7 @@ final class RunningConnector implements AutoCloseable {
                 // only complete lines: the connector may be writing the next page right now
                 for (String line : text.substring(0, text.lastIndexOf('\n') + 1).split("\n")) {
                     if (!line.isEmpty()) {
-                        events.add(JSON.readTree(line));
+                        events.add(HaloJson.MAPPER.readTree(line));
                     }
                 }
             }

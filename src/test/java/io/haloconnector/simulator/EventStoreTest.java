@@ -2,6 +2,7 @@ package io.haloconnector.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.haloconnector.halo.HaloJson;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -104,9 +105,9 @@ class EventStoreTest {
     @Test
     void addKeepsAnyObjectAndRefusesOnesWithoutIdOrCreatedAt() {
         EventStore store = new EventStore();
-        ObjectNode old = HaloTestClient.MAPPER.createObjectNode().put("id", "b").put("created_at",
+        ObjectNode old = HaloJson.MAPPER.createObjectNode().put("id", "b").put("created_at",
                 "2014-03-01T10:00:00.123456Z").put("custom", "kept");
-        ObjectNode newer = HaloTestClient.MAPPER.createObjectNode().put("id", "a").put("created_at",
+        ObjectNode newer = HaloJson.MAPPER.createObjectNode().put("id", "a").put("created_at",
                 "2014-03-01T10:00:00.123457Z");
 
         store.add(newer);
@@ -114,9 +115,9 @@ class EventStoreTest {
 
         assertThat(store.all()).extracting(e -> e.get("id").asText()).containsExactly("b", "a");
         assertThat(store.all().get(0).get("custom").asText()).isEqualTo("kept");
-        assertThatThrownBy(() -> store.add(HaloTestClient.MAPPER.createObjectNode().put("id", "x")))
+        assertThatThrownBy(() -> store.add(HaloJson.MAPPER.createObjectNode().put("id", "x")))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> store.add(HaloTestClient.MAPPER.createObjectNode().put("created_at", "2026-01-01")))
+        assertThatThrownBy(() -> store.add(HaloJson.MAPPER.createObjectNode().put("created_at", "2026-01-01")))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(store.size()).isEqualTo(2);
     }

@@ -1,7 +1,7 @@
 package io.haloconnector.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.haloconnector.halo.HaloJson;
 
 import java.io.IOException;
 import java.net.URI;
@@ -16,8 +16,6 @@ import java.util.List;
 
 /** A plain HTTP client of the simulator for tests: real requests over loopback, no shortcuts. */
 final class HaloTestClient {
-
-    static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -81,7 +79,7 @@ final class HaloTestClient {
     }
 
     static JsonNode json(String body) throws IOException {
-        return MAPPER.readTree(body);
+        return HaloJson.MAPPER.readTree(body);
     }
 
     static String basic(String key, String secret) {

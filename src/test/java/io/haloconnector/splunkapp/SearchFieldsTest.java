@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SearchFieldsTest {
 
-    /** The eight names the original CloudPassage dashboards counted as violations (halo-api.md). */
+    /** The eight names the original CloudPassage dashboards counted as violations, as the Halo API description lists them. */
     static final List<String> VIOLATION_NAMES = List.of(
             "File Integrity object signature changed", "File Integrity object missing", "File Integrity object added",
             "Configuration rule matched", "Software vulnerability detected", "Daemon compromised",

@@ -1,4 +1,4 @@
-package io.haloconnector.hec.receiver;
+package io.haloconnector.testkit.hec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 

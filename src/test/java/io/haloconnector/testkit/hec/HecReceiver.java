@@ -1,4 +1,4 @@
-package io.haloconnector.hec.receiver;
+package io.haloconnector.testkit.hec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A strict Splunk HTTP Event Collector on 127.0.0.1 that enforces docs/splunk-hec.md to the
+ * A strict Splunk HTTP Event Collector on 127.0.0.1 that enforces Splunk's HEC documentation to the
  * letter, records what it accepted, and makes trouble on demand through {@link #faults()}.
  * Used by the tests and, as a process ({@link HecReceiverMain}), by the benchmarks.
  */

@@ -1,4 +1,4 @@
-package io.haloconnector.hec.receiver;
+package io.haloconnector.testkit.hec;
 
 import java.time.Duration;
 import java.util.Objects;

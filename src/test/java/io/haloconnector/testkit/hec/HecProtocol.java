@@ -1,4 +1,4 @@
-package io.haloconnector.hec.receiver;
+package io.haloconnector.testkit.hec;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
 
 /**
- * The HEC protocol as docs/splunk-hec.md states it: routing, authentication, channels, gzip,
+ * The HEC protocol as Splunk documents it: routing, authentication, channels, gzip,
  * envelope validation and the answers with their codes. A request is accepted or refused whole.
  */
 final class HecProtocol {

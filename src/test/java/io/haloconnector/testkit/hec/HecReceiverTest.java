@@ -1,7 +1,7 @@
-package io.haloconnector.hec.receiver;
+package io.haloconnector.testkit.hec;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.haloconnector.halo.HaloJson;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,12 +21,11 @@ import java.util.zip.GZIPOutputStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The receiver refuses exactly what docs/splunk-hec.md says HEC refuses, with the same codes, and stores nothing of a refused request. */
+/** The receiver refuses exactly what Splunk documents HEC as refusing, with the same codes, and stores nothing of a refused request. */
 class HecReceiverTest {
 
     private static final String TOKEN = "11111111-aaaa-bbbb-cccc-222222222222";
     private static final String CHANNEL = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private HecReceiver receiver;
@@ -70,9 +69,9 @@ class HecReceiverTest {
     private static Answer answer(HttpResponse<String> response) {
         JsonNode json;
         try {
-            json = MAPPER.readTree(response.body());
+            json = HaloJson.MAPPER.readTree(response.body());
         } catch (Exception e) {
-            json = MAPPER.createObjectNode();
+            json = HaloJson.MAPPER.createObjectNode();
         }
         return new Answer(response.statusCode(), json, response);
     }
