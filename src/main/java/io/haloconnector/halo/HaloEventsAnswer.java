@@ -2,6 +2,7 @@ package io.haloconnector.halo;
 
 import io.haloconnector.retry.ConcurrencyLimit;
 import io.haloconnector.retry.RequestPacer;
+import io.haloconnector.retry.RetryAfter;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -10,8 +11,6 @@ import java.net.SocketTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 
 /**
  * Reads camel-http's answer to {@code GET /v1/events}: a 200 becomes the {@link EventPage} (the
@@ -55,7 +54,7 @@ public final class HaloEventsAnswer implements Processor {
                 limit.succeeded();
                 exchange.getMessage().setBody(page);
             }
-            case 404 -> exchange.getMessage().setBody(EventPage.empty()); // halo-api.md: a 404 on a page is an empty page
+            case 404 -> exchange.getMessage().setBody(EventPage.empty()); // the API answers a page past the last one with 404: an empty page
             case 401 -> {
                 if (exchange.getProperty(TOKEN_REFUSED, false, Boolean.class)) {
                     throw new HaloCredentialsException("Halo at " + host + " refused a fresh token for /v1/events"
@@ -76,26 +75,8 @@ public final class HaloEventsAnswer implements Processor {
                     pacer.rateLimited();
                     limit.rateLimited();
                 }
-                Duration retryAfter = retryAfter(exchange.getMessage().getHeader("Retry-After", String.class));
+                Duration retryAfter = RetryAfter.parse(exchange.getMessage().getHeader("Retry-After", String.class));
                 throw new HaloTransientException("Halo at " + host + " answered HTTP " + status, status, retryAfter, null);
-            }
-        }
-    }
-
-    /** A Retry-After value (delta-seconds or an HTTP date) as a duration, or null when absent or unreadable. */
-    public static Duration retryAfter(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
-        } catch (NumberFormatException e) {
-            try {
-                Duration until = Duration.between(ZonedDateTime.now(),
-                        ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME));
-                return until.isNegative() ? Duration.ZERO : until;
-            } catch (RuntimeException ignored) {
-                return null;
             }
         }
     }

@@ -1,7 +1,7 @@
 package io.haloconnector.halo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.haloconnector.retry.RetryAfter;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -33,8 +33,7 @@ public final class HaloTokenProvider implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(HaloTokenProvider.class);
     // refresh this long before expiry so a page request never races the token's end
     private static final Duration EXPIRY_MARGIN = Duration.ofSeconds(60);
-    private static final ObjectMapper JSON = new ObjectMapper();
-
+    
     private final HttpClient http;
     private final URI tokenUri;
     private final String host;
@@ -114,10 +113,10 @@ public final class HaloTokenProvider implements Processor {
         }
         if (status != 200) {
             throw new HaloTransientException("Halo at " + host + " answered HTTP " + status + " to the token request",
-                    response.headers().firstValue("Retry-After").map(HaloEventsAnswer::retryAfter).orElse(null), null);
+                    RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null)), null);
         }
         try {
-            JsonNode body = JSON.readTree(response.body());
+            JsonNode body = HaloJson.MAPPER.readTree(response.body());
             JsonNode accessToken = body.get("access_token");
             if (accessToken == null || !accessToken.isTextual() || accessToken.asText().isBlank()) {
                 throw new MalformedResponseException("the token answer from Halo at " + host + " has no access_token");
