@@ -86,8 +86,12 @@ public final class HecDelivery implements Processor, AutoCloseable {
         context.getPropertiesComponent().addOverrideProperty("hec.url", settings.url().toString().replaceAll("/+$", ""));
         // camel-http takes timeouts in milliseconds only
         context.getPropertiesComponent().addOverrideProperty("hec.timeout.millis", Long.toString(settings.timeout().toMillis()));
-        context.getRegistry().bind("hecTls", HecTls.contextParameters(settings));
-        context.getRegistry().bind("hecHostnames", HecTls.hostnameVerifier(settings));
+        if ("https".equals(settings.url().getScheme())) {
+            context.getRegistry().bind("hecTls", HecTls.contextParameters(settings));
+            context.getRegistry().bind("hecHostnames", HecTls.hostnameVerifier(settings));
+            context.getPropertiesComponent().addOverrideProperty("hec.tls.contextParameters", "#hecTls");
+            context.getPropertiesComponent().addOverrideProperty("hec.tls.hostnameVerifier", "#hecHostnames");
+        }
         ExecutorService requestThread = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "hec-request");
             thread.setDaemon(true);
