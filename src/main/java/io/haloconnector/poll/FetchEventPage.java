@@ -17,8 +17,6 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Takes the window's current page from the page request route (with the next ones already in
@@ -88,6 +86,9 @@ public final class FetchEventPage implements Processor {
                 throw e;
             } catch (RuntimeException e) {
                 prefetch.failed(window);
+                if (done.getProperty(PageRequest.AHEAD, false, Boolean.class) && !exchange.getContext().isStopping()) {
+                    continue; // requested ahead, so not retried: ask again, now as the current page
+                }
                 int attempts = done.getProperty(PageRequestRetry.ATTEMPTS, 1, Integer.class);
                 Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                 throw new HaloApiException(PageRequestRetry.describe(cause, host) + "; gave up on page "
@@ -96,19 +97,16 @@ public final class FetchEventPage implements Processor {
         }
     }
 
-    /** Waits for the page's exchange; a shutdown ends the wait (the page is fetched again after the restart). */
+    /**
+     * Waits for the page's exchange. A stop lets a request in flight finish (its page is then
+     * delivered and committed), while a retry wait ends at once: the error handler does not
+     * redeliver while stopping, and the page is fetched again after the restart.
+     */
     private static Exchange await(Exchange exchange, CompletableFuture<Exchange> page) throws InterruptedException {
-        while (true) {
-            if (!page.isDone() && exchange.getContext().isStopping()) {
-                throw new HaloApiException("shutting down while a page was being fetched");
-            }
-            try {
-                return page.get(100, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                // check for a shutdown again
-            } catch (ExecutionException e) {
-                throw new HaloApiException("fetching a page failed: " + e.getCause());
-            }
+        try {
+            return page.get();
+        } catch (ExecutionException e) {
+            throw new HaloApiException("fetching a page failed: " + e.getCause());
         }
     }
 }

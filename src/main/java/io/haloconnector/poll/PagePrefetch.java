@@ -80,6 +80,7 @@ final class PagePrefetch {
             exchange.setProperty(PageRequest.UNTIL, DateTimeFormatter.ISO_INSTANT.format(window.until()));
             exchange.setProperty(PageRequest.PAGE, p);
             exchange.setProperty(PageRequest.PER_PAGE, window.perPage());
+            exchange.setProperty(PageRequest.AHEAD, p != window.page());
             return template.asyncSend(pageRequests, exchange);
         });
     }

@@ -9,6 +9,11 @@ public final class PageRequest {
     public static final String UNTIL = "haloUntil";
     public static final String PAGE = "haloPage";
     public static final String PER_PAGE = "haloPerPage";
+    /**
+     * Boolean: a page requested ahead of the one the poll is at. It is not retried: the poll asks
+     * for it again when it gets there, so one page at a time waits out a bad stretch.
+     */
+    public static final String AHEAD = "haloPageAhead";
 
     private PageRequest() {
     }

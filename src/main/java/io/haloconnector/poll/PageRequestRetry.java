@@ -42,11 +42,14 @@ public final class PageRequestRetry implements Processor {
         if (failure == null) {
             failure = exchange.getException();
         }
-        int attempt = exchange.getProperty(ATTEMPTS, 0, Integer.class) + 1;
-        exchange.setProperty(ATTEMPTS, attempt);
-        if (failure instanceof IOException io) {
+        if (failure instanceof IOException) {
             observer.answered("events", 0);
         }
+        if (exchange.getProperty(PageRequest.AHEAD, false, Boolean.class)) {
+            return; // not retried (retryWhile): the poll asks again when it reaches this page
+        }
+        int attempt = exchange.getProperty(ATTEMPTS, 0, Integer.class) + 1;
+        exchange.setProperty(ATTEMPTS, attempt);
         Duration wait;
         if (failure instanceof HaloTransientException t && t.status() == 401) {
             wait = Duration.ZERO;
