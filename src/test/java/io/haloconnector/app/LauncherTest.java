@@ -16,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * bin/halo-connector, the launcher users and the benchmark start the jar with: which JVM options
- * and which arguments reach java, in which order. A stand-in {@code java} (the JAVA variable)
- * prints the command line it was given, one argument per line.
+ * and which arguments reach java, in which order, and which jars are on the classpath. A stand-in
+ * {@code java} (the JAVA variable) prints the command line it was given, one argument per line.
  */
 class LauncherTest {
     private static final Path LAUNCHER = Path.of("bin", "halo-connector").toAbsolutePath();
@@ -48,18 +48,31 @@ class LauncherTest {
                 Files.readString(work.resolve("stderr")));
     }
 
+    /** The jar, then every jar in lib/ next to it. */
+    private String classpath() {
+        return work.resolve("halo-connector.jar") + ":" + work.resolve("lib") + "/*";
+    }
+
     @Test
-    void theMeasuredJvmOptionsComeFirstThenPropertiesThenTheJarAndTheConnectorsArguments() throws Exception {
+    void theMeasuredJvmOptionsComeFirstThenPropertiesThenTheClasspathAndTheConnectorsArguments() throws Exception {
         Run run = launch(Map.of(), "-Dhalo.output=file", "--demo", "-Xmx512m");
         assertThat(run.exit()).isZero();
         assertThat(run.javaArgs()).containsExactly("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dhalo.output=file", "-Xmx512m", "-jar", work.resolve("halo-connector.jar").toString(), "--demo");
+                "-Dhalo.output=file", "-Xmx512m", "-cp", classpath(), "io.haloconnector.app.ConnectorMain", "--demo");
     }
 
     @Test
     void haloJavaOptsReplacesTheDefaults() throws Exception {
         Run run = launch(Map.of("HALO_JAVA_OPTS", "-Xmx1g -XX:+UseG1GC"));
-        assertThat(run.javaArgs()).containsExactly("-Xmx1g", "-XX:+UseG1GC", "-jar", work.resolve("halo-connector.jar").toString());
+        assertThat(run.javaArgs()).containsExactly("-Xmx1g", "-XX:+UseG1GC", "-cp", classpath(), "io.haloconnector.app.ConnectorMain");
+    }
+
+    @Test
+    void theJarsOfHaloConnectorLibFoldersComeAfterTheConnectorAndItsLibFolder() throws Exception {
+        Run run = launch(Map.of("HALO_CONNECTOR_LIB", "/opt/halo/kafka:/opt/halo/syslog"));
+        assertThat(run.exit()).isZero();
+        assertThat(run.javaArgs()).containsSubsequence("-cp", classpath() + ":/opt/halo/kafka/*:/opt/halo/syslog/*",
+                "io.haloconnector.app.ConnectorMain");
     }
 
     @Test
