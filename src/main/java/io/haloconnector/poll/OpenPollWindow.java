@@ -38,6 +38,9 @@ public final class OpenPollWindow implements Processor {
         // and a QuartzMessage re-reads the job context into new headers on each copy
         exchange.setMessage(new DefaultMessage(exchange));
         cursor.ensureSaved();
+        // ids left pending by a page that never reached its commit (however its poll ended) are
+        // not delivered: dropping them lets this poll deliver those events
+        cursor.abandonPage();
         Instant until = clock.instant().minus(lag).truncatedTo(ChronoUnit.MILLIS);
         PollWindow window = new PollWindow(cursor.since(), until, perPage, maxResults);
         exchange.setProperty(PollProperties.WINDOW, window);
