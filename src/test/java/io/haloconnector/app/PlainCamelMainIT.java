@@ -1,0 +1,139 @@
+package io.haloconnector.app;
+
+import io.haloconnector.halo.HaloJson;
+import io.haloconnector.simulator.HaloSimulator;
+import io.haloconnector.simulator.SimulatorConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The routes on an existing camel-main runtime, as README says (Running the routes on an existing
+ * Camel runtime): {@code org.apache.camel.main.Main}, not ConnectorMain, on the plain jar
+ * {@code mvn package} built plus its dependencies, configured only with documented properties
+ * given as -D. Events arrive once in the file output; SIGTERM stops it after the page in flight.
+ */
+class PlainCamelMainIT {
+    /** The JVM's status after a SIGTERM its shutdown hooks handled (camel-main stops the context in one). */
+    private static final int EXIT_AFTER_SIGTERM = 143;
+
+    @TempDir
+    Path work;
+
+    @Test
+    @Timeout(120)
+    void camelMainRunsTheShippedRoutesWithTheConfigurationClassAndDeliversEveryEventOnce() throws Exception {
+        try (HaloSimulator simulator = HaloSimulator.start(SimulatorConfig.builder().build())) {
+            Instant start = Instant.now().minus(Duration.ofHours(6));
+            simulator.events().generate(41, start, Instant.now().minusSeconds(30), 900);
+            Set<String> expected = simulator.events().all().stream().map(e -> e.get("id").asText()).collect(Collectors.toSet());
+            Path events = work.resolve("events");
+
+            List<String> command = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", runtimeClasspath(),
+                    "-Dcamel.main.configurationClasses=io.haloconnector.app.ConnectorConfiguration",
+                    "-Dcamel.main.routesIncludePattern=classpath:routes/halo-events.yaml,classpath:routes/output-file.yaml",
+                    "-Dhalo.api.url=" + simulator.baseUrl(),
+                    "-Dhalo.api.key=" + simulator.apiKey(),
+                    "-Dhalo.api.secret=" + simulator.apiSecret(),
+                    "-Dhalo.start=" + start,
+                    "-Dhalo.state.dir=" + work.resolve("state"),
+                    "-Dhalo.output=file",
+                    "-Dhalo.file.dir=" + events,
+                    "-Dhalo.perPage=100",
+                    "-Dhalo.poll.cron=* * * * * ?",
+                    "-Dhalo.poll.lag=0s",
+                    "-Dhalo.retry.maxAttempts=8",
+                    // the jar's application.properties turns the HTTP health/metrics server on at 9876
+                    "-Dcamel.management.enabled=false",
+                    "org.apache.camel.main.Main"));
+            Process camel = new ProcessBuilder(command).directory(work.toFile())
+                    .redirectOutput(work.resolve("stdout.log").toFile())
+                    .redirectError(work.resolve("stderr.log").toFile())
+                    .start();
+            try {
+                await().atMost(Duration.ofSeconds(60)).until(() -> !camel.isAlive() || deliveredIds(events).size() >= expected.size());
+                assertThat(camel.isAlive()).as("camel-main runs: %s", log()).isTrue();
+            } finally {
+                camel.destroy(); // SIGTERM
+            }
+            assertThat(camel.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
+            String log = log();
+            assertThat(camel.exitValue()).as("exit status: %s", log).isEqualTo(EXIT_AFTER_SIGTERM);
+            assertThat(log).contains("Started halo-output-file (direct://halo-output)")
+                    .contains("shutdown in").doesNotContain(" ERROR ").doesNotContain(simulator.apiSecret());
+
+            List<String> ids = deliveredIds(events);
+            assertThat(new HashSet<>(ids)).as("delivered ids").isEqualTo(expected);
+            assertThat(ids).as("no event twice").hasSameSizeAs(expected);
+            String newest = simulator.events().all().stream().map(e -> Instant.parse(e.get("created_at").asText()))
+                    .max(Instant::compareTo).orElseThrow().toString();
+            assertThat(HaloJson.MAPPER.readTree(work.resolve("state/checkpoint.json").toFile()).get("cursor").asText())
+                    .as("the checkpoint after the stop").isEqualTo(newest);
+        }
+    }
+
+    /**
+     * The plain (not shaded) jar of the build, then this JVM's class path without the project's own
+     * classes: the runtime dependencies, plus the test-scoped jars (JUnit, AssertJ, camel-test), which
+     * camel-main ignores.
+     */
+    private static String runtimeClasspath() throws IOException {
+        Path target = Path.of("target").toAbsolutePath();
+        Path plainJar;
+        try (Stream<Path> files = Files.list(target)) {
+            plainJar = files.filter(f -> f.getFileName().toString().matches("halo-connector-\\d.*\\.jar")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no target/halo-connector-<version>.jar: run mvn package first"));
+        }
+        List<String> entries = new ArrayList<>(List.of(plainJar.toString()));
+        Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !Path.of(entry).toAbsolutePath().startsWith(target))
+                .forEach(entries::add);
+        return String.join(File.pathSeparator, entries);
+    }
+
+    private String log() throws IOException {
+        return Files.readString(work.resolve("stderr.log")) + Files.readString(work.resolve("stdout.log"));
+    }
+
+    /** The ids in the event files, complete lines only (a page may be being written). */
+    private static List<String> deliveredIds(Path events) {
+        List<String> ids = new ArrayList<>();
+        if (!Files.isDirectory(events)) {
+            return ids;
+        }
+        try (Stream<Path> files = Files.list(events)) {
+            for (Path file : files.sorted().toList()) {
+                String text = Files.readString(file);
+                for (String line : text.substring(0, text.lastIndexOf('\n') + 1).split("\n")) {
+                    if (!line.isEmpty()) {
+                        ids.add(HaloJson.MAPPER.readTree(line).get("id").asText());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return ids;
+    }
+}
