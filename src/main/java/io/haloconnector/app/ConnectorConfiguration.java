@@ -1,8 +1,10 @@
 package io.haloconnector.app;
 
 import io.haloconnector.config.ConfigurationException;
+import io.haloconnector.config.ConnectorProperty;
 import io.haloconnector.config.ConnectorSettings;
 import io.haloconnector.config.HecSettings;
+import io.haloconnector.config.HttpComponentDefaults;
 import io.haloconnector.config.PropertyLookup;
 import io.haloconnector.halo.HaloEventsAnswer;
 import io.haloconnector.halo.HaloTokenProvider;
@@ -73,6 +75,13 @@ public class ConnectorConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         PropertyLookup props = name -> context.getPropertiesComponent().resolveProperty(name)
                 .map(String::trim).filter(value -> !value.isEmpty());
+        // the routes read some settings as placeholders: their defaults come from the one table, so a
+        // runtime that loads no application.properties of ours still resolves them
+        for (ConnectorProperty property : ConnectorProperty.values()) {
+            if (context.getPropertiesComponent().resolveProperty(property.property()).isEmpty()) {
+                property.defaultValue().ifPresent(value -> context.getPropertiesComponent().addInitialProperty(property.property(), value));
+            }
+        }
         ConnectorSettings settings = ConnectorSettings.from(props, clock);
         if (settings.start().isBefore(clock.instant().minus(ConnectorSettings.RETENTION))) {
             LOG.warn("halo.start={} is older than Halo's 90-day retention: the oldest events are gone", settings.start());
@@ -82,6 +91,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         context.getPropertiesComponent().addOverrideProperty("halo.api.url", settings.apiUrl().toString().replaceAll("/+$", ""));
         // halo.api.timeout bounds every Halo request: camel-http 4.18 takes timeouts on the component only
         // (an optimised toD drops endpoint ones), in milliseconds
+        HttpComponentDefaults.applyTo(context);
         for (String scheme : List.of("http", "https")) {
             HttpComponent http = context.getComponent(scheme, HttpComponent.class);
             http.setConnectTimeout(settings.apiTimeout().toMillis());
@@ -115,12 +125,12 @@ public class ConnectorConfiguration implements CamelConfiguration {
         }
         metrics.cursorLag(cursor::cursor, clock);
         CatchUpProgress progress = new CatchUpProgress(clock,
-                props.getDuration("halo.progress.interval", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofHours(1)));
+                props.getDuration(ConnectorProperty.HALO_PROGRESS_INTERVAL));
         LOG.info("Polling Halo at {} ({}), {} events a page, output {}; Java {}, max heap {} MB", settings.apiUrl(),
                 settings.pollCron(), settings.perPage(), settings.output(), Runtime.version().feature(),
                 Runtime.getRuntime().maxMemory() >> 20);
 
-        int concurrency = props.getInt("halo.fetch.concurrency", 4, 1, 32);
+        int concurrency = props.getInt(ConnectorProperty.HALO_FETCH_CONCURRENCY);
         ConcurrencyLimit limit = new ConcurrencyLimit(concurrency);
         RequestPacer pacer = new RequestPacer();
         ExecutorService fetchers = Executors.newFixedThreadPool(concurrency, daemonThreads("halo-fetch-"));

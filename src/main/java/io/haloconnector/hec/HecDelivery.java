@@ -1,6 +1,7 @@
 package io.haloconnector.hec;
 
 import io.haloconnector.config.HecSettings;
+import io.haloconnector.config.HttpComponentDefaults;
 import io.haloconnector.halo.HaloEvent;
 import io.haloconnector.output.EventBatch;
 import org.apache.camel.CamelContext;
@@ -83,6 +84,7 @@ public final class HecDelivery implements Processor, AutoCloseable {
      */
     public static HecDelivery bind(CamelContext context, HecSettings settings, Path stateDir, HecObserver observer)
             throws Exception {
+        HttpComponentDefaults.applyTo(context);
         context.getPropertiesComponent().addOverrideProperty("hec.url", settings.url().toString().replaceAll("/+$", ""));
         // camel-http takes timeouts in milliseconds only
         context.getPropertiesComponent().addOverrideProperty("hec.timeout.millis", Long.toString(settings.timeout().toMillis()));

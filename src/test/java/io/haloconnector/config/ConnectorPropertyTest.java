@@ -115,31 +115,6 @@ class ConnectorPropertyTest {
         assertThat(table).as("ConnectorProperty").containsAll(read);
     }
 
-    /** Code outside this package that still passes a default and range itself must pass the table's. */
-    @Test
-    void literalDefaultsAndRangesInTheCodeAgreeWithTheTable() throws IOException {
-        Pattern getInt = Pattern.compile("getInt\\(\\s*\"(" + PROPERTY_NAME + ")\",\\s*([\\d_]+),\\s*([\\d_]+),\\s*([\\d_]+)\\)");
-        String duration = "Duration\\.of(Millis|Seconds|Minutes|Hours|Days)\\((\\d+)\\)";
-        Pattern getDuration = Pattern.compile("getDuration\\(\\s*\"(" + PROPERTY_NAME + ")\",\\s*" + duration
-                + ",\\s*" + duration + ",\\s*" + duration + "\\)");
-        for (String source : javaSources(Path.of("src/main/java"))) {
-            Matcher m = getInt.matcher(source);
-            while (m.find()) {
-                ConnectorProperty p = ConnectorProperty.named(m.group(1)).orElseThrow();
-                AllowedValues.WholeNumbers range = p.allowed(AllowedValues.WholeNumbers.class);
-                assertThat(List.of(number(m.group(2)), number(m.group(3)), number(m.group(4))))
-                        .as(m.group()).containsExactly(p.defaultInt(), range.min(), range.max());
-            }
-            m = getDuration.matcher(source);
-            while (m.find()) {
-                ConnectorProperty p = ConnectorProperty.named(m.group(1)).orElseThrow();
-                AllowedValues.Durations range = p.allowed(AllowedValues.Durations.class);
-                assertThat(List.of(duration(m.group(2), m.group(3)), duration(m.group(4), m.group(5)), duration(m.group(6), m.group(7))))
-                        .as(m.group()).containsExactly(p.defaultDuration(), range.min(), range.max());
-            }
-        }
-    }
-
     private static List<String> readmeRow(ConnectorProperty p) {
         return List.of("`" + p.property() + "`",
                 p.description(),
@@ -179,30 +154,5 @@ class ConnectorPropertyTest {
             }
         }
         return names;
-    }
-
-    private static List<String> javaSources(Path root) throws IOException {
-        try (Stream<Path> files = Files.walk(root)) {
-            List<String> sources = new ArrayList<>();
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                sources.add(Files.readString(file));
-            }
-            return sources;
-        }
-    }
-
-    private static int number(String literal) {
-        return Integer.parseInt(literal.replace("_", ""));
-    }
-
-    private static Duration duration(String unit, String amount) {
-        long n = Long.parseLong(amount);
-        return switch (unit) {
-            case "Millis" -> Duration.ofMillis(n);
-            case "Seconds" -> Duration.ofSeconds(n);
-            case "Minutes" -> Duration.ofMinutes(n);
-            case "Hours" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
     }
 }
