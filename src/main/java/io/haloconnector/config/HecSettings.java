@@ -34,6 +34,7 @@ public final class HecSettings {
     private final Duration ackTimeout;
     private final Duration ackPollInterval;
     private final Path trustStore;
+    private KeyStore trustKeyStore; // loaded once, here, where a bad file is a one-line configuration error
     private final String trustStorePassword;
     private final boolean insecure;
     private final Duration retryMaxDelay;
@@ -125,6 +126,7 @@ public final class HecSettings {
             if (store.size() == 0) {
                 throw new ConfigurationException("hec.tls.trustStore=" + raw + " is not valid: it holds no certificate");
             }
+            trustKeyStore = store;
         } catch (ConfigurationException e) {
             throw e;
         } catch (Exception e) {
@@ -189,6 +191,11 @@ public final class HecSettings {
     }
 
     /** The trust store's password: package-private, it is a secret too. */
+    /** The trust store's certificates, read when the settings were checked; empty without hec.tls.trustStore. */
+    public Optional<KeyStore> trustKeyStore() {
+        return Optional.ofNullable(trustKeyStore);
+    }
+
     public char[] trustStorePassword() {
         return trustStorePassword == null ? null : trustStorePassword.toCharArray();
     }

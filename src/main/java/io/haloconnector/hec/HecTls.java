@@ -30,14 +30,9 @@ public final class HecTls {
             TrustManagersParameters trust = new TrustManagersParameters();
             trust.setTrustManager(new TrustingEverything());
             parameters.setTrustManagers(trust);
-        } else if (settings.trustStore().isPresent()) {
-            String path = settings.trustStore().get().toAbsolutePath().toString();
+        } else if (settings.trustKeyStore().isPresent()) {
             KeyStoreParameters store = new KeyStoreParameters();
-            store.setResource("file:" + path);
-            store.setType(path.toLowerCase().endsWith(".jks") ? "JKS" : "PKCS12");
-            if (settings.trustStorePassword() != null) {
-                store.setPassword(new String(settings.trustStorePassword()));
-            }
+            store.setKeyStore(settings.trustKeyStore().get()); // as HecSettings read it: one loader
             TrustManagersParameters trust = new TrustManagersParameters();
             trust.setKeyStore(store);
             parameters.setTrustManagers(trust);

@@ -1,6 +1,5 @@
 package io.haloconnector.output;
 
-import io.haloconnector.poll.CommitPage;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -79,7 +78,7 @@ public final class RollingEventFiles {
 
     /** The route step after camel-file: fsync the file, and give the commit its name and length. */
     public Processor syncStep() {
-        return exchange -> exchange.setProperty(CommitPage.OUTPUT_POSITION, syncWritten());
+        return exchange -> exchange.setProperty(OutputPosition.PROPERTY, syncWritten());
     }
 
     synchronized Path fileForNextPage() throws IOException {

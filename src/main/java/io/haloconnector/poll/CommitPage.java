@@ -2,6 +2,7 @@ package io.haloconnector.poll;
 
 import io.haloconnector.halo.EventPage;
 import io.haloconnector.observe.ConnectorMetrics;
+import io.haloconnector.output.OutputPosition;
 import io.haloconnector.state.EventCursor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -13,17 +14,11 @@ import java.time.Instant;
 /**
  * Last step of a page, reached only when the output route returned without an exception (its
  * events are fsynced, accepted by HEC, or wherever the route put them): the cursor, the delivered
- * ids and the output's position ({@link #OUTPUT_POSITION}) are saved. Decides whether the loop
+ * ids and the output's position ({@link OutputPosition}) are saved. Decides whether the loop
  * fetches another page; a shutdown ends the poll here, at a page boundary, with everything
  * delivered so far committed.
  */
 public final class CommitPage implements Processor {
-    /**
-     * Exchange property an output route may set: where its output stands after this page (the file
-     * output's {@code name:length}), saved with the checkpoint so a restart can cut off what was
-     * written after it.
-     */
-    public static final String OUTPUT_POSITION = "haloOutputPosition";
     private static final Logger LOG = LoggerFactory.getLogger(CommitPage.class);
 
     private final EventCursor cursor;
@@ -40,8 +35,8 @@ public final class CommitPage implements Processor {
     public void process(Exchange exchange) throws Exception {
         EventPage page = exchange.getProperty(PollProperties.PAGE, EventPage.class);
         PollWindow window = exchange.getProperty(PollProperties.WINDOW, PollWindow.class);
-        String position = exchange.getProperty(OUTPUT_POSITION, String.class);
-        exchange.removeProperty(OUTPUT_POSITION);
+        String position = exchange.getProperty(OutputPosition.PROPERTY, String.class);
+        exchange.removeProperty(OutputPosition.PROPERTY);
         int fresh = cursor.commit(page.events(), position);
         window.advance(page);
         Instant burst = window.takeUnreadableBurst();
