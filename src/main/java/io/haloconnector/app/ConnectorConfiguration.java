@@ -43,7 +43,6 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,14 +102,6 @@ public class ConnectorConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
         EventConverters.registerIn(context.getTypeConverterRegistry());
 
-        // the token request is the token cache's own (JDK client, no redirects: a redirect would carry the key elsewhere)
-        HttpClient tokenHttp = HttpClient.newBuilder()
-                .connectTimeout(settings.apiTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
-        HaloTokenProvider tokens = new HaloTokenProvider(tokenHttp, settings.apiUrl(), settings.apiKey(), settings.apiSecret(),
-                settings.apiTimeout(), clock, metrics);
-        metrics.tokenRefreshes(tokens, HaloTokenProvider::refreshes);
 
         FileCheckpointStore store = new FileCheckpointStore(settings.stateDir());
         DeliveredEvents delivered = new DeliveredEvents();
@@ -137,6 +128,9 @@ public class ConnectorConfiguration implements CamelConfiguration {
         DefaultProducerTemplate pageRequests = new DefaultProducerTemplate(context, fetchers);
         context.addService(pageRequests);
         String host = settings.apiUrl().getHost();
+        HaloTokenProvider tokens = new HaloTokenProvider(pageRequests, TOKEN_REQUESTS, host, settings.apiKey(),
+                settings.apiSecret(), clock, metrics);
+        metrics.tokenRefreshes(tokens, HaloTokenProvider::refreshes);
 
         // the events request route's steps
         registry.bind("haloRequestPacing", (Processor) exchange -> pacer.acquire());
@@ -175,6 +169,8 @@ public class ConnectorConfiguration implements CamelConfiguration {
         });
     }
 
+    /** The endpoint the token cache sends each token request to. */
+    static final String TOKEN_REQUESTS = "direct:halo-token-request";
     /** The endpoint the poll route's prefetcher sends each page request to. */
     static final String PAGE_REQUESTS = "direct:halo-events-page";
 

@@ -4,14 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.haloconnector.retry.RetryAfter;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,11 +31,10 @@ public final class HaloTokenProvider implements Processor {
     // refresh this long before expiry so a page request never races the token's end
     private static final Duration EXPIRY_MARGIN = Duration.ofSeconds(60);
     
-    private final HttpClient http;
-    private final URI tokenUri;
+    private final ProducerTemplate template;
+    private final String tokenRequests;
     private final String host;
     private final String basicAuthorization;
-    private final Duration timeout;
     private final Clock clock;
     private final HaloRequestObserver observer;
     private final AtomicLong refreshes = new AtomicLong();
@@ -46,15 +42,18 @@ public final class HaloTokenProvider implements Processor {
     private String token;
     private Instant refreshAt = Instant.MIN;
 
-    public HaloTokenProvider(HttpClient http, URI apiUrl, String key, String secret, Duration timeout, Clock clock,
-                             HaloRequestObserver observer) {
+    /**
+     * Asks for tokens by sending to {@code tokenRequests}, the token request route (camel-http, so
+     * the Halo requests' timeouts, proxy and TLS apply to it too).
+     */
+    public HaloTokenProvider(ProducerTemplate template, String tokenRequests, String host, String key, String secret,
+                             Clock clock, HaloRequestObserver observer) {
+        this.template = template;
+        this.tokenRequests = tokenRequests;
+        this.host = host;
         this.observer = observer;
-        this.http = http;
-        this.tokenUri = apiUrl.resolve("/oauth/access_token?grant_type=client_credentials");
-        this.host = apiUrl.getHost();
         this.basicAuthorization = "Basic " + Base64.getEncoder()
                 .encodeToString((key + ":" + secret).getBytes(StandardCharsets.UTF_8));
-        this.timeout = timeout;
         this.clock = clock;
     }
 
@@ -87,36 +86,34 @@ public final class HaloTokenProvider implements Processor {
     }
 
     private void fetch() {
-        HttpRequest request = HttpRequest.newBuilder(tokenUri)
-                .timeout(timeout)
-                .header("Authorization", basicAuthorization)
-                .header("Accept", "application/json")
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
-                .build();
-        HttpResponse<byte[]> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            observer.answered("token", response.statusCode());
-        } catch (IOException e) {
+        Exchange answer = template.send(tokenRequests, request -> {
+            request.getMessage().setHeader(Exchange.HTTP_METHOD, "POST");
+            request.getMessage().setHeader("Authorization", basicAuthorization);
+            request.getMessage().setHeader("Accept", "application/json");
+            request.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/x-www-form-urlencoded");
+            request.getMessage().setBody("grant_type=client_credentials");
+        });
+        answer.getMessage().removeHeader("Authorization");
+        if (answer.getException() != null) {
             observer.answered("token", 0);
+            Exception failure = answer.getException();
             throw new HaloTransientException("Halo at " + host + " could not be reached for a token: "
-                    + HaloEventsAnswer.describe(e), null, null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HaloApiException("interrupted while asking Halo at " + host + " for a token");
+                    + (failure instanceof IOException io ? HaloEventsAnswer.describe(io) : failure.getClass().getSimpleName()),
+                    null, null);
         }
-        int status = response.statusCode();
+        int status = answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        observer.answered("token", status);
         if (status == 401 || status == 403) {
             throw new HaloCredentialsException("Halo at " + host + " refused the API key (HTTP " + status
                     + " from /oauth/access_token): check halo.api.key and halo.api.secret");
         }
         if (status != 200) {
             throw new HaloTransientException("Halo at " + host + " answered HTTP " + status + " to the token request",
-                    RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null)), null);
+                    RetryAfter.parse(answer.getMessage().getHeader("Retry-After", String.class)), null);
         }
         try {
-            JsonNode body = HaloJson.MAPPER.readTree(response.body());
+            byte[] bytes = answer.getMessage().getBody(byte[].class);
+            JsonNode body = HaloJson.MAPPER.readTree(bytes == null ? new byte[0] : bytes);
             JsonNode accessToken = body.get("access_token");
             if (accessToken == null || !accessToken.isTextual() || accessToken.asText().isBlank()) {
                 throw new MalformedResponseException("the token answer from Halo at " + host + " has no access_token");

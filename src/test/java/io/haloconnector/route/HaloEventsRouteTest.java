@@ -213,6 +213,28 @@ class HaloEventsRouteTest {
     }
 
     @Test
+    void tokensAndPagesGoThroughTheHttpProxyConfiguredOnCamelHttp() throws Exception {
+        simulator(SimulatorConfig.builder());
+        Instant start = hoursAgo(6);
+        simulator.events().generate(23, start, hoursAgo(1), 400);
+        Set<String> expected = expectedIds(start);
+        Map<String, String> props = properties(start);
+        props.put("halo.perPage", "50");
+
+        try (ForwardProxy proxy = ForwardProxy.start()) {
+            props.put("camel.component.http.proxyHost", "127.0.0.1");
+            props.put("camel.component.http.proxyPort", Integer.toString(proxy.port()));
+            try (RunningConnector connector = RunningConnector.start(props)) {
+                await().atMost(WAIT).until(() -> connector.delivered().size() >= expected.size());
+                assertExactlyOnce(connector.delivered(), expected);
+            }
+            assertThat(proxy.paths()).as("requests the proxy carried").contains("/oauth/access_token")
+                    .filteredOn("/v1/events"::equals).hasSizeGreaterThanOrEqualTo(8);
+            assertThat(proxy.paths()).allMatch(path -> path.equals("/oauth/access_token") || path.equals("/v1/events"));
+        }
+    }
+
+    @Test
     void aPaginationCapLowerThanConfiguredMovesSinceForwardInsteadOfFailing() throws Exception {
         simulator(SimulatorConfig.builder().maxResults(100));
         Instant start = hoursAgo(24);
