@@ -31,7 +31,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * SIGTERM while a page is in flight, for the HEC and the file output: the page is delivered and
- * committed, the process exits 0 within 20 s, and a restart delivers only what came after it.
+ * committed, the process exits 0 within 20 s, and a restart delivers only what came after it. And
+ * SIGTERM during a retry wait: the wait ends at once, nothing is committed past what was delivered.
  */
 class SigtermTest {
     private static final int EVENTS = 4_000;
@@ -103,6 +104,29 @@ class SigtermTest {
         print("SIGTERM (hec): the restart sent %d events, %d of them sent before", restart.size(),
                 restart.stream().filter(new HashSet<>(Reliability.idsOfEnvelopes(first))::contains).count());
         Reliability.assertExactlyOnce(Reliability.idsOfEnvelopes(receiver.received()), expected);
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void sigtermDuringALongRetryWaitExitsZeroWellWithinTheShutdownTimeout() throws Exception {
+        Map<String, String> props = properties();
+        props.put("halo.output", "file");
+        props.put("halo.retry.maxDelay", "60s");
+        List<Fault> failures = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            failures.add(Fault.status(503));
+        }
+        simulator.faults().enqueue(failures.toArray(Fault[]::new)); // the first pages fail, again and again
+        connector = ConnectorProcess.start(work, props, Reliability.secrets(simulator.apiSecret()), List.of());
+        // the fifth wait is 8 s or more (1 s doubling, jitter within 15%): SIGTERM lands inside it
+        await().atMost(Duration.ofSeconds(60)).until(() -> connector.stderr().contains("attempt 5/8): retrying in"));
+        long began = System.nanoTime();
+        int exit = connector.terminate(20);
+        long stopMillis = (System.nanoTime() - began) / 1_000_000;
+        print("SIGTERM during a retry wait: exit %d in %d ms", exit, stopMillis);
+        assertThat(exit).as("exit code").isZero();
+        assertThat(stopMillis).as("the retry wait ended with the stop, not after it").isLessThan(5_000);
+        assertThat(Reliability.linesInFiles(work.resolve("events"))).as("nothing was delivered").isZero();
     }
 
     @Test
