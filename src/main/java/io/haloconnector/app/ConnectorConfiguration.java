@@ -102,7 +102,6 @@ public class ConnectorConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
         EventConverters.registerIn(context.getTypeConverterRegistry());
 
-
         FileCheckpointStore store = new FileCheckpointStore(settings.stateDir());
         DeliveredEvents delivered = new DeliveredEvents();
         EventCursor cursor = new EventCursor(store, delivered, settings.pollOverlap(), settings.output());
@@ -125,10 +124,11 @@ public class ConnectorConfiguration implements CamelConfiguration {
         ConcurrencyLimit limit = new ConcurrencyLimit(concurrency);
         RequestPacer pacer = new RequestPacer();
         ExecutorService fetchers = Executors.newFixedThreadPool(concurrency, daemonThreads("halo-fetch-"));
-        DefaultProducerTemplate pageRequests = new DefaultProducerTemplate(context, fetchers);
-        context.addService(pageRequests);
+        // sends the page requests (asynchronously, on the fetch threads) and the token requests
+        DefaultProducerTemplate haloRequests = new DefaultProducerTemplate(context, fetchers);
+        context.addService(haloRequests);
         String host = settings.apiUrl().getHost();
-        HaloTokenProvider tokens = new HaloTokenProvider(pageRequests, TOKEN_REQUESTS, host, settings.apiKey(),
+        HaloTokenProvider tokens = new HaloTokenProvider(haloRequests, TOKEN_REQUESTS, host, settings.apiKey(),
                 settings.apiSecret(), clock, metrics);
         metrics.tokenRefreshes(tokens, HaloTokenProvider::refreshes);
 
@@ -142,7 +142,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         // the poll route's steps
         registry.bind("openPollWindow", new OpenPollWindow(cursor, progress, clock, settings.pollLag(),
                 settings.perPage(), settings.maxResults()));
-        registry.bind("fetchEventPage", new FetchEventPage(pageRequests, PAGE_REQUESTS, host, health, metrics, limit));
+        registry.bind("fetchEventPage", new FetchEventPage(haloRequests, PAGE_REQUESTS, host, health, metrics, limit));
         registry.bind("eventId", new EventId());
         registry.bind("deliveredEvents", delivered);
         registry.bind("newEventsOfPage", new NewEventsOfPage());
