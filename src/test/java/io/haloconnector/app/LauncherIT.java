@@ -52,23 +52,7 @@ class LauncherIT {
 
             Path stderr = work.resolve("stderr.log");
             Process connector = launch(simulator, start, work, stderr, Map.of());
-            Stdout stdout = stdout(connector);
-            List<String> lines = stdout.lines();
-            try {
-                await().atMost(Duration.ofSeconds(60)).until(() -> lines.size() >= expected.size());
-            } finally {
-                connector.destroy(); // SIGTERM
-            }
-            assertThat(connector.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(connector.exitValue()).isZero();
-            stdout.reader().join(5_000);
-
-            List<String> ids = new ArrayList<>();
-            for (String line : lines) {
-                ids.add(HaloJson.MAPPER.readTree(line).get("id").asText());
-            }
-            assertThat(ids).hasSameSizeAs(expected);
-            assertThat(new HashSet<>(ids)).isEqualTo(expected);
+            deliversEveryEventOnceThenExitsZeroOnSigterm(connector, expected);
 
             String log = Files.readString(stderr);
             Matcher heap = MAX_HEAP.matcher(log);
@@ -120,22 +104,7 @@ class LauncherIT {
                 out.write("class=org.apache.camel.component.stream.StreamComponent\n".getBytes(StandardCharsets.UTF_8));
             }
             Process connector = launch(simulator, start, run, work.resolve("stderr.log"), env);
-            Stdout stdout = stdout(connector);
-            List<String> lines = stdout.lines();
-            try {
-                await().atMost(Duration.ofSeconds(60)).until(() -> lines.size() >= expected.size());
-            } finally {
-                connector.destroy(); // SIGTERM
-            }
-            assertThat(connector.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            assertThat(connector.exitValue()).isZero();
-            stdout.reader().join(5_000);
-            List<String> ids = new ArrayList<>();
-            for (String line : lines) {
-                ids.add(HaloJson.MAPPER.readTree(line).get("id").asText());
-            }
-            assertThat(ids).hasSameSizeAs(expected);
-            assertThat(new HashSet<>(ids)).isEqualTo(expected);
+            deliversEveryEventOnceThenExitsZeroOnSigterm(connector, expected);
         }
     }
 
@@ -172,5 +141,25 @@ class LauncherIT {
         reader.setDaemon(true);
         reader.start();
         return new Stdout(lines, reader);
+    }
+
+    /** Every expected event on the connector's stdout once, then SIGTERM ends it with exit 0. */
+    private static void deliversEveryEventOnceThenExitsZeroOnSigterm(Process connector, Set<String> expected) throws Exception {
+        Stdout stdout = stdout(connector);
+        List<String> lines = stdout.lines();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> lines.size() >= expected.size());
+        } finally {
+            connector.destroy(); // SIGTERM
+        }
+        assertThat(connector.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(connector.exitValue()).isZero();
+        stdout.reader().join(5_000);
+        List<String> ids = new ArrayList<>();
+        for (String line : lines) {
+            ids.add(HaloJson.MAPPER.readTree(line).get("id").asText());
+        }
+        assertThat(ids).hasSameSizeAs(expected);
+        assertThat(new HashSet<>(ids)).isEqualTo(expected);
     }
 }
