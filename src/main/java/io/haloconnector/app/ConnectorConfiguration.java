@@ -108,7 +108,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         List<AutoCloseable> outputs = new ArrayList<>();
         try {
             cursor.open(settings.start(), settings.startConfigured());
-            bindOutput(context, settings, props, metrics.hecObserver(health), cursor.committedOutputPosition(), outputs);
+            bindOutput(context, settings, props, metrics.hecObserver(health), cursor, outputs);
         } catch (Exception e) {
             store.close();
             throw e;
@@ -176,14 +176,14 @@ public class ConnectorConfiguration implements CamelConfiguration {
 
     /** The beans of the selected output route; the file output first cuts off what the last run wrote after its commit. */
     static void bindOutput(CamelContext context, ConnectorSettings settings, PropertyLookup props, HecObserver hecObserver,
-                           String committedPosition, List<AutoCloseable> closeOnStop) throws Exception {
+                           EventCursor cursor, List<AutoCloseable> closeOnStop) throws Exception {
         Registry registry = context.getRegistry();
         try {
             switch (settings.output()) {
                 case "file" -> {
                     RollingEventFiles files = new RollingEventFiles(settings.fileDir(), settings.fileMaxBytes(), Clock.systemUTC());
-                    files.recover(committedPosition);
-                    registry.bind("eventFileName", files.nameStep());
+                    files.recover(cursor.committedOutputPosition());
+                    registry.bind("eventFileName", files.nameStep(cursor::committedOutputPosition));
                     registry.bind("eventFileSync", files.syncStep());
                 }
                 case "hec" -> closeOnStop.add(HecDelivery.bind(context, HecSettings.from(props), settings.stateDir(), hecObserver));

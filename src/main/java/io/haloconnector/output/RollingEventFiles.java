@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.regex.Matcher;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -34,6 +35,8 @@ public final class RollingEventFiles {
     private final long maxBytes;
     private final Clock clock;
     private Path current;
+    /** Where the files ended when this run started and nothing was committed yet, null for no file. */
+    private String startPosition;
 
     public RollingEventFiles(Path dir, long maxBytes, Clock clock) throws IOException {
         this.dir = dir.toAbsolutePath().normalize();
@@ -42,38 +45,28 @@ public final class RollingEventFiles {
         Files.createDirectories(this.dir);
     }
 
-    /** Cuts the files back to {@code committedPosition} ({@code name:length}, null on a first run). */
+    /**
+     * On start: cuts the files back to {@code committedPosition} ({@code name:length}, null on a
+     * first run, which keeps what the folder holds).
+     */
     public synchronized void recover(String committedPosition) throws IOException {
-        if (committedPosition == null) {
-            return;
-        }
-        int colon = committedPosition.lastIndexOf(':');
-        String committedName = committedPosition.substring(0, colon);
-        long committedLength = Long.parseLong(committedPosition.substring(colon + 1));
-        Path committed = dir.resolve(committedName);
-        if (Files.exists(committed) && Files.size(committed) > committedLength) {
-            try (FileChannel file = FileChannel.open(committed, StandardOpenOption.WRITE)) {
-                LOG.info("Removing {} bytes written to {} after the last checkpoint (they are delivered again)",
-                        file.size() - committedLength, committed);
-                file.truncate(committedLength);
-                file.force(true);
-            }
-        }
-        // files started after the last commit hold only events that are delivered again
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "halo-events-*.jsonl")) {
-            for (Path file : files) {
-                String name = file.getFileName().toString();
-                if (NAME.matcher(name).matches() && name.compareTo(committedName) > 0) {
-                    LOG.info("Removing {}: it was started after the last checkpoint (its events are delivered again)", file);
-                    Files.delete(file);
-                }
-            }
+        Path latest = latestFile();
+        startPosition = committedPosition != null ? committedPosition
+                : latest == null ? null : latest.getFileName() + ":" + Files.size(latest);
+        if (committedPosition != null) {
+            cutBackTo(committedPosition);
         }
     }
 
-    /** The route step before camel-file: {@code CamelFileName} = the file this page is appended to. */
-    public Processor nameStep() {
-        return exchange -> exchange.getMessage().setHeader(Exchange.FILE_NAME, fileForNextPage().getFileName().toString());
+    /**
+     * The route step before camel-file: {@code CamelFileName} = the file this page is appended to.
+     * A page that failed after camel-file wrote it (an fsync error, a step a user added after the
+     * file endpoint) left bytes past {@code committedPosition}: they are cut off first, because the
+     * next poll delivers that page again and it must not be in the file twice.
+     */
+    public Processor nameStep(Supplier<String> committedPosition) {
+        return exchange -> exchange.getMessage().setHeader(Exchange.FILE_NAME,
+                fileForNextPage(committedPosition.get()).getFileName().toString());
     }
 
     /** The route step after camel-file: fsync the file, and give the commit its name and length. */
@@ -81,7 +74,12 @@ public final class RollingEventFiles {
         return exchange -> exchange.setProperty(OutputPosition.PROPERTY, syncWritten());
     }
 
-    synchronized Path fileForNextPage() throws IOException {
+    synchronized Path fileForNextPage(String committedPosition) throws IOException {
+        String committed = committedPosition != null ? committedPosition : startPosition;
+        if (current != null && !committed(current).equals(committed)) {
+            cutBackTo(committed);
+            current = null; // the page picks its file anew
+        }
         LocalDate today = today();
         if (current != null && (Files.size(current) >= maxBytes || !dayOf(current).equals(today))) {
             current = null; // roll: this page starts a new file
@@ -98,6 +96,37 @@ public final class RollingEventFiles {
         return current;
     }
 
+    /** Truncates the file of {@code position} to its length and deletes files started after it (all of them when null). */
+    private void cutBackTo(String position) throws IOException {
+        String name = position == null ? "" : position.substring(0, position.lastIndexOf(':'));
+        if (position != null) {
+            long length = Long.parseLong(position.substring(position.lastIndexOf(':') + 1));
+            Path file = dir.resolve(name);
+            if (Files.exists(file) && Files.size(file) > length) {
+                try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                    LOG.info("Removing {} bytes written to {} after the last checkpoint (they are delivered again)",
+                            channel.size() - length, file);
+                    channel.truncate(length);
+                    channel.force(true);
+                }
+            }
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "halo-events-*.jsonl")) {
+            for (Path file : files) {
+                String fileName = file.getFileName().toString();
+                if (NAME.matcher(fileName).matches() && fileName.compareTo(name) > 0) {
+                    LOG.info("Removing {}: it was started after the last checkpoint (its events are delivered again)", file);
+                    Files.delete(file);
+                }
+            }
+        }
+    }
+
+    /** {@code name:length} of a file as it is on disk now. */
+    private static String committed(Path file) throws IOException {
+        return file.getFileName() + ":" + (Files.exists(file) ? Files.size(file) : 0);
+    }
+
     synchronized String syncWritten() throws IOException {
         if (current == null || !Files.exists(current)) {
             return null; // nothing was written (an empty page)
@@ -106,6 +135,20 @@ public final class RollingEventFiles {
             file.force(false);
             return current.getFileName() + ":" + file.size();
         }
+    }
+
+    /** The newest file of any day, or null. */
+    private Path latestFile() throws IOException {
+        Path latest = null;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "halo-events-*.jsonl")) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (NAME.matcher(name).matches() && (latest == null || name.compareTo(latest.getFileName().toString()) > 0)) {
+                    latest = file;
+                }
+            }
+        }
+        return latest;
     }
 
     private Path latestFile(LocalDate day) throws IOException {
