@@ -5,10 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.haloconnector.LogCapture;
 import io.haloconnector.halo.HaloJson;
-import io.haloconnector.simulator.HaloSimulator;
-import io.haloconnector.simulator.SimulatorConfig;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,11 +15,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -29,84 +28,65 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A user's own output route (test resource custom-output/sca-rule-failed-files.yaml) loaded
- * through the routes include pattern in place of the shipped output-file.yaml: it splits each
+ * A user's own output route (test resource custom-output/sca-rule-failed-files.yaml) loaded by
+ * camel-main's routes include pattern in place of the shipped output-file.yaml: it splits each
  * page's batch, keeps the sca_rule_failed events and writes each to a file named by its id. The
  * connector around it is unchanged: the checkpoint moves only when that route has returned.
  */
-class CustomOutputRouteTest {
-    private static final Duration WAIT = Duration.ofSeconds(60);
+class CustomOutputRouteTest extends ConnectorMainTestSupport {
+    private static final long WAIT_SECONDS = 60;
+    private static final Duration WAIT = Duration.ofSeconds(WAIT_SECONDS);
     private static final String SCA = "sca_rule_failed";
 
-    @TempDir
-    Path work;
+    /** The Halo poll as shipped, and the user's route instead of routes/output-*.yaml. */
+    @Override
+    protected String routesIncludePattern() {
+        return "file:routes/halo-events.yaml,classpath:custom-output/sca-rule-failed-files.yaml";
+    }
+
+    @Override
+    protected void overrides(Properties properties) {
+        properties.put("halo.perPage", "50");
+        properties.put("sca.failures.dir", work.resolve("sca-failures").toString());
+    }
 
     @Test
     void onlyTheFailedRulesArriveOnceEachAndAFailingUserRouteHoldsTheCheckpoint() throws Exception {
-        try (HaloSimulator simulator = HaloSimulator.start(SimulatorConfig.builder().build());
-                LogCapture logs = new LogCapture()) {
+        try (LogCapture logs = new LogCapture()) {
             Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-            Instant start = now.minus(Duration.ofHours(6));
             simulator.events().generate(31, start, now.minus(Duration.ofHours(3)), 400);
             Path scaDir = work.resolve("sca-failures");
-            Map<String, String> props = RunningConnector.properties(simulator, work);
-            props.put("halo.start", start.toString());
-            props.put("halo.perPage", "50");
-            // the Halo poll as shipped, and the user's route instead of routes/output-*.yaml
-            props.put("camel.main.routesIncludePattern",
-                    "classpath:routes/halo-events.yaml,classpath:custom-output/sca-rule-failed-files.yaml");
-            props.put("sca.failures.dir", scaDir.toString());
+            context.start();
 
-            try (RunningConnector connector = RunningConnector.start(props)) {
-                // every failed rule arrives once, nothing else; the cursor reaches the newest event
-                Instant newestFirst = newest(simulator.events().all());
-                await().atMost(WAIT).until(() -> newestFirst.equals(cursor()));
-                assertExactlyOnce(delivered(scaDir), scaEvents(simulator.events().all()));
+            // every failed rule arrives once, nothing else; the cursor reaches the newest event
+            String newestFirst = newestCreatedAt();
+            await().atMost(WAIT).until(() -> newestFirst.equals(checkpointCursor()));
+            assertExactlyOnce(delivered(scaDir), scaEvents(simulator.events().all()));
 
-                // the user's folder cannot be written (a file has taken its name), then new events come,
-                // the first of them a failed rule
-                int failedPolls = failedPolls(logs);
-                Path firstFolder = Files.move(scaDir, work.resolve("sca-failures-first"));
-                Files.writeString(scaDir, "not a folder");
-                ObjectNode blocked = scaRuleFailed(now.minus(Duration.ofHours(2)));
-                simulator.events().add(blocked);
-                simulator.events().generate(32, now.minus(Duration.ofHours(2)).plusSeconds(1), now.minus(Duration.ofHours(1)), 300);
-                // each poll stops at that page, says why, and leaves the checkpoint where it was
-                await().atMost(WAIT)
-                        .failFast("the checkpoint moved past an event the user's route did not deliver",
-                                () -> !newestFirst.equals(cursor()))
-                        .until(() -> failedPolls(logs) >= failedPolls + 2);
-                assertThat(logs.lines(Level.ERROR)).anySatisfy(line -> assertThat(line)
-                        .startsWith("Poll stopped: ").contains("Cannot store file: " + scaDir));
-                assertThat(cursor()).isEqualTo(newestFirst);
+            // the user's folder cannot be written (a file has taken its name), then new events come,
+            // the first of them a failed rule
+            Path firstFolder = Files.move(scaDir, work.resolve("sca-failures-first"));
+            Files.writeString(scaDir, "not a folder");
+            NotifyBuilder twoFailedPolls = polls(2);
+            ObjectNode blocked = scaRuleFailed(now.minus(Duration.ofHours(2)));
+            simulator.events().add(blocked);
+            simulator.events().generate(32, now.minus(Duration.ofHours(2)).plusSeconds(1), now.minus(Duration.ofHours(1)), 300);
+            // each poll stops at that page, says why, and leaves the checkpoint where it was
+            assertThat(twoFailedPolls.matches(WAIT_SECONDS, TimeUnit.SECONDS)).as("two polls reach the user's route").isTrue();
+            assertThat(logs.lines(Level.ERROR)).anySatisfy(line -> assertThat(line)
+                    .startsWith("Poll stopped: ").contains("Cannot store file: " + scaDir));
+            assertThat(checkpointCursor()).as("the checkpoint did not pass an event the user's route did not deliver")
+                    .isEqualTo(newestFirst);
 
-                // the folder can be written again: the rest arrives, each failed rule once
-                Files.delete(scaDir);
-                Instant newestAll = newest(simulator.events().all());
-                await().atMost(WAIT).until(() -> newestAll.equals(cursor()));
-                Map<String, List<String>> all = new HashMap<>(delivered(firstFolder));
-                delivered(scaDir).forEach((id, lines) -> all.merge(id, lines, (a, b) -> Stream.concat(a.stream(), b.stream()).toList()));
-                assertThat(all).containsKey(blocked.get("id").asText());
-                assertExactlyOnce(all, scaEvents(simulator.events().all()));
-            }
+            // the folder can be written again: the rest arrives, each failed rule once
+            Files.delete(scaDir);
+            String newestAll = newestCreatedAt();
+            await().atMost(WAIT).until(() -> newestAll.equals(checkpointCursor()));
+            Map<String, List<String>> all = new HashMap<>(delivered(firstFolder));
+            delivered(scaDir).forEach((id, lines) -> all.merge(id, lines, (x, y) -> Stream.concat(x.stream(), y.stream()).toList()));
+            assertThat(all).containsKey(blocked.get("id").asText());
+            assertExactlyOnce(all, scaEvents(simulator.events().all()));
         }
-    }
-
-    private static int failedPolls(LogCapture logs) {
-        return (int) logs.everything().stream().filter(line -> line.contains("Poll stopped: ")).count();
-    }
-
-    private Instant cursor() throws IOException {
-        Path checkpoint = work.resolve("state").resolve("checkpoint.json");
-        if (!Files.exists(checkpoint)) {
-            return null;
-        }
-        JsonNode cursor = HaloJson.MAPPER.readTree(checkpoint.toFile()).get("cursor");
-        return cursor == null || cursor.isNull() ? null : Instant.parse(cursor.asText());
-    }
-
-    private static Instant newest(List<ObjectNode> events) {
-        return events.stream().map(e -> Instant.parse(e.get("created_at").asText())).max(Comparator.naturalOrder()).orElseThrow();
     }
 
     private static Map<String, JsonNode> scaEvents(List<ObjectNode> events) {
