@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -94,9 +93,9 @@ class PlainCamelMainIT {
     }
 
     /**
-     * The plain (not shaded) jar of the build, then this JVM's class path without the project's own
-     * classes: the runtime dependencies, plus the test-scoped jars (JUnit, AssertJ, camel-test), which
-     * camel-main ignores.
+     * The plain (not shaded) jar of the build and its runtime dependencies, as {@code mvn package}
+     * listed them in target/runtime-classpath.txt: nothing of the test class path (no test classes,
+     * JUnit or camel-test).
      */
     private static String runtimeClasspath() throws IOException {
         Path target = Path.of("target").toAbsolutePath();
@@ -105,11 +104,9 @@ class PlainCamelMainIT {
             plainJar = files.filter(f -> f.getFileName().toString().matches("halo-connector-\\d.*\\.jar")).findFirst()
                     .orElseThrow(() -> new AssertionError("no target/halo-connector-<version>.jar: run mvn package first"));
         }
-        List<String> entries = new ArrayList<>(List.of(plainJar.toString()));
-        Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .filter(entry -> !Path.of(entry).toAbsolutePath().startsWith(target))
-                .forEach(entries::add);
-        return String.join(File.pathSeparator, entries);
+        String dependencies = Files.readString(target.resolve("runtime-classpath.txt")).strip();
+        assertThat(dependencies).as("runtime dependencies").doesNotContain("junit", "camel-test", "assertj");
+        return plainJar + File.pathSeparator + dependencies;
     }
 
     private String log() throws IOException {
