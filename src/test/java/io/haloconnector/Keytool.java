@@ -1,6 +1,13 @@
 package io.haloconnector;
 
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,5 +37,21 @@ public final class Keytool {
         run(password, "-exportcert", "-alias", "hec", "-keystore", keyStore.toString(), "-file", cert.toString());
         run(password, "-importcert", "-noprompt", "-alias", "hec", "-file", cert.toString(),
                 "-storetype", "PKCS12", "-keystore", trustStore.toString());
+    }
+
+    /** A server's TLS context with the key of {@code keyStore} (PKCS12, or JKS when its name ends in .jks). */
+    public static SSLContext serverTls(Path keyStore, String password) throws IOException {
+        char[] secret = password.toCharArray();
+        try (InputStream in = Files.newInputStream(keyStore)) {
+            KeyStore store = KeyStore.getInstance(keyStore.toString().endsWith(".jks") ? "JKS" : "PKCS12");
+            store.load(in, secret);
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(store, secret);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot load the server key store " + keyStore + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -1,6 +1,8 @@
 package io.haloconnector.simulator;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +45,14 @@ public final class HaloSimulator implements AutoCloseable {
         this.config = config;
         TokenRegistry tokens = new TokenRegistry(config.tokenTtl());
         this.faults = new FaultInjector(tokens);
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port()), 256);
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), config.port());
+        if (config.tls().isPresent()) {
+            HttpsServer https = HttpsServer.create(address, 256);
+            https.setHttpsConfigurator(new HttpsConfigurator(config.tls().get()));
+            this.server = https;
+        } else {
+            this.server = HttpServer.create(address, 256);
+        }
         EventsEndpoint eventsEndpoint = new EventsEndpoint(config, events, tokens, faults, stats);
         server.createContext("/oauth/access_token", new TokenEndpoint(config, tokens, faults, stats));
         server.createContext("/v1/events", eventsEndpoint);
@@ -53,7 +62,7 @@ public final class HaloSimulator implements AutoCloseable {
         });
         this.executor = Executors.newCachedThreadPool(new HttpThreads());
         server.setExecutor(executor);
-        this.baseUrl = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        this.baseUrl = URI.create((config.tls().isPresent() ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort());
         eventsEndpoint.baseUrl(baseUrl);
     }
 
@@ -65,7 +74,7 @@ public final class HaloSimulator implements AutoCloseable {
         return simulator;
     }
 
-    /** e.g. {@code http://127.0.0.1:41234}, no trailing slash. */
+    /** e.g. {@code http://127.0.0.1:41234} ({@code https} with TLS), no trailing slash. */
     public URI baseUrl() {
         return baseUrl;
     }

@@ -1,7 +1,9 @@
 package io.haloconnector.simulator;
 
+import javax.net.ssl.SSLContext;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Settings of one {@link HaloSimulator}: where it listens, which key pair it accepts, and how it
@@ -16,6 +18,7 @@ public final class SimulatorConfig {
     private final Duration latency;
     private final int maxResults;
     private final int rateLimitPerSecond;
+    private final SSLContext tls;
 
     private SimulatorConfig(Builder builder) {
         this.port = builder.port;
@@ -25,6 +28,12 @@ public final class SimulatorConfig {
         this.latency = builder.latency;
         this.maxResults = builder.maxResults;
         this.rateLimitPerSecond = builder.rateLimitPerSecond;
+        this.tls = builder.tls;
+    }
+
+    /** The server's TLS context when it answers over https, as the real Halo API does. */
+    public Optional<SSLContext> tls() {
+        return Optional.ofNullable(tls);
     }
 
     public static Builder builder() {
@@ -63,7 +72,7 @@ public final class SimulatorConfig {
     public String toString() {
         // never the secret: configs end up in logs
         return "SimulatorConfig[port=" + port + ", apiKey=" + apiKey + ", tokenTtl=" + tokenTtl + ", latency="
-                + latency + ", maxResults=" + maxResults + ", rateLimitPerSecond=" + rateLimitPerSecond + "]";
+                + latency + ", maxResults=" + maxResults + ", rateLimitPerSecond=" + rateLimitPerSecond + ", tls=" + (tls != null) + "]";
     }
 
     /** Collects the settings; every one has a default fit for tests. */
@@ -76,6 +85,7 @@ public final class SimulatorConfig {
         private Duration latency = Duration.ZERO;
         private int maxResults = 10_000;
         private int rateLimitPerSecond;
+        private SSLContext tls;
 
         private Builder() {
         }
@@ -126,6 +136,12 @@ public final class SimulatorConfig {
                 throw new IllegalArgumentException("rateLimitPerSecond must be 0 or more, got " + rateLimitPerSecond);
             }
             this.rateLimitPerSecond = rateLimitPerSecond;
+            return this;
+        }
+
+        /** Answers over https with this context (its key is the server certificate); plain http without. */
+        public Builder tls(SSLContext tls) {
+            this.tls = tls;
             return this;
         }
 

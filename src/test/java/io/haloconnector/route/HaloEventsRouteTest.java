@@ -1,5 +1,6 @@
 package io.haloconnector.route;
 
+import io.haloconnector.Keytool;
 import io.haloconnector.LogCapture;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -232,6 +233,31 @@ class HaloEventsRouteTest {
                     .filteredOn("/v1/events"::equals).hasSizeGreaterThanOrEqualTo(8);
             assertThat(proxy.paths()).allMatch(path -> path.equals("/oauth/access_token") || path.equals("/v1/events"));
         }
+    }
+
+    @Test
+    void tokensAndPagesComeOverHttpsTrustedWithCamelsOwnTlsSettings() throws Exception {
+        Path keyStore = work.resolve("halo-server.p12");
+        Path trustStore = work.resolve("halo-trust.p12");
+        Keytool.selfSignedForLoopback(keyStore, trustStore, "changeit");
+        simulator(SimulatorConfig.builder().tls(Keytool.serverTls(keyStore, "changeit")));
+        assertThat(simulator.baseUrl().getScheme()).isEqualTo("https");
+        Instant start = hoursAgo(6);
+        simulator.events().generate(24, start, hoursAgo(1), 300);
+        Set<String> expected = expectedIds(start);
+        Map<String, String> props = properties(start);
+        props.put("halo.perPage", "50");
+        // the TLS settings a Camel user already has: camel-main's global SSL context, used by camel-http
+        props.put("camel.ssl.enabled", "true");
+        props.put("camel.ssl.trustStore", "file:" + trustStore);
+        props.put("camel.ssl.trustStorePassword", "changeit");
+        props.put("camel.component.https.useGlobalSslContextParameters", "true");
+
+        try (RunningConnector connector = RunningConnector.start(props)) {
+            await().atMost(WAIT).until(() -> connector.delivered().size() >= expected.size());
+            assertExactlyOnce(connector.delivered(), expected);
+        }
+        assertThat(simulator.stats().tokenRequests()).as("token requests over https").isPositive();
     }
 
     @Test

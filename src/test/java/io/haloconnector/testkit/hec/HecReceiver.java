@@ -2,18 +2,14 @@ package io.haloconnector.testkit.hec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import javax.net.ssl.KeyManagerFactory;
+import io.haloconnector.Keytool;
 import javax.net.ssl.SSLContext;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
-import java.nio.file.Files;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -112,18 +108,7 @@ public final class HecReceiver implements AutoCloseable {
     }
 
     private static SSLContext tlsContext(HecReceiverConfig config) throws IOException {
-        char[] password = config.keyStorePassword().toCharArray();
-        try (InputStream in = Files.newInputStream(config.keyStore().orElseThrow())) {
-            KeyStore keyStore = KeyStore.getInstance(config.keyStore().get().toString().endsWith(".jks") ? "JKS" : "PKCS12");
-            keyStore.load(in, password);
-            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keys.init(keyStore, password);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys.getKeyManagers(), null, null);
-            return context;
-        } catch (GeneralSecurityException e) {
-            throw new IOException("cannot load the receiver key store: " + e.getMessage(), e);
-        }
+        return Keytool.serverTls(config.keyStore().orElseThrow(), config.keyStorePassword());
     }
 
     /** {@code http://127.0.0.1:PORT}, or https with a key store. */
