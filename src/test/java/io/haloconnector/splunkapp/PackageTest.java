@@ -64,6 +64,7 @@ class PackageTest {
         // nothing the descriptor would have to drop: what is in the folder is what is shipped
         assertThat(files).allMatch(file -> file.equals("README.md")
                         || file.matches("default/[a-z_]+\\.conf")
+                        || file.matches("lookups/[a-z_]+\\.csv")
                         || file.matches("default/data/ui/views/[a-z_]+\\.xml")
                         || file.equals("default/data/ui/nav/default.xml")
                         || file.equals("metadata/default.meta")
