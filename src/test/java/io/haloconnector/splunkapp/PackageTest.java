@@ -33,12 +33,20 @@ class PackageTest {
         assertThat(SplunkApp.childText(assembly, "includeBaseDirectory")).isEqualTo("false");
         assertThat(SplunkApp.elements(assembly, "file")).isEmpty();
         assertThat(SplunkApp.elements(assembly, "dependencySet")).isEmpty();
-        assertThat(fileSets).hasSize(1);
-        Element fileSet = fileSets.get(0);
-        assertThat(SplunkApp.childText(fileSet, "directory")).isEqualTo("splunk-app");
-        assertThat(SplunkApp.childText(fileSet, "outputDirectory")).isEqualTo(SplunkApp.APP_ID);
-        assertThat(texts(fileSet, "include")).containsExactly("**");
-        assertThat(texts(fileSet, "exclude")).contains("local/**", "metadata/local.meta", "**/.*", "**/test/**");
+        assertThat(fileSets).hasSize(2);
+        for (Element fileSet : fileSets) {
+            assertThat(SplunkApp.childText(fileSet, "directory")).isEqualTo("splunk-app");
+            assertThat(SplunkApp.childText(fileSet, "outputDirectory")).isEqualTo(SplunkApp.APP_ID);
+            assertThat(SplunkApp.childText(fileSet, "fileMode")).as("no executable files").isEqualTo("0644");
+        }
+        Element text = fileSets.get(0);
+        assertThat(texts(text, "include")).containsExactly("**");
+        assertThat(texts(text, "exclude")).contains("local/**", "metadata/local.meta", "**/.*", "**/test/**");
+        // line ending conversion would corrupt the PNG icons: they are packed apart, unconverted
+        Element binary = fileSets.get(1);
+        assertThat(texts(text, "exclude")).contains("static/*.png");
+        assertThat(texts(binary, "include")).containsExactly("static/*.png");
+        assertThat(SplunkApp.childText(binary, "lineEnding")).isNull();
     }
 
     @Test
@@ -60,10 +68,11 @@ class PackageTest {
     void theAppFolderHoldsOnlyWhatSplunkNeeds() {
         List<String> files = SplunkApp.files();
 
-        assertThat(files).contains("default/app.conf", "metadata/default.meta", "README.md");
+        assertThat(files).contains("default/app.conf", "metadata/default.meta", "README.md", "LICENSE");
         // nothing the descriptor would have to drop: what is in the folder is what is shipped
-        assertThat(files).allMatch(file -> file.equals("README.md")
+        assertThat(files).allMatch(file -> file.equals("README.md") || file.equals("LICENSE")
                         || file.matches("default/[a-z_]+\\.conf")
+                        || file.matches("lookups/[a-z_]+\\.csv")
                         || file.matches("default/data/ui/views/[a-z_]+\\.xml")
                         || file.equals("default/data/ui/nav/default.xml")
                         || file.equals("metadata/default.meta")
@@ -78,16 +87,30 @@ class PackageTest {
 
     /** The entry names of a gzipped tar: ustar headers, with GNU and pax long names. */
     static List<String> tarEntryNames(Path tgz) throws IOException {
-        List<String> names = new ArrayList<>();
+        return tarEntries(tgz).stream().map(TarEntry::name).toList();
+    }
+
+    /** One entry of a tar: its name, permission bits, type ('0' file, '5' directory, ...) and content. */
+    record TarEntry(String name, int mode, char type, byte[] content) {
+
+        boolean isFile() {
+            return type == '0' || type == '\0';
+        }
+    }
+
+    /** The entries of a gzipped tar, with GNU and pax long names resolved. */
+    static List<TarEntry> tarEntries(Path tgz) throws IOException {
+        List<TarEntry> entries = new ArrayList<>();
         try (InputStream in = new GZIPInputStream(Files.newInputStream(tgz))) {
             String longName = null;
             while (true) {
                 byte[] header = in.readNBytes(512);
                 if (header.length < 512 || isZero(header)) {
-                    return names;
+                    return entries;
                 }
                 String name = field(header, 0, 100);
-                long size = Long.parseLong(field(header, 124, 12).strip().isEmpty() ? "0" : field(header, 124, 12).strip(), 8);
+                long size = octal(field(header, 124, 12));
+                int mode = (int) octal(field(header, 100, 8));
                 char type = (char) header[156];
                 if ("ustar".equals(field(header, 257, 5)) && !field(header, 345, 155).isEmpty()) {
                     name = field(header, 345, 155) + "/" + name;
@@ -99,11 +122,15 @@ class PackageTest {
                 } else if (type == 'x') {
                     longName = paxPath(content);
                 } else if (type != 'g') {
-                    names.add(longName != null ? longName : name);
+                    entries.add(new TarEntry(longName != null ? longName : name, mode, type, content));
                     longName = null;
                 }
             }
         }
+    }
+
+    private static long octal(String field) {
+        return field.strip().isEmpty() ? 0 : Long.parseLong(field.strip(), 8);
     }
 
     private static String paxPath(byte[] content) {

@@ -31,6 +31,7 @@ class SearchFieldsTest {
 
     private static final Pattern FIELDALIAS_PAIR = Pattern.compile("(\\S+)\\s+(?i:AS|ASNEW)\\s+(\\S+)");
     private static final Pattern QUOTED = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"");
+    private static final Pattern LOOKUP = Pattern.compile("\\w+\\s+(\\w+)\\s+OUTPUT\\s+(\\w+(?:\\s+\\w+)*)");
 
     @Test
     void everyFieldASearchUsesIsOnTheSimulatorsEvents() throws IOException {
@@ -44,7 +45,7 @@ class SearchFieldsTest {
         }
 
         assertThat(usedBy).containsKeys("server_hostname", "server_group_name", "policy_name", "actor_ip_address",
-                "server_ip_address", "server_id", "name", "critical", "criticality");
+                "server_ip_address", "server_id", "name", "critical", "criticality", "action", "severity", "dest", "type");
         usedBy.forEach((field, searches) -> {
             Set<String> sources = derived.getOrDefault(field, Set.of(field));
             assertThat(onEvents).as("field %s (used by %s) on the simulator's events", field, searches)
@@ -57,7 +58,8 @@ class SearchFieldsTest {
         Set<String> onEvents = SimulatorEvents.fieldsWithValues();
         Map<String, Set<String>> derived = propsDerivedFields();
 
-        assertThat(derived).containsKeys("server_group", "server", "policy", "criticality");
+        assertThat(derived).containsKeys("server_group", "server", "policy", "criticality", "action", "severity", "cve");
+        assertThat(derived.get("action")).containsExactly("type");
         assertThat(derived.get("server_group")).containsExactly("server_group_name");
         derived.forEach((name, sources) -> assertThat(onEvents).as("sources of %s", name).containsAll(sources));
     }
@@ -118,6 +120,13 @@ class SearchFieldsTest {
                 }
             } else if (key.startsWith("EVAL-")) {
                 derived.put(key.substring("EVAL-".length()), SplFields.referencedIn(value));
+            } else if (key.startsWith("LOOKUP-")) {
+                // <lookup> <input field> OUTPUT <fields>: each output comes from the input field
+                Matcher lookup = LOOKUP.matcher(value);
+                assertThat(lookup.matches()).as(key).isTrue();
+                for (String output : lookup.group(2).split("\\s+")) {
+                    derived.put(output, Set.of(lookup.group(1)));
+                }
             }
         });
         return derived;

@@ -8,7 +8,8 @@ import java.util.regex.Pattern;
 /**
  * A deliberately simple reading of the field names an SPL search uses. Halo's field names are
  * snake_case ({@code server_group_name}), SPL's own words are not, so every snake_case word of a
- * search is taken for a field, except quoted text, dashboard tokens ({@code $name|s$}), values
+ * search is taken for a field, except quoted text, dashboard tokens ({@code $name|s$}), macros
+ * ({@code `cp_halo`}), values
  * ({@code sourcetype=cp_halo}) and names the search makes itself ({@code count AS events}).
  * Halo fields without an underscore ({@code name}, {@code type}, ...) are added when they appear.
  */
@@ -16,6 +17,7 @@ public final class SplFields {
 
     private static final Pattern QUOTED = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"");
     private static final Pattern TOKEN = Pattern.compile("\\$[^$\\s]+\\$");
+    private static final Pattern MACRO = Pattern.compile("`[^`]*`");
     private static final Pattern WORD = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(?:\\{}\\.?[A-Za-z0-9_]*)*");
     private static final Pattern DEFINED = Pattern.compile("(?i)\\b(?:as|fieldname)\\s*=?\\s*([A-Za-z_][A-Za-z0-9_]*)");
     private static final Set<String> PLAIN_HALO_FIELDS = Set.of("id", "type", "name", "critical", "message", "cves");
@@ -31,6 +33,7 @@ public final class SplFields {
     /** The same, also counting the words in {@code knownFields} (names props.conf makes) as fields. */
     public static Set<String> referencedIn(String spl, Set<String> knownFields) {
         String text = TOKEN.matcher(spl).replaceAll(" ");
+        text = MACRO.matcher(text).replaceAll(" ");
         text = QUOTED.matcher(text).replaceAll(" ");
         // 'field name' is eval's quoting of a field: keep the name, drop the quotes
         text = text.replace('\'', ' ');

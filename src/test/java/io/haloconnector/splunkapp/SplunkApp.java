@@ -28,8 +28,8 @@ public final class SplunkApp {
     public static final Path ROOT = Path.of("splunk-app");
     /** The app id: the top folder in the package, {@code [package] id} in app.conf. */
     public static final String APP_ID = "cloudpassage_halo";
-    /** What every search must start with. */
-    public static final String RESTRICTION = "index=cloudpassage sourcetype=cp_halo";
+    /** What every search must start with: the macro for the index and sourcetype (macros.conf). */
+    public static final String RESTRICTION = "`cp_halo`";
 
     private SplunkApp() {
     }

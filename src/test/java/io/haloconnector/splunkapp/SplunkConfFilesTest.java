@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.w3c.dom.Element;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -60,7 +61,8 @@ class SplunkConfFilesTest {
                 .toList();
 
         assertThat(confFiles).contains("default/app.conf", "default/props.conf", "default/indexes.conf",
-                "default/eventtypes.conf", "metadata/default.meta");
+                "default/eventtypes.conf", "default/tags.conf", "default/macros.conf", "default/transforms.conf",
+                "metadata/default.meta");
         for (String file : confFiles) {
             assertThat(SplunkApp.conf(file).stanzas()).as(file).isNotEmpty();
         }
@@ -117,17 +119,45 @@ class SplunkConfFilesTest {
 
         assertThat(meta.stanza("")).containsEntry("access", "read : [ * ], write : [ admin ]");
         // search-time fields must reach searches run from other apps, e.g. Search & Reporting
-        assertThat(meta.stanza("props")).containsEntry("export", "system");
-        assertThat(meta.stanza("eventtypes")).containsEntry("export", "system");
+        // and Enterprise Security's data models find the events by the event types' tags; the event
+        // types need the macros, the props' automatic lookup needs the transform and its file
+        for (String kind : List.of("props", "transforms", "lookups", "eventtypes", "tags", "macros")) {
+            assertThat(meta.stanza(kind)).as(kind).containsEntry("export", "system");
+        }
+        assertThat(meta.stanza("views")).containsEntry("export", "none");
     }
 
     @Test
-    void everyEventtypeSearchUsesTheCloudpassageIndex() throws IOException {
+    void theIndexMacroNamesTheCloudpassageIndexAndTheHaloMacroAddsTheSourcetype() throws IOException {
+        SplunkConf macros = SplunkApp.conf("default/macros.conf");
+
+        assertThat(macros.stanza("cp_halo_index")).containsEntry("definition", "index=cloudpassage");
+        assertThat(macros.stanza("cp_halo")).containsEntry("definition", "`cp_halo_index` sourcetype=cp_halo");
+        assertThat(SearchTime.expandMacros(SplunkApp.RESTRICTION, Map.of(
+                "cp_halo_index", macros.stanza("cp_halo_index").get("definition"),
+                "cp_halo", macros.stanza("cp_halo").get("definition"))))
+                .isEqualTo("index=cloudpassage sourcetype=cp_halo");
+    }
+
+    @Test
+    void everyEventtypeStartsWithTheHaloMacroAndNamesNoIndexItself() throws IOException {
         SplunkConf eventtypes = SplunkApp.conf("default/eventtypes.conf");
 
-        assertThat(eventtypes.stanzas()).containsKeys("cp_halo_violation", "cp_halo_critical");
-        eventtypes.stanzas().forEach((name, settings) ->
-                assertThat(settings.get("search")).as(name).startsWith(SplunkApp.RESTRICTION + " "));
+        assertThat(eventtypes.stanzas()).containsKeys("cp_halo_violation", "cp_halo_critical", "cp_halo_authentication");
+        eventtypes.stanzas().forEach((name, settings) -> assertThat(settings.get("search")).as(name)
+                .startsWith(SplunkApp.RESTRICTION + " ")
+                .doesNotContainPattern("(?i)\\b(index|sourcetype)\\s*(=|!=|IN\\b)"));
+    }
+
+    @Test
+    void onlyMacrosConfNamesAnIndex() throws IOException {
+        // indexes.conf defines the index, macros.conf selects it; nothing else may name one
+        for (String file : SplunkApp.files()) {
+            if (file.endsWith(".conf") && !file.equals("default/macros.conf") && !file.equals("default/indexes.conf")
+                    || file.endsWith(".xml")) {
+                assertThat(Files.readString(SplunkApp.ROOT.resolve(file))).as(file).doesNotContainPattern("(?i)\\bindex\\s*=");
+            }
+        }
     }
 
     static String projectVersion() throws IOException {
