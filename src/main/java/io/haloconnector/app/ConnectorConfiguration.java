@@ -5,6 +5,7 @@ import io.haloconnector.config.ConnectorProperty;
 import io.haloconnector.config.ConnectorSettings;
 import io.haloconnector.config.HecSettings;
 import io.haloconnector.config.HttpComponentDefaults;
+import io.haloconnector.config.ManagementEndpoint;
 import io.haloconnector.config.PropertyLookup;
 import io.haloconnector.halo.HaloEventsAnswer;
 import io.haloconnector.halo.HaloTokenProvider;
@@ -82,7 +83,12 @@ public class ConnectorConfiguration implements CamelConfiguration {
             }
         }
         ConnectorSettings settings = ConnectorSettings.from(props, clock);
-        if (settings.start().isBefore(clock.instant().minus(ConnectorSettings.RETENTION))) {
+        ManagementEndpoint management = ManagementEndpoint.from(props);
+        if (management != null) {
+            management.checkPortFree();
+        }
+        // only a start the user set can be wrong: the default is the retention itself
+        if (settings.startConfigured() && settings.start().isBefore(clock.instant().minus(ConnectorSettings.RETENTION))) {
             LOG.warn("halo.start={} is older than Halo's 90-day retention: the oldest events are gone", settings.start());
         }
 
@@ -119,6 +125,9 @@ public class ConnectorConfiguration implements CamelConfiguration {
         LOG.info("Polling Halo at {} ({}), {} events a page, output {}; Java {}, max heap {} MB", settings.apiUrl(),
                 settings.pollCron(), settings.perPage(), settings.output(), Runtime.version().feature(),
                 Runtime.getRuntime().maxMemory() >> 20);
+        if (management != null) {
+            LOG.info("Health and metrics at {}", management.describe());
+        }
 
         int concurrency = props.getInt(ConnectorProperty.HALO_FETCH_CONCURRENCY);
         ConcurrencyLimit limit = new ConcurrencyLimit(concurrency);

@@ -13,6 +13,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -141,6 +143,22 @@ class StandaloneProcessTest {
         assertThat(Files.readString(work.resolve("stderr.log"))).contains("Resuming from the checkpoint");
     }
 
+    @Test
+    void aManagementPortAnotherProcessHoldsStopsTheStartWithOneLineAndExitCode2() throws Exception {
+        try (ServerSocket other = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int port = other.getLocalPort();
+            Process process = connector(Map.of("camel.management.enabled", "true",
+                    "camel.management.host", "127.0.0.1", "camel.management.port", Integer.toString(port)));
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).isEqualTo(ConnectorMain.EXIT_CONFIGURATION);
+            String stderr = Files.readString(work.resolve("stderr.log"));
+            assertThat(stderr).contains("halo-connector: camel.management.port=" + port + " on 127.0.0.1 is already in use"
+                    + " (another connector?): set camel.management.port to a free port, or camel.management.enabled=false");
+            assertThat(stderr).doesNotContain("\tat ").doesNotContain("Exception").doesNotContain("/observe/health");
+            assertThat(simulator.stats().eventsRequests()).as("no poll ran").isZero();
+        }
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "halo.perPage|900|halo.perPage=900 is not valid: expected a whole number from 1 to 500",
@@ -148,6 +166,7 @@ class StandaloneProcessTest {
             "halo.start|2026-13-45|halo.start=2026-13-45 is not valid: expected an ISO-8601 date",
             "halo.api.url|ftp://halo|halo.api.url=ftp://halo is not valid: expected an http(s) URL",
             "halo.api.key|''|halo.api.key is not set: set the Halo API key id",
+            "halo.api.url|http://halo.example.com|halo.api.url=http://halo.example.com would send the API key and secret in clear",
     })
     void badInputRefusesToStartWithOneLineAndExitCode2(String property, String value, String message) throws Exception {
         Process process = connector(Map.of(property, value));

@@ -1,5 +1,6 @@
 package io.haloconnector.route;
 
+import io.haloconnector.LogCapture;
 import io.haloconnector.testkit.hec.HecReceiver;
 import io.haloconnector.testkit.hec.HecReceiverConfig;
 import io.haloconnector.simulator.HaloSimulator;
@@ -86,7 +87,9 @@ class ObservabilityTest {
 
     @Test
     void aScrapeShowsEachMetricMovingAsEventsFlow() throws Exception {
-        try (RunningConnector connector = start(2000)) {
+        try (LogCapture logs = new LogCapture(); RunningConnector connector = start(2000)) {
+            // the address the server is bound to, not the 0.0.0.0 of Camel's own summary
+            assertThat(logs.text()).contains("Health and metrics at " + observe + "/observe/health and " + observe + "/observe/metrics");
             await().atMost(WAIT).until(() -> receiver.received().size() >= 2000);
             await().atMost(WAIT).until(() -> sample("halo_events_delivered_total") >= 2000);
             String metrics = get("/observe/metrics").body();

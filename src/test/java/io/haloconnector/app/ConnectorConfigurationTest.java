@@ -1,0 +1,52 @@
+package io.haloconnector.app;
+
+import ch.qos.logback.classic.Level;
+import io.haloconnector.LogCapture;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What the configuration class says at start about the settings it was given. */
+class ConnectorConfigurationTest extends CamelTestSupport {
+    @TempDir
+    Path work;
+
+    private void configure(String start) throws Exception {
+        Properties props = new Properties();
+        props.put("halo.api.url", "http://127.0.0.1:1");
+        props.put("halo.api.key", "key");
+        props.put("halo.api.secret", "secret");
+        props.put("halo.state.dir", work.resolve("state").toString());
+        if (start != null) {
+            props.put("halo.start", start);
+        }
+        context.getPropertiesComponent().setInitialProperties(props);
+        new ConnectorConfiguration().configure(context);
+    }
+
+    @Test
+    void theDefaultStartIsNotWarnedAbout() throws Exception {
+        try (LogCapture logs = new LogCapture()) {
+            configure(null);
+            assertThat(logs.text()).contains("No checkpoint in");
+            assertThat(logs.lines(Level.WARN)).isEmpty();
+        }
+    }
+
+    @Test
+    void aStartOlderThanTheRetentionIsWarnedAbout() throws Exception {
+        try (LogCapture logs = new LogCapture()) {
+            Instant start = Instant.now().minus(Duration.ofDays(120));
+            configure(start.toString());
+            assertThat(logs.lines(Level.WARN)).containsExactly(
+                    "halo.start=" + start + " is older than Halo's 90-day retention: the oldest events are gone");
+        }
+    }
+}
