@@ -24,6 +24,8 @@ public enum ConnectorProperty {
             "API key id: use a read-only (auditor) key"),
     HALO_API_SECRET("halo.api.secret", unset("required"), null,
             "API key secret", Secrecy.SECRET),
+    HALO_API_ALLOW_PLAIN_HTTP("halo.api.allowPlainHttp", "false", trueOrFalse(),
+            "allow an http:// `halo.api.url` to a host other than loopback (the key and secret then cross the network in clear)"),
     HALO_API_TIMEOUT("halo.api.timeout", "60s", durations("100ms", "10m"),
             "HTTP timeout of one API call"),
     HALO_API_MAX_RESULTS("halo.api.maxResults", "10000", wholeNumbers(1, 1_000_000),

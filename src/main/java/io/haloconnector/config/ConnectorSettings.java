@@ -33,6 +33,10 @@ public record ConnectorSettings(
 
     public static ConnectorSettings from(PropertyLookup props, Clock clock) {
         URI apiUrl = apiUrl(props.getOrDefault(HALO_API_URL));
+        if ("http".equals(apiUrl.getScheme()) && !isLoopback(apiUrl.getHost()) && !props.getBoolean(HALO_API_ALLOW_PLAIN_HTTP)) {
+            throw new ConfigurationException("halo.api.url=" + apiUrl + " would send the API key and secret in clear to "
+                    + apiUrl.getHost() + ": use https://, or set halo.api.allowPlainHttp=true for a network you trust");
+        }
         String key = props.require(HALO_API_KEY, "set the Halo API key id in application.properties or HALO_API_KEY");
         String secret = props.require(HALO_API_SECRET, "set the Halo API key secret in application.properties or HALO_API_SECRET");
         Optional<String> startText = props.get(HALO_START);
@@ -75,6 +79,13 @@ public record ConnectorSettings(
         // a URL with user info may hold the key and secret: do not echo it
         String shown = text.contains("@") ? "(a URL with credentials)" : text;
         throw invalid(HALO_API_URL, shown);
+    }
+
+    /** Loopback by its literal name only: resolving a name here could be answered by anyone on the network. */
+    static boolean isLoopback(String host) {
+        String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        return h.equalsIgnoreCase("localhost") || h.matches("127(\\.\\d{1,3}){3}") || h.equals("::1")
+                || h.equals("0:0:0:0:0:0:0:1");
     }
 
     static Instant parseStart(String text) {

@@ -30,6 +30,8 @@ public final class HaloTokenProvider implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(HaloTokenProvider.class);
     // refresh this long before expiry so a page request never races the token's end
     private static final Duration EXPIRY_MARGIN = Duration.ofSeconds(60);
+    /** The longest token lifetime taken from an answer: beyond it, a new token is asked for anyway. */
+    private static final Duration MAX_LIFETIME = Duration.ofDays(1);
     
     private final ProducerTemplate template;
     private final String tokenRequests;
@@ -120,13 +122,15 @@ public final class HaloTokenProvider implements Processor {
             }
             long expiresIn = body.path("expires_in").asLong(900);
             Instant now = clock.instant();
-            Duration lifetime = Duration.ofSeconds(Math.max(1, expiresIn));
+            // a server's lifetime is taken within 1 s to 1 day (Halo's tokens last 15 minutes): a huge
+            // or negative one would overflow the clock or ask for a token before every request
+            Duration lifetime = Duration.ofSeconds(Math.min(MAX_LIFETIME.toSeconds(), Math.max(1, expiresIn)));
             // very short lifetimes (tests) refresh at half-life instead of a fixed margin
             Duration margin = lifetime.compareTo(EXPIRY_MARGIN.multipliedBy(2)) > 0 ? EXPIRY_MARGIN : lifetime.dividedBy(2);
             token = accessToken.asText();
             refreshAt = now.plus(lifetime).minus(margin);
             refreshes.incrementAndGet();
-            LOG.debug("New Halo API token, valid for {} s", expiresIn);
+            LOG.debug("New Halo API token, valid for {} s", lifetime.toSeconds());
         } catch (IOException e) {
             throw new MalformedResponseException("the token answer from Halo at " + host + " is not valid JSON", null);
         }

@@ -69,6 +69,29 @@ class ConnectorSettingsTest {
     }
 
     @Test
+    void plainHttpToAHostOtherThanLoopbackIsRefusedUnlessAllowed() {
+        Map<String, String> values = valid();
+        values.put("halo.api.url", "http://halo-proxy.internal:8080");
+        assertThatThrownBy(() -> settings(values))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessage("halo.api.url=http://halo-proxy.internal:8080 would send the API key and secret in clear to"
+                        + " halo-proxy.internal: use https://, or set halo.api.allowPlainHttp=true for a network you trust");
+        values.put("halo.api.allowPlainHttp", "true");
+        assertThat(settings(values).apiUrl()).hasToString("http://halo-proxy.internal:8080");
+    }
+
+    @Test
+    void plainHttpToLoopbackIsAllowedForTheSimulator() {
+        Map<String, String> values = valid();
+        for (String url : new String[] {"http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080", "http://127.0.1.1"}) {
+            values.put("halo.api.url", url);
+            assertThat(settings(values).apiUrl()).hasToString(url);
+        }
+        values.put("halo.api.url", "http://127.0.0.1.attacker.example");
+        assertThatThrownBy(() -> settings(values)).isInstanceOf(ConfigurationException.class);
+    }
+
+    @Test
     void aUrlWithCredentialsIsRefusedWithoutEchoingThem() {
         Map<String, String> values = valid();
         values.put("halo.api.url", "https://key:s3cret@api.cloudpassage.com");

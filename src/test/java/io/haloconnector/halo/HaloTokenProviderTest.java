@@ -1,0 +1,89 @@
+package io.haloconnector.halo;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.test.junit5.CamelTestSupport;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The token cache against token answers Halo should never give: a route in place of the camel-http
+ * token request answers what each test sets, and a clock the test moves stands for time passing.
+ */
+class HaloTokenProviderTest extends CamelTestSupport {
+    private final AtomicReference<String> answer = new AtomicReference<>();
+    private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-06-01T00:00:00Z"));
+
+    @Override
+    protected RoutesBuilder createRouteBuilder() {
+        return new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:token-request").process(exchange -> {
+                    requests.incrementAndGet();
+                    exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+                    exchange.getMessage().setBody(answer.get().getBytes());
+                });
+            }
+        };
+    }
+
+    private HaloTokenProvider provider() {
+        Clock clock = new Clock() {
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        return new HaloTokenProvider(template, "direct:token-request", "halo.example", "key", "secret", clock,
+                HaloRequestObserver.NONE);
+    }
+
+    @Test
+    void aLifetimeOfTwoToTheSixtyThreeSecondsIsTakenAsOneDay() {
+        answer.set("{\"access_token\":\"t1\",\"expires_in\":9223372036854775807}");
+        HaloTokenProvider tokens = provider();
+
+        assertThat(tokens.token()).isEqualTo("t1");
+        now.set(now.get().plus(Duration.ofHours(23)));
+        assertThat(tokens.token()).as("still cached within the day").isEqualTo("t1");
+        assertThat(requests).hasValue(1);
+
+        answer.set("{\"access_token\":\"t2\",\"expires_in\":9223372036854775807}");
+        now.set(now.get().plus(Duration.ofHours(1)));
+        assertThat(tokens.token()).as("a new token after a day").isEqualTo("t2");
+        assertThat(requests).hasValue(2);
+    }
+
+    @Test
+    void aNegativeLifetimeIsTakenAsOneSecond() {
+        answer.set("{\"access_token\":\"t1\",\"expires_in\":-5}");
+        HaloTokenProvider tokens = provider();
+
+        assertThat(tokens.token()).isEqualTo("t1");
+        now.set(now.get().plusSeconds(1));
+        answer.set("{\"access_token\":\"t2\",\"expires_in\":900}");
+        assertThat(tokens.token()).isEqualTo("t2");
+        assertThat(requests).hasValue(2);
+    }
+}
