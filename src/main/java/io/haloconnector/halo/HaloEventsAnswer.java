@@ -11,6 +11,7 @@ import java.net.SocketTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * Reads camel-http's answer to {@code GET /v1/events}: a 200 becomes the {@link EventPage} (the
@@ -49,6 +50,7 @@ public final class HaloEventsAnswer implements Processor {
         byte[] body = exchange.getMessage().getBody(byte[].class);
         switch (status) {
             case 200 -> {
+                requireJson(exchange, host, "/v1/events", body);
                 EventPage page = EventPageParser.parse(body == null ? new byte[0] : body);
                 pacer.succeeded();
                 limit.succeeded();
@@ -88,6 +90,28 @@ public final class HaloEventsAnswer implements Processor {
         }
         String message = e.getMessage();
         return e.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
+    }
+
+    /**
+     * A 200 that is not JSON (a proxy's login or error page, say) is described by what it is: its
+     * content type and first bytes. A missing content type is given the benefit of the doubt.
+     */
+    static void requireJson(Exchange answer, String host, String path, byte[] body) {
+        String contentType = answer.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (contentType != null && !contentType.toLowerCase(Locale.ROOT).contains("json")) {
+            throw new MalformedResponseException("Halo at " + host + " answered " + path + " with " + contentType
+                    + ", not JSON: " + firstBytes(body));
+        }
+    }
+
+    /** The first bytes of an answer as printable text, for a message. */
+    static String firstBytes(byte[] body) {
+        if (body == null || body.length == 0) {
+            return "(empty)";
+        }
+        String text = new String(body, 0, Math.min(body.length, 80), StandardCharsets.UTF_8)
+                .replaceAll("\\s+", " ").replaceAll("[^\\x20-\\x7e]", "?").trim();
+        return "\"" + text + (body.length > 80 ? "...\"" : "\"");
     }
 
     private static String snippet(byte[] body) {

@@ -113,8 +113,9 @@ public final class HaloTokenProvider implements Processor {
             throw new HaloTransientException("Halo at " + host + " answered HTTP " + status + " to the token request",
                     RetryAfter.parse(answer.getMessage().getHeader("Retry-After", String.class)), null);
         }
+        byte[] bytes = answer.getMessage().getBody(byte[].class);
+        HaloEventsAnswer.requireJson(answer, host, "/oauth/access_token", bytes);
         try {
-            byte[] bytes = answer.getMessage().getBody(byte[].class);
             JsonNode body = HaloJson.MAPPER.readTree(bytes == null ? new byte[0] : bytes);
             JsonNode accessToken = body.get("access_token");
             if (accessToken == null || !accessToken.isTextual() || accessToken.asText().isBlank()) {
@@ -132,7 +133,8 @@ public final class HaloTokenProvider implements Processor {
             refreshes.incrementAndGet();
             LOG.debug("New Halo API token, valid for {} s", lifetime.toSeconds());
         } catch (IOException e) {
-            throw new MalformedResponseException("the token answer from Halo at " + host + " is not valid JSON", null);
+            throw new MalformedResponseException("the token answer from Halo at " + host + " is not valid JSON: "
+                    + HaloEventsAnswer.firstBytes(bytes), null);
         }
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The token cache against token answers Halo should never give: a route in place of the camel-http
@@ -21,6 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HaloTokenProviderTest extends CamelTestSupport {
     private final AtomicReference<String> answer = new AtomicReference<>();
+    private final AtomicReference<String> contentType = new AtomicReference<>("application/json");
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-06-01T00:00:00Z"));
 
@@ -32,6 +34,7 @@ class HaloTokenProviderTest extends CamelTestSupport {
                 from("direct:token-request").process(exchange -> {
                     requests.incrementAndGet();
                     exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+                    exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, contentType.get());
                     exchange.getMessage().setBody(answer.get().getBytes());
                 });
             }
@@ -85,5 +88,23 @@ class HaloTokenProviderTest extends CamelTestSupport {
         answer.set("{\"access_token\":\"t2\",\"expires_in\":900}");
         assertThat(tokens.token()).isEqualTo("t2");
         assertThat(requests).hasValue(2);
+    }
+
+    @Test
+    void anHtmlAnswerIsDescribedByItsContentTypeAndFirstBytes() {
+        contentType.set("text/html; charset=utf-8");
+        answer.set("<html>\n<head><title>502 Bad Gateway</title></head><body>nginx</body></html>");
+
+        assertThatThrownBy(() -> provider().token()).isInstanceOf(MalformedResponseException.class)
+                .hasMessage("Halo at halo.example answered /oauth/access_token with text/html; charset=utf-8, not JSON:"
+                        + " \"<html> <head><title>502 Bad Gateway</title></head><body>nginx</body></html>\"");
+    }
+
+    @Test
+    void anAnswerCalledJsonThatIsNotIsDescribedByItsFirstBytes() {
+        answer.set("Service Unavailable");
+
+        assertThatThrownBy(() -> provider().token()).isInstanceOf(MalformedResponseException.class)
+                .hasMessage("the token answer from Halo at halo.example is not valid JSON: \"Service Unavailable\"");
     }
 }
