@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -109,7 +108,7 @@ public final class RequestDeadlines {
         stopActions.add(action);
     }
 
-    /** Requests in flight now (tests, and the stop's log line). */
+    /** Requests in flight now (for tests). */
     int inFlight() {
         return inFlight.size();
     }
@@ -119,7 +118,9 @@ public final class RequestDeadlines {
         // the caller's request is the one HttpClient watches for a cancel (the chain gets a copy)
         Cancellable cancel = scope.originalRequest instanceof Cancellable c ? c : (Cancellable) scope.execRuntime;
         InFlight call = new InFlight(cancel, limit);
-        start(call, timeout);
+        if (!start(call, timeout)) {
+            throw new RequestAbortedException(STOPPING, null);
+        }
         try {
             ClassicHttpResponse response = chain.proceed(request, scope);
             HttpEntity body = response.getEntity();
@@ -134,21 +135,24 @@ public final class RequestDeadlines {
             throw call.explain(e);
         } catch (HttpException | RuntimeException e) {
             call.done();
+            String reason = call.abortedWith;
+            if (reason != null) {
+                // a cancel that lands while HttpClient takes a connection can surface as its state error
+                throw new RequestAbortedException(reason, e);
+            }
             throw e;
         }
     }
 
-    private void start(InFlight call, Duration timeout) {
+    /** Registers the request and its deadline; false when the stop has aborted everything already. */
+    private boolean start(InFlight call, Duration timeout) {
         inFlight.add(call);
         if (stopped) {
-            call.abort(STOPPING);
-            return;
+            inFlight.remove(call);
+            return false;
         }
-        try {
-            call.deadline = timer.schedule(() -> call.abort(call.limit), timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            call.abort(STOPPING);
-        }
+        call.deadline = timer.schedule(() -> call.abort(call.limit), timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return true;
     }
 
     private void stopping(ShutdownStrategy shutdown) {
