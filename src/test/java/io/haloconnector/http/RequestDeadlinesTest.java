@@ -1,5 +1,6 @@
 package io.haloconnector.http;
 
+import io.haloconnector.Keytool;
 import io.haloconnector.config.HttpComponentDefaults;
 import io.haloconnector.simulator.Fault;
 import io.haloconnector.simulator.HaloSimulator;
@@ -10,11 +11,16 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.jsse.KeyStoreParameters;
+import org.apache.camel.support.jsse.SSLContextParameters;
+import org.apache.camel.support.jsse.TrustManagersParameters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -52,10 +58,17 @@ class RequestDeadlinesTest {
     }
 
     private void startContext(Duration limit, Duration socketTimeouts) throws Exception {
+        startContext(limit, socketTimeouts, null);
+    }
+
+    private void startContext(Duration limit, Duration socketTimeouts, SSLContextParameters tls) throws Exception {
         context = new DefaultCamelContext();
         HttpComponentDefaults.applyTo(context);
         deadlines = RequestDeadlines.of(context);
-        HttpComponent http = context.getComponent("http", HttpComponent.class);
+        HttpComponent http = context.getComponent(tls == null ? "http" : "https", HttpComponent.class);
+        if (tls != null) {
+            http.setSslContextParameters(tls);
+        }
         http.setResponseTimeout(socketTimeouts.toMillis());
         http.setSoTimeout(socketTimeouts.toMillis());
         http.setHttpClientConfigurer(deadlines.limit(limit, "test.timeout"));
@@ -105,6 +118,27 @@ class RequestDeadlinesTest {
         startContext(LIMIT, Duration.ofSeconds(30));
         simulator.faults().enqueueForToken(Fault.stalledBody());
 
+        assertThat(failsWithTheLimit()).isBetween(LIMIT, LIMIT.plusMillis(700));
+    }
+
+    @Test
+    void aTrickledBodyOverTlsFailsAtTheLimitToo(@TempDir Path keys) throws Exception {
+        simulator.close();
+        Path keyStore = keys.resolve("halo-server.p12");
+        Path trustStore = keys.resolve("halo-trust.p12");
+        Keytool.selfSignedForLoopback(keyStore, trustStore, "changeit");
+        simulator = HaloSimulator.start(SimulatorConfig.builder().tls(Keytool.serverTls(keyStore, "changeit")).build());
+        KeyStoreParameters trusted = new KeyStoreParameters();
+        trusted.setResource("file:" + trustStore);
+        trusted.setPassword("changeit");
+        TrustManagersParameters trust = new TrustManagersParameters();
+        trust.setKeyStore(trusted);
+        SSLContextParameters tls = new SSLContextParameters();
+        tls.setTrustManagers(trust);
+        startContext(LIMIT, Duration.ofSeconds(30), tls);
+        simulator.faults().enqueueForToken(Fault.trickledBody(Duration.ofMillis(100)));
+
+        // closing a TLS socket that another thread reads from ends that read as well
         assertThat(failsWithTheLimit()).isBetween(LIMIT, LIMIT.plusMillis(700));
     }
 
