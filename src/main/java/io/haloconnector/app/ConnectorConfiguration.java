@@ -11,6 +11,7 @@ import io.haloconnector.halo.HaloEventsAnswer;
 import io.haloconnector.halo.HaloTokenProvider;
 import io.haloconnector.hec.HecDelivery;
 import io.haloconnector.hec.HecObserver;
+import io.haloconnector.http.RequestDeadlines;
 import io.haloconnector.observe.ConnectorHealth;
 import io.haloconnector.observe.ConnectorMetrics;
 import io.haloconnector.output.EventConverters;
@@ -36,6 +37,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
+import org.apache.camel.component.http.CompositeHttpConfigurer;
+import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.impl.engine.DefaultProducerTemplate;
@@ -97,11 +100,15 @@ public class ConnectorConfiguration implements CamelConfiguration {
         // halo.api.timeout bounds every Halo request: camel-http 4.18 takes timeouts on the component only
         // (an optimised toD drops endpoint ones), in milliseconds
         HttpComponentDefaults.applyTo(context);
+        // HttpClient's timeouts bound each wait for a byte; this bounds the whole request, body included
+        HttpClientConfigurer wholeRequest = RequestDeadlines.of(context).limit(settings.apiTimeout(), "halo.api.timeout");
         for (String scheme : List.of("http", "https")) {
             HttpComponent http = context.getComponent(scheme, HttpComponent.class);
             http.setConnectTimeout(settings.apiTimeout().toMillis());
             http.setResponseTimeout(settings.apiTimeout().toMillis());
             http.setSoTimeout(settings.apiTimeout().toMillis());
+            http.setHttpClientConfigurer(http.getHttpClientConfigurer() == null ? wholeRequest
+                    : CompositeHttpConfigurer.combineConfigurers(http.getHttpClientConfigurer(), wholeRequest));
         }
         ConnectorMetrics metrics = new ConnectorMetrics(meterRegistry(context));
         ConnectorHealth health = new ConnectorHealth();

@@ -27,7 +27,7 @@ public enum ConnectorProperty {
     HALO_API_ALLOW_PLAIN_HTTP("halo.api.allowPlainHttp", "false", trueOrFalse(),
             "allow an http:// `halo.api.url` to a host other than loopback (the key and secret then cross the network in clear)"),
     HALO_API_TIMEOUT("halo.api.timeout", "60s", durations("100ms", "10m"),
-            "HTTP timeout of one API call"),
+            "time limit of one API request (token or events), from connect to the last byte of the answer"),
     HALO_API_MAX_RESULTS("halo.api.maxResults", "10000", wholeNumbers(1, 1_000_000),
             "deep-pagination cap of one query; before passing it the connector moves `since` forward"),
     HALO_START("halo.start", unset("90 days ago"),
@@ -94,7 +94,7 @@ public enum ConnectorProperty {
     HEC_RETRY_MAX_DELAY("hec.retry.maxDelay", "60s", durations("10ms", "1h"),
             "cap of the retry backoff; also the pace of retries after a configuration error"),
     HEC_TIMEOUT("hec.timeout", "30s", durations("100ms", "10m"),
-            "connect and answer timeout of one request");
+            "time limit of one request, from connect to the last byte of the answer");
 
     /** Marks a property whose value never appears in a log line or message. */
     enum Secrecy { PLAIN, SECRET }

@@ -5,7 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Durations as properties write them: {@code 500ms}, {@code 10s}, {@code 5m}, {@code 2h}, {@code 1d} or ISO-8601. */
-final class DurationText {
+public final class DurationText {
     private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private DurationText() {
@@ -37,7 +37,7 @@ final class DurationText {
     }
 
     /** In its largest whole unit, as a property would be written: {@code 100ms}, {@code 10m}, {@code 1d}. */
-    static String shortest(Duration duration) {
+    public static String shortest(Duration duration) {
         long ms = duration.toMillis();
         if (ms == 0) {
             return "0s";

@@ -1,5 +1,6 @@
 package io.haloconnector.halo;
 
+import io.haloconnector.http.RequestAbortedException;
 import io.haloconnector.retry.ConcurrencyLimit;
 import io.haloconnector.retry.RequestPacer;
 import io.haloconnector.retry.RetryAfter;
@@ -85,6 +86,9 @@ public final class HaloEventsAnswer implements Processor {
 
     /** An I/O failure in a few words, without the request (whose headers hold the token). */
     public static String describe(IOException e) {
+        if (e instanceof RequestAbortedException) {
+            return e.getMessage(); // says which limit cut it off, or that the connector is stopping
+        }
         if (e instanceof HttpTimeoutException || e instanceof SocketTimeoutException) {
             return "timed out";
         }

@@ -2,6 +2,7 @@ package io.haloconnector.hec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.haloconnector.halo.HaloJson;
+import io.haloconnector.http.RequestAbortedException;
 import io.haloconnector.retry.RetryAfter;
 
 import java.time.Duration;
@@ -41,6 +42,9 @@ record HecAnswer(int status, Integer code, String text, Integer invalidEventNumb
 
     /** For log lines: {@code 503 (code 9, Server is busy)} or {@code no answer (ConnectException: ...)}. */
     String describe() {
+        if (failure instanceof RequestAbortedException) {
+            return failure.getMessage(); // which limit cut it off, or that the connector is stopping
+        }
         if (failure != null) {
             return "no answer (" + failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage()) + ")";
         }

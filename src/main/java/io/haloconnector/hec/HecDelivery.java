@@ -3,6 +3,7 @@ package io.haloconnector.hec;
 import io.haloconnector.config.HecSettings;
 import io.haloconnector.config.HttpComponentDefaults;
 import io.haloconnector.halo.HaloEvent;
+import io.haloconnector.http.RequestDeadlines;
 import io.haloconnector.output.EventBatch;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
@@ -88,6 +89,9 @@ public final class HecDelivery implements Processor, AutoCloseable {
         context.getPropertiesComponent().addOverrideProperty("hec.url", settings.url().toString().replaceAll("/+$", ""));
         // camel-http takes timeouts in milliseconds only
         context.getPropertiesComponent().addOverrideProperty("hec.timeout.millis", Long.toString(settings.timeout().toMillis()));
+        // those bound each wait for a byte; the route's httpClientConfigurer bounds the whole request
+        RequestDeadlines deadlines = RequestDeadlines.of(context);
+        context.getRegistry().bind("hecRequestDeadline", deadlines.limit(settings.timeout(), "hec.timeout"));
         if ("https".equals(settings.url().getScheme())) {
             context.getRegistry().bind("hecTls", HecTls.contextParameters(settings));
             context.getRegistry().bind("hecHostnames", HecTls.hostnameVerifier(settings));
@@ -103,6 +107,8 @@ public final class HecDelivery implements Processor, AutoCloseable {
         context.addService(template);
         HecDelivery delivery = new HecDelivery(settings, stateDir, observer, template, context.getEndpoint(REQUESTS));
         context.getRegistry().bind("hecDelivery", delivery);
+        // a stop that has waited long enough for the batch in flight ends the retries and waits too
+        deadlines.onStopAbort(delivery::close);
         return delivery;
     }
 

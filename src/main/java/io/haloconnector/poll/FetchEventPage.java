@@ -99,8 +99,9 @@ public final class FetchEventPage implements Processor {
 
     /**
      * Waits for the page's exchange. A stop lets a request in flight finish (its page is then
-     * delivered and committed), while a retry wait ends at once: the error handler does not
-     * redeliver while stopping, and the page is fetched again after the restart.
+     * delivered and committed) for half of the shutdown timeout, then aborts it (RequestDeadlines),
+     * while a retry wait ends at once: the error handler does not redeliver while stopping, and
+     * the page is fetched again after the restart.
      */
     private static Exchange await(Exchange exchange, CompletableFuture<Exchange> page) throws InterruptedException {
         try {

@@ -60,19 +60,19 @@ final class EventsEndpoint implements HttpHandler {
             if (afterFault == HttpReplies.AfterFault.ANSWERED) {
                 return;
             }
-            boolean truncate = afterFault == HttpReplies.AfterFault.ANSWER_TRUNCATED;
             if (!rateLimiter.tryAcquire()) {
                 replies.tooManyRequests(exchange, 1);
                 return;
             }
-            answer(exchange, truncate);
+            answer(exchange, fault);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             replies.reset(exchange);
         }
     }
 
-    private void answer(HttpExchange exchange, boolean truncate) throws IOException {
+    /** The page, sent as a body fault shapes it (null: whole). */
+    private void answer(HttpExchange exchange, Fault bodyFault) throws IOException, InterruptedException {
         if (!exchange.getRequestURI().getPath().equals("/v1/events")) {
             replies.error(exchange, 404, "not_found", "no such resource");
             return;
@@ -103,12 +103,9 @@ final class EventsEndpoint implements HttpHandler {
         EventPage page = store.page(query, nowMicros - RETENTION_MICROS);
         boolean hasNext = (long) query.page * query.perPage < page.count();
         byte[] body = pageBody(page, hasNext ? nextUrl(rawQuery, query.page + 1) : null);
-        if (truncate) {
-            replies.send(exchange, 200, body, body.length / 2);
-            return;
+        if (replies.answer(exchange, body, bodyFault)) {
+            stats.served(page.events().size());
         }
-        replies.json(exchange, 200, body);
-        stats.served(page.events().size());
     }
 
     private boolean authorized(String authorization) {

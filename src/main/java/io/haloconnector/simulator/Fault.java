@@ -9,7 +9,10 @@ import java.util.Objects;
 public final class Fault {
 
     /** What the fault does to the request it hits. */
-    enum Kind { STATUS, TOO_MANY_REQUESTS, TRUNCATED_BODY, CONNECTION_RESET, DELAY }
+    enum Kind { STATUS, TOO_MANY_REQUESTS, TRUNCATED_BODY, CONNECTION_RESET, DELAY, STALLED_BODY, TRICKLED_BODY, HANG }
+
+    /** The bytes of the body a {@link #stalledBody()} sends before it stalls. */
+    static final int STALLED_AFTER_BYTES = 40;
 
     private final Kind kind;
     private final int status;
@@ -58,6 +61,29 @@ public final class Fault {
         return new Fault(Kind.DELAY, 0, 0, extraLatency);
     }
 
+    /**
+     * Answers 200 with the real answer's headers (its full Content-Length) and its first 40 bytes,
+     * then sends nothing more and holds the connection open until the simulator stops: what a
+     * stuck proxy or server does. HttpClient's socket timeout would not fire if it were trickled.
+     */
+    public static Fault stalledBody() {
+        return new Fault(Kind.STALLED_BODY, 200, 0, Duration.ZERO);
+    }
+
+    /** Answers 200 with the real answer, one byte every {@code perByte} ({@code Duration.ofSeconds(1)}: 1 byte/s). */
+    public static Fault trickledBody(Duration perByte) {
+        Objects.requireNonNull(perByte, "perByte");
+        if (perByte.isNegative() || perByte.isZero()) {
+            throw new IllegalArgumentException("perByte must be positive, got " + perByte);
+        }
+        return new Fault(Kind.TRICKLED_BODY, 200, 0, perByte);
+    }
+
+    /** Reads the request and never answers, holding the connection open until the simulator stops. */
+    public static Fault hang() {
+        return new Fault(Kind.HANG, 0, 0, Duration.ZERO);
+    }
+
     Kind kind() {
         return kind;
     }
@@ -82,6 +108,9 @@ public final class Fault {
             case TRUNCATED_BODY -> "Fault.truncatedBody()";
             case CONNECTION_RESET -> "Fault.connectionReset()";
             case DELAY -> "Fault.delay(" + delay + ")";
+            case STALLED_BODY -> "Fault.stalledBody()";
+            case TRICKLED_BODY -> "Fault.trickledBody(" + delay + ")";
+            case HANG -> "Fault.hang()";
         };
     }
 }

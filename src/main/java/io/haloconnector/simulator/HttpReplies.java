@@ -51,8 +51,43 @@ final class HttpReplies {
         return writer.toBytes();
     }
 
-    /** What an injected fault left to do: nothing (it answered), or the normal answer, maybe cut in half. */
-    enum AfterFault { ANSWERED, ANSWER, ANSWER_TRUNCATED }
+    /** What an injected fault left to do: nothing (it answered), or the normal answer (see {@link #answer}). */
+    enum AfterFault { ANSWERED, ANSWER }
+
+    /**
+     * Sends a 200 answer whole, or as a body fault shapes it: cut in half, stalled after 40 bytes, or
+     * trickled byte by byte. True when it went out whole.
+     */
+    boolean answer(HttpExchange exchange, byte[] body, Fault fault) throws IOException, InterruptedException {
+        Fault.Kind kind = fault == null ? null : fault.kind();
+        if (kind == Fault.Kind.TRUNCATED_BODY) {
+            send(exchange, 200, body, body.length / 2);
+            return false;
+        }
+        if (kind != Fault.Kind.STALLED_BODY && kind != Fault.Kind.TRICKLED_BODY) {
+            json(exchange, 200, body);
+            return true;
+        }
+        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+        stats.answered(200);
+        exchange.sendResponseHeaders(200, body.length);
+        OutputStream out = exchange.getResponseBody();
+        if (kind == Fault.Kind.STALLED_BODY) {
+            out.write(body, 0, Math.min(Fault.STALLED_AFTER_BYTES, body.length));
+            out.flush();
+            Pause.untilStopped();
+        } else {
+            // a client that gives up closes the connection: the next write fails and ends this
+            for (byte b : body) {
+                out.write(b);
+                out.flush();
+                Pause.of(fault.delay());
+            }
+            out.close();
+        }
+        exchange.close();
+        return false;
+    }
 
     /** Applies a one-shot fault (null: none) to a request of {@code endpoint}, shared by every endpoint. */
     AfterFault apply(HttpExchange exchange, Fault fault, String endpoint) throws IOException, InterruptedException {
@@ -68,8 +103,12 @@ final class HttpReplies {
                 Pause.of(fault.delay());
                 return AfterFault.ANSWER;
             }
-            case TRUNCATED_BODY -> {
-                return AfterFault.ANSWER_TRUNCATED;
+            case TRUNCATED_BODY, STALLED_BODY, TRICKLED_BODY -> {
+                return AfterFault.ANSWER; // applied to the body by answer()
+            }
+            case HANG -> {
+                Pause.untilStopped();
+                reset(exchange);
             }
         }
         return AfterFault.ANSWERED;

@@ -8,6 +8,11 @@ final class Pause {
     private Pause() {
     }
 
+    /** Holds the request thread until the simulator stops (closing it interrupts its threads). */
+    static void untilStopped() throws InterruptedException {
+        new java.util.concurrent.CountDownLatch(1).await();
+    }
+
     static void of(Duration duration) throws InterruptedException {
         if (!duration.isZero()) {
             Thread.sleep(duration.toMillis(), (int) (duration.toNanos() % 1_000_000));

@@ -45,7 +45,6 @@ final class TokenEndpoint implements HttpHandler {
             if (afterFault == HttpReplies.AfterFault.ANSWERED) {
                 return;
             }
-            boolean truncate = afterFault == HttpReplies.AfterFault.ANSWER_TRUNCATED;
             if (!exchange.getRequestMethod().equals("POST")) {
                 exchange.getResponseHeaders().set("Allow", "POST");
                 replies.error(exchange, 405, "method_not_allowed", "use POST");
@@ -67,7 +66,7 @@ final class TokenEndpoint implements HttpHandler {
                     .endObject();
             byte[] bytes = body.toBytes();
             exchange.getResponseHeaders().set("Cache-Control", "no-store");
-            replies.send(exchange, 200, bytes, truncate ? bytes.length / 2 : bytes.length);
+            replies.answer(exchange, bytes, fault);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             replies.reset(exchange);

@@ -6,8 +6,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -85,6 +87,74 @@ class FaultInjectionTest {
         }
         assertThat(client.events(token, "").statusCode()).isEqualTo(200);
         assertThat(simulator.stats().eventsRequests()).isEqualTo(2);
+    }
+
+    @Test
+    void stalledBodySendsTheHeadersAndFortyBytesThenNothing() throws Exception {
+        simulator.faults().enqueue(Fault.stalledBody());
+
+        try (Socket socket = rawEventsRequest()) {
+            String head = readHead(socket.getInputStream());
+            int length = Integer.parseInt(head.replaceAll("(?is).*content-length: *(\\d+).*", "$1"));
+            assertThat(head).startsWith("HTTP/1.1 200");
+            assertThat(length).isGreaterThan(Fault.STALLED_AFTER_BYTES);
+            assertThat(new String(socket.getInputStream().readNBytes(Fault.STALLED_AFTER_BYTES), StandardCharsets.UTF_8))
+                    .startsWith("{\"count\":");
+            socket.setSoTimeout(500);
+            assertThatThrownBy(() -> socket.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+        }
+    }
+
+    @Test
+    void trickledBodySendsTheRealAnswerOneByteAtATime() throws Exception {
+        simulator.faults().enqueueForToken(Fault.trickledBody(Duration.ofMillis(100)));
+
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), simulator.baseUrl().getPort())) {
+            socket.setSoTimeout(5_000);
+            String form = "grant_type=client_credentials";
+            socket.getOutputStream().write(("POST /oauth/access_token HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic "
+                    + java.util.Base64.getEncoder().encodeToString((simulator.apiKey() + ":" + simulator.apiSecret())
+                    .getBytes(StandardCharsets.UTF_8)) + "\r\nContent-Length: " + form.length() + "\r\n\r\n" + form)
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertThat(readHead(socket.getInputStream())).startsWith("HTTP/1.1 200");
+            long started = System.nanoTime();
+            byte[] first = socket.getInputStream().readNBytes(6);
+
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+            assertThat(new String(first, StandardCharsets.UTF_8)).isEqualTo("{\"acce");
+        }
+    }
+
+    @Test
+    void hangNeverAnswers() throws Exception {
+        simulator.faults().enqueue(Fault.hang());
+
+        try (Socket socket = rawEventsRequest()) {
+            socket.setSoTimeout(500);
+            assertThatThrownBy(() -> socket.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+        }
+        assertThat(client.events(token, "").statusCode()).as("the next request is answered").isEqualTo(200);
+    }
+
+    private Socket rawEventsRequest() throws IOException {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), simulator.baseUrl().getPort());
+        socket.setSoTimeout(5_000);
+        socket.getOutputStream().write(("GET /v1/events?per_page=10 HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                + token + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        return socket;
+    }
+
+    /** The status line and headers, up to the blank line. */
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        return head.toString();
     }
 
     @Test

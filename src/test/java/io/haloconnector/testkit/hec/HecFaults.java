@@ -16,7 +16,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class HecFaults {
 
     /** A one-shot answer to the next event POST. */
-    enum Kind { BUSY, INTERNAL_ERROR, TOO_MANY_REQUESTS, BAD_GATEWAY, RESET, SLOW }
+    enum Kind { BUSY, INTERNAL_ERROR, TOO_MANY_REQUESTS, BAD_GATEWAY, RESET, SLOW, STALLED, TRICKLED, HANG }
+
+    /** The bytes of its body a {@link #stalledAnswer} sends before it stalls. */
+    static final int STALLED_AFTER_BYTES = 10;
 
     record Fault(Kind kind, Duration duration) {
     }
@@ -64,6 +67,28 @@ public final class HecFaults {
     /** The next event POST is answered normally, but only after {@code delay} (its events still count). */
     public HecFaults slow(Duration delay) {
         return enqueue(1, new Fault(Kind.SLOW, Objects.requireNonNull(delay)));
+    }
+
+    /**
+     * The next event POST is answered 503 code 9 (Server is busy) up to its headers and the first
+     * 10 bytes of its body, then nothing: the connection stays open until the client gives up or
+     * the receiver closes. Its events are not taken.
+     */
+    public HecFaults stalledAnswer() {
+        return enqueue(1, new Fault(Kind.STALLED, Duration.ZERO));
+    }
+
+    /** The next event POST is answered 503 code 9 one byte every {@code perByte}. Its events are not taken. */
+    public HecFaults trickledAnswer(Duration perByte) {
+        if (perByte.isNegative() || perByte.isZero()) {
+            throw new IllegalArgumentException("perByte must be positive, got " + perByte);
+        }
+        return enqueue(1, new Fault(Kind.TRICKLED, perByte));
+    }
+
+    /** The next event POST is read and never answered, until the client gives up or the receiver closes. Its events are not taken. */
+    public HecFaults hang() {
+        return enqueue(1, new Fault(Kind.HANG, Duration.ZERO));
     }
 
     /** One-shot answers not used yet. */

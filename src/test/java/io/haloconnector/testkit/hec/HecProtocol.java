@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -94,6 +95,10 @@ final class HecProtocol {
                 Thread.sleep(fault.duration().toMillis()); // simulates a stalled server: the answer itself is late
                 yield null;
             }
+            case STALLED -> ReceiverAnswer.hec(503, 9, "Server is busy")
+                    .paced(new ReceiverAnswer.Pace(HecFaults.STALLED_AFTER_BYTES, Duration.ZERO));
+            case TRICKLED -> ReceiverAnswer.hec(503, 9, "Server is busy").paced(new ReceiverAnswer.Pace(-1, fault.duration()));
+            case HANG -> ReceiverAnswer.NONE;
         };
     }
 

@@ -9,6 +9,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -334,6 +338,71 @@ class HecReceiverTest {
         assertThat(receiver.received()).isEmpty();
         assertThat(post("/services/collector/event", "{\"event\":1}", auth()).code()).isZero();
         assertThat(receiver.stats().answersByStatus()).containsEntry(0, 1L).containsEntry(503, 1L).containsEntry(200, 1L);
+    }
+
+    @Test
+    void aStalledAnswerSendsItsHeadAndTenBytesThenNothingAndTakesNoEvent() throws Exception {
+        start(HecReceiverConfig.builder());
+        receiver.faults().stalledAnswer();
+
+        try (Socket socket = rawPost("{\"event\":1}")) {
+            assertThat(readHead(socket.getInputStream())).startsWith("HTTP/1.1 503").contains("Content-Length: 34");
+            assertThat(new String(socket.getInputStream().readNBytes(10), StandardCharsets.UTF_8)).isEqualTo("{\"text\":\"S");
+            socket.setSoTimeout(500);
+            assertThatThrownBy(() -> socket.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+        }
+        assertThat(receiver.received()).isEmpty();
+        assertThat(post("/services/collector/event", "{\"event\":2}", auth()).code()).isZero();
+    }
+
+    @Test
+    void aTrickledAnswerComesOneBytePerIntervalAndTakesNoEvent() throws Exception {
+        start(HecReceiverConfig.builder());
+        receiver.faults().trickledAnswer(Duration.ofMillis(100));
+
+        try (Socket socket = rawPost("{\"event\":1}")) {
+            assertThat(readHead(socket.getInputStream())).startsWith("HTTP/1.1 503");
+            long began = System.nanoTime();
+            byte[] first = socket.getInputStream().readNBytes(5);
+            assertThat(Duration.ofNanos(System.nanoTime() - began)).isGreaterThanOrEqualTo(Duration.ofMillis(450));
+            assertThat(new String(first, StandardCharsets.UTF_8)).isEqualTo("{\"tex");
+        }
+        assertThat(receiver.received()).isEmpty();
+    }
+
+    @Test
+    void aHangNeverAnswersAndTakesNoEvent() throws Exception {
+        start(HecReceiverConfig.builder());
+        receiver.faults().hang();
+
+        try (Socket socket = rawPost("{\"event\":1}")) {
+            socket.setSoTimeout(500);
+            assertThatThrownBy(() -> socket.getInputStream().read()).isInstanceOf(SocketTimeoutException.class);
+        }
+        assertThat(receiver.received()).isEmpty();
+        assertThat(post("/services/collector/event", "{\"event\":2}", auth()).code()).isZero();
+    }
+
+    /** An event POST on a socket of its own, to read the answer as it comes. */
+    private Socket rawPost(String body) throws IOException {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), receiver.baseUrl().getPort());
+        socket.setSoTimeout(5_000);
+        socket.getOutputStream().write(("POST /services/collector/event HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Splunk "
+                + TOKEN + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+        return socket;
+    }
+
+    /** The status line and headers, up to the blank line. */
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            head.append((char) b);
+        }
+        return head.toString();
     }
 
     @Test

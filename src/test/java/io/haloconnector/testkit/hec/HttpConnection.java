@@ -106,7 +106,15 @@ final class HttpConnection implements Runnable {
             HecReceiver.reset(socket);
             return false;
         }
+        if (answer.isNone()) {
+            awaitClientGone(in);
+            return false;
+        }
         write(out, receiver.count(answer), close);
+        if (answer.pace().stallAfterBytes() >= 0) {
+            awaitClientGone(in);
+            return false;
+        }
         return !close;
     }
 
@@ -194,7 +202,14 @@ final class HttpConnection implements Runnable {
         return params;
     }
 
-    private static void write(OutputStream out, ReceiverAnswer answer, boolean close) throws IOException {
+    /** Holds the connection, answering nothing, until the client closes it (or the receiver, or the idle timeout). */
+    private static void awaitClientGone(InputStream in) throws IOException {
+        while (in.read() >= 0) {
+            // a client does not send more while it waits for an answer: drop whatever comes
+        }
+    }
+
+    private static void write(OutputStream out, ReceiverAnswer answer, boolean close) throws IOException, InterruptedException {
         StringBuilder head = new StringBuilder("HTTP/1.1 ").append(answer.status()).append(' ')
                 .append(reason(answer.status())).append("\r\n")
                 .append("Content-Type: ").append(answer.contentType()).append("\r\n")
@@ -203,7 +218,19 @@ final class HttpConnection implements Runnable {
         answer.headers().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
         head.append("\r\n");
         out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-        out.write(answer.body());
+        ReceiverAnswer.Pace pace = answer.pace();
+        if (pace.stallAfterBytes() >= 0) {
+            out.write(answer.body(), 0, Math.min(pace.stallAfterBytes(), answer.body().length));
+        } else if (!pace.perByte().isZero()) {
+            out.flush();
+            for (byte b : answer.body()) {
+                Thread.sleep(pace.perByte().toMillis()); // a client that gave up makes the next write fail
+                out.write(b);
+                out.flush();
+            }
+        } else {
+            out.write(answer.body());
+        }
         out.flush();
     }
 
