@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +41,7 @@ public final class EventPageParser {
      * its {@code cves} array, a CVE); the margin keeps any event a consumer can still parse as JSON.
      */
     public static final int MAX_EVENT_DEPTH = 200;
-    /** For events on their own and tests: the default of {@code halo.event.maxBytes}. */
+    /** For events on their own and tests: the default of {@code halo.event.maxBytes} (ConnectorProperty). */
     static final int DEFAULT_MAX_EVENT_BYTES = 1_000_000;
     // the page object and its events array come before an event's own levels
     private static final int PAGE_LEVELS = 2;
@@ -95,12 +96,11 @@ public final class EventPageParser {
 
     /** One event object on its own (see {@link HaloEvent#of}): a bad event is an error here. */
     static HaloEvent event(byte[] object) {
-        byte[] page = new byte[object.length + 13];
-        System.arraycopy("{\"events\":[".getBytes(StandardCharsets.US_ASCII), 0, page, 0, 11);
-        System.arraycopy(object, 0, page, 11, object.length);
-        page[page.length - 2] = ']';
-        page[page.length - 1] = '}';
-        EventPage parsed = parse(page);
+        ByteArrayOutputStream page = new ByteArrayOutputStream(object.length + 13);
+        page.writeBytes("{\"events\":[".getBytes(StandardCharsets.US_ASCII));
+        page.writeBytes(object);
+        page.writeBytes("]}".getBytes(StandardCharsets.US_ASCII));
+        EventPage parsed = parse(page.toByteArray());
         if (!parsed.badEvents().isEmpty()) {
             BadEvent bad = parsed.badEvents().get(0);
             throw new MalformedResponseException("an event has " + bad.reason().text() + ": " + bad.detail());
