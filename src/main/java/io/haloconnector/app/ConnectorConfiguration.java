@@ -25,12 +25,14 @@ import io.haloconnector.poll.OpenPollWindow;
 import io.haloconnector.poll.PageBatchHeaders;
 import io.haloconnector.poll.PageRequestRetry;
 import io.haloconnector.poll.ReportPollFailure;
+import io.haloconnector.poll.SetAsideBadEvents;
 import io.haloconnector.retry.Backoff;
 import io.haloconnector.retry.ConcurrencyLimit;
 import io.haloconnector.retry.RequestPacer;
 import io.haloconnector.state.DeliveredEvents;
 import io.haloconnector.state.EventCursor;
 import io.haloconnector.state.FileCheckpointStore;
+import io.haloconnector.state.HaloDeadLetters;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -90,6 +92,9 @@ public class ConnectorConfiguration implements CamelConfiguration {
         if (management != null) {
             management.checkPortFree();
         }
+        int maxEventBytes = props.getInt(ConnectorProperty.HALO_EVENT_MAX_BYTES);
+        SetAsideBadEvents.Mode badEvents = props.getOneOf(ConnectorProperty.HALO_DEAD_LETTER).equals("stop")
+                ? SetAsideBadEvents.Mode.STOP : SetAsideBadEvents.Mode.SET_ASIDE;
         // only a start the user set can be wrong: the default is the retention itself
         if (settings.startConfigured() && settings.start().isBefore(clock.instant().minus(ConnectorSettings.RETENTION))) {
             LOG.warn("halo.start={} is older than Halo's 90-day retention: the oldest events are gone", settings.start());
@@ -119,8 +124,10 @@ public class ConnectorConfiguration implements CamelConfiguration {
         DeliveredEvents delivered = new DeliveredEvents();
         EventCursor cursor = new EventCursor(store, delivered, settings.pollOverlap(), settings.output());
         List<AutoCloseable> outputs = new ArrayList<>();
+        HaloDeadLetters deadLetters;
         try {
             cursor.open(settings.start(), settings.startConfigured());
+            deadLetters = deadLetters(settings);
             bindOutput(context, settings, props, metrics.hecObserver(health), cursor, outputs);
         } catch (Exception e) {
             store.close();
@@ -151,7 +158,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         // the events request route's steps
         registry.bind("haloRequestPacing", (Processor) exchange -> pacer.acquire());
         registry.bind("haloBearerToken", tokens);
-        registry.bind("haloEventsAnswer", new HaloEventsAnswer(host, tokens, metrics, pacer, limit));
+        registry.bind("haloEventsAnswer", new HaloEventsAnswer(host, tokens, metrics, pacer, limit, maxEventBytes));
         registry.bind("pageRequestRetry", new PageRequestRetry(
                 new Backoff(min(Duration.ofSeconds(1), settings.retryMaxDelay()), settings.retryMaxDelay()),
                 settings.retryMaxAttempts(), host, metrics));
@@ -159,6 +166,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         registry.bind("openPollWindow", new OpenPollWindow(cursor, progress, clock, settings.pollLag(),
                 settings.perPage(), settings.maxResults()));
         registry.bind("fetchEventPage", new FetchEventPage(haloRequests, PAGE_REQUESTS, host, health, metrics, limit));
+        registry.bind("setAsideBadEvents", new SetAsideBadEvents(deadLetters, metrics, badEvents));
         registry.bind("eventId", new EventId());
         registry.bind("deliveredEvents", delivered);
         registry.bind("newEventsOfPage", new NewEventsOfPage());
@@ -209,6 +217,16 @@ public class ConnectorConfiguration implements CamelConfiguration {
             }
         } catch (java.io.IOException e) {
             throw new ConfigurationException("the file output cannot use halo.file.dir=" + settings.fileDir() + ": " + e);
+        }
+    }
+
+    /** The Halo dead-letter file, with the events it already holds. */
+    private static HaloDeadLetters deadLetters(ConnectorSettings settings) {
+        try {
+            return new HaloDeadLetters(settings.stateDir());
+        } catch (java.io.IOException e) {
+            throw new ConfigurationException("the dead-letter file in halo.state.dir=" + settings.stateDir()
+                    + " cannot be read: " + e);
         }
     }
 

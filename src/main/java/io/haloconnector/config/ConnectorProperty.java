@@ -50,6 +50,12 @@ public enum ConnectorProperty {
             "cap of the exponential backoff (and of a server's Retry-After)"),
     HALO_PROGRESS_INTERVAL("halo.progress.interval", "5s", durations("100ms", "1h"),
             "progress line interval while catching up"),
+    HALO_EVENT_MAX_BYTES("halo.event.maxBytes", "1000000", wholeNumbers(1_000, 10_000_000),
+            "an event larger than this is not delivered: it goes to the dead-letter file, cut at this size, and is never held whole in memory"),
+    HALO_DEAD_LETTER("halo.deadLetter", "set-aside", oneOf("set-aside", "stop"),
+            "an event that cannot be delivered (no id, bad `created_at`, too large, too deep): `set-aside` writes it to"
+                    + " `halo-dead-letter.jsonl` in the state folder and delivers the rest of its page; `stop` also writes it,"
+                    + " then ends every poll at it"),
     HALO_STATE_DIR("halo.state.dir", "./state", described("a folder"),
             "checkpoint and dedup state (one running connector per folder)"),
     HALO_OUTPUT("halo.output", "stdout", oneOf("stdout", "file", "hec"),

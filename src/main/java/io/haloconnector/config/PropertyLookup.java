@@ -88,6 +88,15 @@ public interface PropertyLookup {
         return getBoolean(property.property(), property.defaultBoolean());
     }
 
+    /** One of the table's values, or the table's default. */
+    default String getOneOf(ConnectorProperty property) {
+        String value = getOrDefault(property).trim().toLowerCase(java.util.Locale.ROOT);
+        if (!property.allowed(AllowedValues.OneOf.class).values().contains(value)) {
+            throw new ConfigurationException(property.property() + "=" + value + " is not valid: expected " + property.expected());
+        }
+        return value;
+    }
+
     /** A duration within the table's range, or the table's default. */
     default Duration getDuration(ConnectorProperty property) {
         AllowedValues.Durations range = property.allowed(AllowedValues.Durations.class);

@@ -3,7 +3,6 @@ package io.haloconnector.halo;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Arrays;
 
@@ -59,14 +58,6 @@ public final class HaloEvent {
             return HaloJson.MAPPER.readTree(json);
         } catch (java.io.IOException e) {
             throw new IllegalStateException("event " + id + " is not valid JSON", e);
-        }
-    }
-
-    static Instant parseCreatedAt(String id, String createdAt) {
-        try {
-            return IsoInstant.parse(createdAt);
-        } catch (DateTimeException e) {
-            throw new MalformedResponseException("event " + id + " has an unparsable created_at '" + createdAt + "'");
         }
     }
 

@@ -8,6 +8,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -25,34 +26,49 @@ import java.util.Locale;
 public final class HaloEventsAnswer implements Processor {
     /** Exchange property: true once a request of this page was refused with 401 and repeated. */
     static final String TOKEN_REFUSED = "haloTokenRefused";
+    /** How much of an answer that is not JSON a message shows. */
+    private static final int FIRST_BYTES = 80;
+    // enough of a refusal's body to say what it is; the rest is not read into memory
+    private static final int SNIPPET_BYTES = 4096;
 
     private final String host;
     private final HaloTokenProvider tokens;
     private final HaloRequestObserver observer;
     private final RequestPacer pacer;
     private final ConcurrencyLimit limit;
+    private final int maxEventBytes;
 
     public HaloEventsAnswer(String host, HaloTokenProvider tokens, HaloRequestObserver observer, RequestPacer pacer,
-                            ConcurrencyLimit limit) {
+                            ConcurrencyLimit limit, int maxEventBytes) {
         this.host = host;
         this.tokens = tokens;
         this.observer = observer;
         this.pacer = pacer;
         this.limit = limit;
+        this.maxEventBytes = maxEventBytes;
     }
 
     @Override
-    public void process(Exchange exchange) {
+    public void process(Exchange exchange) throws IOException {
         exchange.getMessage().removeHeader("Authorization");
         String tokenSent = exchange.getProperty(HaloTokenProvider.TOKEN_SENT, String.class);
         exchange.removeProperty(HaloTokenProvider.TOKEN_SENT);
         int status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         observer.answered("events", status);
-        byte[] body = exchange.getMessage().getBody(byte[].class);
+        // the route's camel-http call hands over the body as a stream (disableStreamCache): a page is
+        // parsed as it arrives and never held whole, however large an event in it is
+        try (InputStream body = exchange.getMessage().getBody(InputStream.class)) {
+            answer(exchange, status, tokenSent, body == null ? InputStream.nullInputStream() : body);
+        }
+    }
+
+    private void answer(Exchange exchange, int status, String tokenSent, InputStream body) throws IOException {
         switch (status) {
             case 200 -> {
-                requireJson(exchange, host, "/v1/events", body);
-                EventPage page = EventPageParser.parse(body == null ? new byte[0] : body);
+                if (!isJson(exchange)) {
+                    throw notJson(exchange, host, "/v1/events", body.readNBytes(FIRST_BYTES + 1));
+                }
+                EventPage page = EventPageParser.parse(body, maxEventBytes);
                 pacer.succeeded();
                 limit.succeeded();
                 exchange.getMessage().setBody(page);
@@ -71,7 +87,7 @@ public final class HaloEventsAnswer implements Processor {
             case 403 -> throw new HaloCredentialsException("Halo at " + host + " denied the key access to /v1/events"
                     + " (HTTP 403): give the key in halo.api.key read (auditor) scope on the server groups");
             case 400, 422 -> throw new HaloRequestRejectedException(status, "Halo at " + host + " rejected the request"
-                    + " (HTTP " + status + "): " + snippet(body));
+                    + " (HTTP " + status + "): " + snippet(body.readNBytes(SNIPPET_BYTES)));
             default -> {
                 if (status == 429) {
                     // adapt when the 429 arrives, not when the route reaches that page
@@ -97,15 +113,17 @@ public final class HaloEventsAnswer implements Processor {
     }
 
     /**
-     * A 200 that is not JSON (a proxy's login or error page, say) is described by what it is: its
-     * content type and first bytes. A missing content type is given the benefit of the doubt.
+     * Whether a 200 can be JSON: one that is not (a proxy's login or error page, say) is described by
+     * what it is, its content type and first bytes. A missing content type gets the benefit of the doubt.
      */
-    static void requireJson(Exchange answer, String host, String path, byte[] body) {
+    static boolean isJson(Exchange answer) {
         String contentType = answer.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class);
-        if (contentType != null && !contentType.toLowerCase(Locale.ROOT).contains("json")) {
-            throw new MalformedResponseException("Halo at " + host + " answered " + path + " with " + contentType
-                    + ", not JSON: " + firstBytes(body));
-        }
+        return contentType == null || contentType.toLowerCase(Locale.ROOT).contains("json");
+    }
+
+    static MalformedResponseException notJson(Exchange answer, String host, String path, byte[] firstBytes) {
+        return new MalformedResponseException("Halo at " + host + " answered " + path + " with "
+                + answer.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class) + ", not JSON: " + firstBytes(firstBytes));
     }
 
     /** The first bytes of an answer as printable text, for a message. */
@@ -113,9 +131,9 @@ public final class HaloEventsAnswer implements Processor {
         if (body == null || body.length == 0) {
             return "(empty)";
         }
-        String text = new String(body, 0, Math.min(body.length, 80), StandardCharsets.UTF_8)
+        String text = new String(body, 0, Math.min(body.length, FIRST_BYTES), StandardCharsets.UTF_8)
                 .replaceAll("\\s+", " ").replaceAll("[^\\x20-\\x7e]", "?").trim();
-        return "\"" + text + (body.length > 80 ? "...\"" : "\"");
+        return "\"" + text + (body.length > FIRST_BYTES ? "...\"" : "\"");
     }
 
     private static String snippet(byte[] body) {

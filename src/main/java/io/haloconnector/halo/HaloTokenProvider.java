@@ -114,7 +114,9 @@ public final class HaloTokenProvider implements Processor {
                     RetryAfter.parse(answer.getMessage().getHeader("Retry-After", String.class)), null);
         }
         byte[] bytes = answer.getMessage().getBody(byte[].class);
-        HaloEventsAnswer.requireJson(answer, host, "/oauth/access_token", bytes);
+        if (!HaloEventsAnswer.isJson(answer)) {
+            throw HaloEventsAnswer.notJson(answer, host, "/oauth/access_token", bytes);
+        }
         try {
             JsonNode body = HaloJson.MAPPER.readTree(bytes == null ? new byte[0] : bytes);
             JsonNode accessToken = body.get("access_token");

@@ -58,6 +58,11 @@ public final class ConnectorMetrics implements HaloRequestObserver {
         fetched.increment(events);
     }
 
+    /** An event of a Halo page was written to the dead-letter file instead of delivered. */
+    public void eventDeadLettered(String reason) {
+        registry.counter("halo.events.deadlettered", "reason", reason).increment();
+    }
+
     public void pageCommitted(int fresh, int dropped) {
         delivered.increment(fresh);
         duplicates.increment(dropped);

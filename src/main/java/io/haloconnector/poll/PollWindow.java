@@ -68,7 +68,8 @@ public final class PollWindow {
                 newest = event.createdAt();
             }
         }
-        if (!read.hasNext() || read.events().isEmpty()) {
+        // a page of only bad events (set aside) is not the end of the window
+        if (!read.hasNext() || read.events().isEmpty() && read.badEvents().isEmpty()) {
             done = true;
         } else if ((long) (page + 1) * perPage > maxResults) {
             if (!restartAtNewest()) {

@@ -66,6 +66,17 @@ public final class EventStore {
         insert(stored(event));
     }
 
+    /**
+     * Adds {@code json} exactly as given, served as if created at {@code sortAt} (the tie-break
+     * among equal times is {@code sortId}): an event without an id, with a bad created_at, huge or
+     * deeply nested, or not JSON at all, as a misbehaving API would serve it. It matches no filter
+     * but a time window, and {@link #all()} cannot parse the ones that are not plain JSON objects.
+     */
+    public void addRaw(Instant sortAt, String sortId, byte[] json) {
+        Objects.requireNonNull(sortId, "sortId");
+        insert(new StoredEvent(HaloTimestamps.toMicros(sortAt), sortId, "", null, null, null, null, json, 0, json.length));
+    }
+
     /** A snapshot of every event, sorted by created_at then id, each parsed afresh. */
     public List<ObjectNode> all() {
         List<StoredEvent> snapshot;
