@@ -3,30 +3,84 @@ package io.haloconnector.simulator;
 import io.haloconnector.simulator.ServerFleet.Server;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Makes realistic Halo events from a seed: the eleven types with their fields, messages with quotes,
- * backslashes and non-ASCII text, and bursts of scan findings that share one {@code created_at}.
- * Not thread-safe: one generator per thread.
+ * Makes realistic Halo events from a seed: every type the Splunk app maps and the others its dashboards
+ * show, with their fields, messages with quotes, backslashes, HTML and non-ASCII text, and bursts of scan
+ * findings that share one {@code created_at}. Not thread-safe: one generator per thread.
+ *
+ * <p>The types and their names are Halo's list of event types. A portal login carries the fields of
+ * real halo_login_success events (actor_username, actor_ip_address, actor_country, no server), and an
+ * API login those of real events made with an API key (actor_key_id, actor_key_label, actor_ip_address,
+ * actor_country); the fields marked UNCONFIRMED are assumptions, as splunk-app/README.md says too.
+ * Messages take the form of real ones ("... by Halo API key <strong>2f08af31 (label)</strong> from IP
+ * address 52.8.10.254 (USA)."); for types without a real example their wording is made up.
  */
 final class EventGenerator {
 
-    private static final String[] TYPES = {
-        "fim_signature_changed", "fim_object_missing", "fim_object_added", "sca_rule_failed",
-        "vulnerable_software_package_found", "daemon_compromised", "server_firewall_modified_locally",
-        "multiple_root_accounts", "lids_rule_failed", "halo_login_success", "issue_resolved"};
-    private static final String[] NAMES = {
-        "File Integrity object signature changed", "File Integrity object missing", "File Integrity object added",
-        "Configuration rule matched", "Software vulnerability detected", "Daemon compromised",
-        "Server firewall modified", "Multiple root accounts detected", "Log-based IDS rule matched",
-        "Halo login success", "Issue resolved"};
-    // per mille, the eight violation types take 80 %
-    private static final int[] WEIGHTS = {180, 60, 90, 200, 180, 20, 40, 30, 80, 60, 60};
-    private static final double[] CRITICAL_SHARE = {0.3, 0.4, 0.2, 0.25, -1, 1, 0.5, 1, 0.3, 0, 0.3};
+    /** A Halo event type: type, name, whether it happens on a server, weight among single events (per 10,000), critical share. */
+    private enum Type {
+        // the eight "violation" types take 75 % of single events, and nearly all bursts
+        FIM_SIGNATURE_CHANGED("fim_signature_changed", "File Integrity object signature changed", true, 1650, 0.3),
+        FIM_OBJECT_MISSING("fim_object_missing", "File Integrity object missing", true, 550, 0.4),
+        FIM_OBJECT_ADDED("fim_object_added", "File Integrity object added", true, 850, 0.2),
+        SCA_RULE_FAILED("sca_rule_failed", "Configuration rule matched", true, 1900, 0.25),
+        // critical from a CVSS score of 9 on
+        VULNERABLE_SOFTWARE_PACKAGE_FOUND("vulnerable_software_package_found", "Software vulnerability detected", true, 1700, 0),
+        DAEMON_COMPROMISED("daemon_compromised", "Daemon compromised", true, 200, 1),
+        SERVER_FIREWALL_MODIFIED_LOCALLY("server_firewall_modified_locally", "Server firewall modified", true, 400, 0.5),
+        MULTIPLE_ROOT_ACCOUNTS("multiple_root_accounts", "Multiple root accounts detected", true, 300, 1),
+        LIDS_RULE_FAILED("lids_rule_failed", "Log-based IDS rule matched", true, 750, 0.3),
+        ISSUE_RESOLVED("issue_resolved", "Issue resolved", true, 500, 0.3),
+        // fields as the other file integrity findings (UNCONFIRMED)
+        FIM_TARGET_INTEGRITY_CHANGED("fim_target_integrity_changed", "File integrity change detected", true, 100, 0.3),
+        // the account in object_name (UNCONFIRMED); seen by the agent, so no actor
+        SERVER_ACCOUNT_CREATED("server_account_created", "Local account created", true, 50, 0.5),
+        SERVER_ACCOUNT_DELETED("server_account_deleted", "Local account deleted", true, 30, 0.3),
+        // logins: 8.5 % of single events together
+        HALO_LOGIN_SUCCESS("halo_login_success", "Halo login success", false, 500, 0),
+        HALO_LOGIN_FAILURE("halo_login_failure", "Halo login failure", false, 100, 0.2),
+        API_LOGIN_SUCCESS("api_login_success", "Halo api authentication success", false, 130, 0),
+        API_LOGIN_FAILURE("api_login_failure", "Halo api authentication failure", false, 30, 0.2),
+        // the actor fields of a portal login, and no server (UNCONFIRMED)
+        GHOSTPORT_SUCCESS("ghostport_success", "Ghostports login success", false, 60, 0),
+        GHOSTPORT_FAILURE("ghostport_failure", "Ghostports login failure", false, 30, 0.3),
+        // changes made in the Halo portal: the user who made them, the policy in policy_name
+        FIREWALL_POLICY_CREATED("firewall_policy_created", "Halo firewall policy created", false, 20, 0),
+        FIREWALL_POLICY_MODIFIED("firewall_policy_modified", "Halo firewall policy modified", false, 40, 0),
+        FIREWALL_POLICY_DELETED("firewall_policy_deleted", "Halo firewall policy deleted", false, 20, 0),
+        // the user who made the change, and the user changed in object_name (UNCONFIRMED)
+        HALO_USER_INVITED("halo_user_invited", "Halo user invited", false, 20, 0),
+        HALO_USER_MODIFIED("halo_user_modified", "Halo user modified", false, 30, 0),
+        HALO_USER_DELETED("halo_user_deleted", "Halo user deleted", false, 20, 0),
+        // the locked user is the actor, with the address of the failed logins (UNCONFIRMED)
+        HALO_USER_LOCKED("halo_user_locked", "Halo user account locked", false, 20, 0.5);
+
+        final String type;
+        final String name;
+        final boolean onServer;
+        final int weight;
+        final double criticalShare;
+
+        Type(String type, String name, boolean onServer, int weight, double criticalShare) {
+            this.type = type;
+            this.name = name;
+            this.onServer = onServer;
+            this.weight = weight;
+            this.criticalShare = criticalShare;
+        }
+    }
+
+    private static final Type[] TYPES = Type.values();
+    // the weights add up to 10,000
+    private static final int WEIGHT_TOTAL = Arrays.stream(TYPES).mapToInt(type -> type.weight).sum();
     // a scan reports its findings in one burst: each module yields these types
-    private static final int[][] SCAN_MODULES = {{0, 1, 2}, {3}, {4}, {8}};
+    private static final Type[][] SCAN_MODULES = {
+        {Type.FIM_SIGNATURE_CHANGED, Type.FIM_OBJECT_MISSING, Type.FIM_OBJECT_ADDED}, {Type.SCA_RULE_FAILED},
+        {Type.VULNERABLE_SOFTWARE_PACKAGE_FOUND}, {Type.LIDS_RULE_FAILED}};
 
     private static final String[] LINUX_PATHS = {
         "/etc/passwd", "/etc/shadow", "/etc/ssh/sshd_config", "/etc/crontab", "/usr/bin/sudo", "/usr/sbin/sshd",
@@ -53,8 +107,14 @@ final class EventGenerator {
     private static final String[] USERS = {
         "jürgen.müller@example.com", "ana.garcía@example.com", "ops-bot@example.com", "li.wei@example.com",
         "o'brien@example.com"};
-    private static final String[] COUNTRIES = {"DE", "ES", "US", "CN", "IE", ""};
+    // as Halo writes them ("USA"); empty where it could not place the address
+    private static final String[] COUNTRIES = {"USA", "DEU", "ESP", "CHN", "IRL", ""};
     private static final String[] ISSUERS = {"okta", "azure-ad", null, null};
+    private static final String[] BROWSERS = {"Chrome on Windows", "Firefox on Linux", "Safari on Mac OS X"};
+    // Halo's API key ids are 8 hex digits; each key has a label
+    private static final String[] API_KEY_IDS = {"2f08af31", "5e8ca4b5", "c41d7a02"};
+    private static final String[] API_KEY_LABELS = {"splunk-readonly", "Jenkins – deploy", "halo-connector \"prod\""};
+    private static final String[] LOCAL_ACCOUNTS = {"deploy", "jenkins", "backup", "svc_app", "jürgen", "admin2"};
     private static final String[] EMOJI = {" ⚠️", " 🔥", " 😈", " ✅"};
 
     private final SplittableRandom random;
@@ -98,7 +158,7 @@ final class EventGenerator {
     /** The findings of one scan on one server: same created_at, same scan_id. */
     List<StoredEvent> burst(long createdAtMicros, int size) {
         Server server = servers.get(random.nextInt(servers.size()));
-        int[] module = SCAN_MODULES[random.nextInt(SCAN_MODULES.length)];
+        Type[] module = SCAN_MODULES[random.nextInt(SCAN_MODULES.length)];
         long scanHigh = random.nextLong();
         long scanLow = random.nextLong();
         List<StoredEvent> burst = new ArrayList<>(size);
@@ -109,31 +169,39 @@ final class EventGenerator {
     }
 
     StoredEvent single(long createdAtMicros) {
-        int type = pickType();
+        Type type = pickType();
         Server server = servers.get(random.nextInt(servers.size()));
         return event(type, createdAtMicros, server, random.nextLong(), random.nextLong());
     }
 
-    private int pickType() {
-        int roll = random.nextInt(1000);
-        for (int i = 0; i < WEIGHTS.length; i++) {
-            roll -= WEIGHTS[i];
+    private Type pickType() {
+        int roll = random.nextInt(WEIGHT_TOTAL);
+        for (Type type : TYPES) {
+            roll -= type.weight;
             if (roll < 0) {
-                return i;
+                return type;
             }
         }
-        return 0;
+        return TYPES[0];
     }
 
-    private StoredEvent event(int type, long createdAtMicros, Server server, long scanHigh, long scanLow) {
+    /** Who did it, where Halo names someone: a Halo user or an API key, and the address they came from. */
+    private record Actor(String username, String keyId, String keyLabel, String ipAddress, String country) {
+
+        /** "from IP address 203.0.113.7 (USA)", as Halo's messages say it. */
+        String from() {
+            return "from IP address " + ipAddress + (country.isEmpty() ? "" : " (" + country + ")");
+        }
+    }
+
+    private StoredEvent event(Type type, long createdAtMicros, Server server, long scanHigh, long scanLow) {
         long idHigh = random.nextLong();
         long idLow = random.nextLong();
-        boolean onServer = type != 9;
         boolean windows = server.platform().equals("Windows");
         double worstCvss = 0;
         String packageName = null;
         double[] cvss = null;
-        if (type == 4) {
+        if (type == Type.VULNERABLE_SOFTWARE_PACKAGE_FOUND) {
             packageName = PACKAGES[random.nextInt(PACKAGES.length)];
             cvss = new double[1 + random.nextInt(3)];
             for (int i = 0; i < cvss.length; i++) {
@@ -141,59 +209,83 @@ final class EventGenerator {
                 worstCvss = Math.max(worstCvss, cvss[i]);
             }
         }
-        boolean critical = type == 4 ? worstCvss >= 9.0 : random.nextDouble() < CRITICAL_SHARE[type];
+        boolean critical = type == Type.VULNERABLE_SOFTWARE_PACKAGE_FOUND ? worstCvss >= 9.0
+                : random.nextDouble() < type.criticalShare;
         String path = pick(windows ? WINDOWS_PATHS : LINUX_PATHS);
+        Actor actor = actor(type);
         String policy = null;
         String rule = null;
         String object = null;
         String message;
         String host = server.hostname();
         switch (type) {
-            case 0, 1, 2 -> {
+            case FIM_SIGNATURE_CHANGED, FIM_OBJECT_MISSING, FIM_OBJECT_ADDED, FIM_TARGET_INTEGRITY_CHANGED -> {
                 policy = pick(windows ? WINDOWS_FIM_POLICIES : FIM_POLICIES);
                 object = path;
-                message = NAMES[type] + " on server " + host + ": " + path + " (policy \"" + policy + "\")";
+                message = type.name + " on server " + host + ": " + path + " (policy \"" + policy + "\")";
             }
-            case 3 -> {
+            case SCA_RULE_FAILED -> {
                 policy = pick(windows ? WINDOWS_SCA_POLICIES : SCA_POLICIES);
                 rule = pick(SCA_RULES);
                 message = "Configuration rule matched on " + host + ": \"" + rule + "\" – policy " + policy;
             }
-            case 4 -> message = "Software vulnerability detected on " + server.platform() + " server " + host
-                    + ". Vulnerable package: " + packageName + " (worst CVSS " + worstCvss + ").";
-            case 5 -> message = "Daemon compromised on " + host + ": process \"" + path + "\" replaced";
-            case 6 -> {
+            case VULNERABLE_SOFTWARE_PACKAGE_FOUND -> message = "Software vulnerability detected on " + server.platform()
+                    + " server " + host + ". Vulnerable package: " + packageName + " (worst CVSS " + worstCvss + ").";
+            case DAEMON_COMPROMISED -> message = "Daemon compromised on " + host + ": process \"" + path + "\" replaced";
+            case SERVER_FIREWALL_MODIFIED_LOCALLY -> {
                 policy = pick(FIREWALL_POLICIES);
                 message = "Server firewall modified locally on " + host + " – rule added outside policy " + policy;
             }
-            case 7 -> message = "Multiple root accounts detected on " + host + ": root, toor, backdoor";
-            case 8 -> {
+            case MULTIPLE_ROOT_ACCOUNTS -> message = "Multiple root accounts detected on " + host + ": root, toor, backdoor";
+            case LIDS_RULE_FAILED -> {
                 policy = pick(LIDS_POLICIES);
                 rule = pick(LIDS_RULES);
                 object = pick(LIDS_FILES);
                 message = "Log-based IDS rule matched on " + host + ": \"" + rule + "\" in " + object
                         + " — line \"Failed password for invalid user admin from 203.0.113.7\"";
             }
-            case 9 -> message = "Halo login success";
-            default -> message = "SVA issue on " + server.platform() + " server " + host
+            case ISSUE_RESOLVED -> message = "SVA issue on " + server.platform() + " server " + host
                     + " resolved by system. Vulnerable package: " + pick(PACKAGES) + ".";
+            case SERVER_ACCOUNT_CREATED, SERVER_ACCOUNT_DELETED -> {
+                object = pick(LOCAL_ACCOUNTS);
+                message = "Local account " + object + (type == Type.SERVER_ACCOUNT_CREATED ? " created" : " deleted")
+                        + " on " + server.platform() + " server " + host + ".";
+            }
+            case HALO_LOGIN_SUCCESS -> message = "Halo user " + actor.username() + " logged into the Halo Portal using browser "
+                    + pick(BROWSERS) + " " + actor.from() + ".";
+            case HALO_LOGIN_FAILURE -> message = "Halo user " + actor.username()
+                    + " failed to log into the Halo Portal using browser " + pick(BROWSERS) + " " + actor.from() + ".";
+            case API_LOGIN_SUCCESS, API_LOGIN_FAILURE -> message = "Halo API key <strong>" + actor.keyId() + " ("
+                    + actor.keyLabel() + ")</strong> " + (type == Type.API_LOGIN_SUCCESS ? "authenticated" : "failed to authenticate")
+                    + " " + actor.from() + ".";
+            case GHOSTPORT_SUCCESS, GHOSTPORT_FAILURE -> message = "Halo user " + actor.username()
+                    + (type == Type.GHOSTPORT_SUCCESS ? " logged into" : " failed to log into") + " GhostPorts " + actor.from() + ".";
+            case FIREWALL_POLICY_CREATED, FIREWALL_POLICY_MODIFIED, FIREWALL_POLICY_DELETED -> {
+                policy = pick(FIREWALL_POLICIES);
+                message = type.name + ": \"" + policy + "\" by Halo user " + actor.username() + " " + actor.from() + ".";
+            }
+            case HALO_USER_INVITED, HALO_USER_MODIFIED, HALO_USER_DELETED -> {
+                object = otherUserThan(actor.username());
+                message = type.name + ": " + object + ", by Halo user " + actor.username() + " " + actor.from() + ".";
+            }
+            case HALO_USER_LOCKED -> {
+                object = actor.username();
+                message = "Halo user account " + object + " locked after repeated failed logins " + actor.from() + ".";
+            }
+            default -> throw new IllegalStateException("no message for " + type);
         }
         if (random.nextInt(20) == 0) {
             message += pick(EMOJI);
         }
-        String user = type == 9 || type == 6 ? pick(USERS) : null;
-        if (type == 9) {
-            message = "Halo login success: user " + user + " from 203.0.113." + (1 + random.nextInt(250));
-        }
         writer.reset();
         writer.beginObject()
                 .hexField("id", idHigh, idLow)
-                .field("type", TYPES[type])
-                .field("name", NAMES[type])
+                .field("type", type.type)
+                .field("name", type.name)
                 .field("created_at", HaloTimestamps.format(createdAtMicros))
                 .field("critical", critical)
                 .field("message", message);
-        if (onServer) {
+        if (type.onServer) {
             writer.field("server_id", server.id())
                     .field("server_hostname", host)
                     .field("server_label", server.label())
@@ -207,7 +299,7 @@ final class EventGenerator {
                         .field("ec2_account_id", server.ec2AccountId());
             }
         }
-        writeActor(type, user);
+        writeActor(type, actor);
         if (policy != null) {
             writer.field("policy_name", policy);
         }
@@ -217,7 +309,7 @@ final class EventGenerator {
         if (object != null) {
             writer.field("object_name", object);
         }
-        if (type == 4) {
+        if (type == Type.VULNERABLE_SOFTWARE_PACKAGE_FOUND) {
             writer.field("package_name", packageName).name("cves").beginArray();
             for (double score : cvss) {
                 writer.beginObject()
@@ -227,7 +319,7 @@ final class EventGenerator {
             }
             writer.endArray();
         }
-        if (type <= 4 || type == 8) {
+        if (isScanFinding(type)) {
             writer.hexField("scan_id", scanHigh, scanLow)
                     .hexField("finding_id", random.nextLong(), random.nextLong());
         }
@@ -240,28 +332,70 @@ final class EventGenerator {
         writer.copyTo(slab, offset);
         slabUsed += writer.length();
         String id = JsonByteWriter.hex(idHigh, idLow);
-        return new StoredEvent(createdAtMicros, id, TYPES[type], critical, onServer ? server.id() : null,
-                onServer ? server.group().id() : null, onServer ? (windows ? "windows" : "linux") : null,
+        return new StoredEvent(createdAtMicros, id, type.type, critical, type.onServer ? server.id() : null,
+                type.onServer ? server.group().id() : null, type.onServer ? (windows ? "windows" : "linux") : null,
                 slab, offset, writer.length());
     }
 
-    private void writeActor(int type, String user) {
-        if (type == 9) {
-            writer.field("actor_username", user)
-                    .field("actor_key_id", null)
-                    .field("actor_key_label", null)
-                    .field("actor_ip_address", "203.0.113." + (1 + random.nextInt(250)))
-                    .field("actor_country", pick(COUNTRIES))
-                    .field("actor_issuer", pick(ISSUERS));
-        } else if (type == 6) {
-            writer.field("actor_username", user)
-                    .field("actor_ip_address", null);
-        } else if (type == 10) {
+    private static boolean isScanFinding(Type type) {
+        return switch (type) {
+            case FIM_SIGNATURE_CHANGED, FIM_OBJECT_MISSING, FIM_OBJECT_ADDED, FIM_TARGET_INTEGRITY_CHANGED, SCA_RULE_FAILED,
+                    VULNERABLE_SOFTWARE_PACKAGE_FOUND, LIDS_RULE_FAILED -> true;
+            default -> false;
+        };
+    }
+
+    /** The Halo user or API key an event of this type names, or null where Halo names none. */
+    private Actor actor(Type type) {
+        return switch (type) {
+            case API_LOGIN_SUCCESS, API_LOGIN_FAILURE -> {
+                int key = random.nextInt(API_KEY_IDS.length);
+                yield new Actor(null, API_KEY_IDS[key], API_KEY_LABELS[key], documentationAddress(), pick(COUNTRIES));
+            }
+            case SERVER_FIREWALL_MODIFIED_LOCALLY -> new Actor(pick(USERS), null, null, null, null);
+            case HALO_LOGIN_SUCCESS, HALO_LOGIN_FAILURE, GHOSTPORT_SUCCESS, GHOSTPORT_FAILURE, FIREWALL_POLICY_CREATED,
+                    FIREWALL_POLICY_MODIFIED, FIREWALL_POLICY_DELETED, HALO_USER_INVITED, HALO_USER_MODIFIED, HALO_USER_DELETED,
+                    HALO_USER_LOCKED -> new Actor(pick(USERS), null, null, documentationAddress(), pick(COUNTRIES));
+            default -> null;
+        };
+    }
+
+    private void writeActor(Type type, Actor actor) {
+        if (type == Type.ISSUE_RESOLVED) {
             writer.field("actor_key_label", "system")
                     .field("actor_country", "")
                     .field("actor_issuer", null)
                     .field("actor_ip_address", null);
+        } else if (type == Type.SERVER_FIREWALL_MODIFIED_LOCALLY) {
+            writer.field("actor_username", actor.username())
+                    .field("actor_ip_address", null);
+        } else if (actor != null && actor.keyId() != null) {
+            writer.field("actor_key_id", actor.keyId())
+                    .field("actor_key_label", actor.keyLabel())
+                    .field("actor_ip_address", actor.ipAddress())
+                    .field("actor_country", actor.country());
+        } else if (actor != null) {
+            writer.field("actor_username", actor.username())
+                    .field("actor_ip_address", actor.ipAddress())
+                    .field("actor_country", actor.country());
+            if (type == Type.HALO_LOGIN_SUCCESS || type == Type.HALO_LOGIN_FAILURE) {
+                // the single sign-on provider, for users who log in through one
+                writer.field("actor_issuer", pick(ISSUERS));
+            }
         }
+    }
+
+    /** An address of 203.0.113.0/24, kept for documentation: never a real user's. */
+    private String documentationAddress() {
+        return "203.0.113." + (1 + random.nextInt(250));
+    }
+
+    private String otherUserThan(String user) {
+        String other = pick(USERS);
+        while (other.equals(user)) {
+            other = pick(USERS);
+        }
+        return other;
     }
 
     private String pick(String[] values) {

@@ -20,6 +20,19 @@ class EventStoreTest {
 
     private static final Instant FROM = Instant.parse("2026-09-01T00:00:00Z");
     private static final Instant TO = Instant.parse("2026-09-08T00:00:00Z");
+    /** Every type the simulator generates: each Halo type the Splunk app maps, and sca_rule_failed, multiple_root_accounts, issue_resolved. */
+    private static final List<String> TYPES = List.of(
+            "fim_signature_changed", "fim_object_missing", "fim_object_added", "fim_target_integrity_changed",
+            "sca_rule_failed", "vulnerable_software_package_found", "daemon_compromised", "server_firewall_modified_locally",
+            "multiple_root_accounts", "lids_rule_failed", "issue_resolved", "server_account_created", "server_account_deleted",
+            "halo_login_success", "halo_login_failure", "api_login_success", "api_login_failure", "ghostport_success",
+            "ghostport_failure", "firewall_policy_created", "firewall_policy_modified", "firewall_policy_deleted",
+            "halo_user_invited", "halo_user_modified", "halo_user_deleted", "halo_user_locked");
+    /** The eight types of the names the original CloudPassage dashboards counted as violations. */
+    private static final List<String> VIOLATION_TYPES = List.of(
+            "fim_signature_changed", "fim_object_missing", "fim_object_added", "sca_rule_failed",
+            "vulnerable_software_package_found", "daemon_compromised", "server_firewall_modified_locally",
+            "multiple_root_accounts");
 
     @Test
     void theSameSeedGivesTheSameEvents() {
@@ -60,11 +73,12 @@ class EventStoreTest {
 
         Map<String, Long> byType = all.stream().collect(Collectors.groupingBy(e -> e.get("type").asText(),
                 Collectors.counting()));
-        assertThat(byType).hasSize(11);
-        long violations = byType.entrySet().stream()
-                .filter(t -> !Set.of("lids_rule_failed", "halo_login_success", "issue_resolved").contains(t.getKey()))
-                .mapToLong(Map.Entry::getValue).sum();
+        assertThat(byType).containsOnlyKeys(TYPES);
+        long violations = VIOLATION_TYPES.stream().mapToLong(byType::get).sum();
         assertThat(violations).isGreaterThan(all.size() * 7L / 10);
+        // rarer kinds are rarer: logins a few percent, policy and account changes below one percent each
+        assertThat(byType.get("halo_login_success")).isBetween(all.size() / 100L, all.size() * 5L / 100);
+        assertThat(byType.get("firewall_policy_deleted")).isLessThan(all.size() / 100L);
         for (JsonNode event : all) {
             assertThat(event.get("id").asText()).matches("[0-9a-f]{32}");
             assertThat(event.get("created_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
@@ -87,6 +101,37 @@ class EventStoreTest {
                 "actor_issuer", "policy_name", "rule_name", "object_name", "finding_id");
         String messages = all.stream().map(e -> e.get("message").asText()).collect(Collectors.joining("\n"));
         assertThat(messages).contains("ü", "–", "\"", "\\", "😈");
+    }
+
+    @Test
+    void loginsAndPortalChangesNameTheirActorAndServerEventsTheirServer() {
+        EventStore store = new EventStore();
+        store.generate(9, FROM, TO, 20_000);
+
+        for (JsonNode event : store.all()) {
+            String type = event.get("type").asText();
+            boolean byApiKey = type.startsWith("api_login_");
+            boolean inThePortal = byApiKey || type.matches("halo_login_.*|ghostport_.*|firewall_policy_.*|halo_user_.*");
+            assertThat(event.has("server_id")).as(type).isEqualTo(!inThePortal);
+            if (inThePortal) {
+                assertThat(event.get("actor_ip_address").asText()).as(type).matches("203\\.0\\.113\\.\\d+");
+                assertThat(event.get("actor_country").isTextual()).as(type).isTrue();
+                assertThat(event.get("message").asText()).as(type).contains("from IP address " + event.get("actor_ip_address").asText());
+            }
+            if (byApiKey) {
+                assertThat(event.has("actor_username")).isFalse();
+                assertThat(event.get("actor_key_id").asText()).matches("[0-9a-f]{8}");
+                assertThat(event.get("message").asText()).contains(event.get("actor_key_id").asText() + " (" + event.get("actor_key_label").asText() + ")");
+            } else if (inThePortal) {
+                assertThat(event.get("actor_username").asText()).as(type).contains("@");
+            }
+            if (type.startsWith("firewall_policy_")) {
+                assertThat(event.get("message").asText()).contains(event.get("policy_name").asText());
+            }
+            if (type.startsWith("server_account_") || type.startsWith("halo_user_")) {
+                assertThat(event.get("message").asText()).as(type).contains(event.get("object_name").asText());
+            }
+        }
     }
 
     @Test

@@ -120,7 +120,7 @@ class CimMappingTest {
     static void applyTheAppToEveryEvent() throws IOException {
         searchTime = SearchTime.load();
         eventsByType = new LinkedHashMap<>();
-        HaloEvents.byType().forEach((type, events) -> eventsByType.put(type, events.stream().map(searchTime::apply).toList()));
+        SimulatorEvents.byType().forEach((type, events) -> eventsByType.put(type, events.stream().map(searchTime::apply).toList()));
     }
 
     @Test
@@ -176,8 +176,11 @@ class CimMappingTest {
                 assertThat(eventsByType.get(type)).as(type).allMatch(event -> expected.equals(event.value("action")));
             }
         });
-        assertThat(eventsByType.get("api_login_failure")).as("an API login's user is the API key")
-                .allMatch(event -> "splunk-readonly".equals(event.value("user")) && "api.cloudpassage.com".equals(event.value("dest")));
+        for (String type : List.of("api_login_success", "api_login_failure")) {
+            assertThat(eventsByType.get(type)).as("an API login's user is the API key's label").allMatch(event ->
+                    event.value("user").equals(event.value("actor_key_label")) && "api.cloudpassage.com".equals(event.value("dest"))
+                            && "halo:api".equals(event.value("app")));
+        }
         assertThat(eventsByType.get("halo_login_success")).allMatch(event ->
                 event.value("user").equals(event.value("actor_username")) && "portal.cloudpassage.com".equals(event.value("dest"))
                         && "halo:portal".equals(event.value("app")));
@@ -187,7 +190,7 @@ class CimMappingTest {
     @Test
     void aChangesObjectIsTheFileThePolicyOrTheAccount() {
         List<Event> fim = new ArrayList<>();
-        for (String type : List.of("fim_object_added", "fim_object_missing", "fim_signature_changed")) {
+        for (String type : List.of("fim_object_added", "fim_object_missing", "fim_signature_changed", "fim_target_integrity_changed")) {
             fim.addAll(eventsByType.get(type));
         }
         for (Event event : fim) {
@@ -207,10 +210,20 @@ class CimMappingTest {
             assertThat(event.value("dest")).isEqualTo(event.value("server_hostname"));
             assertThat(event.value("user")).isEqualTo(event.value("actor_username"));
         }
-        assertThat(eventsByType.get("firewall_policy_deleted")).allMatch(event -> "deleted".equals(event.value("action"))
-                && "portal.cloudpassage.com".equals(event.value("dest")));
-        assertThat(eventsByType.get("server_account_created")).allMatch(event -> "deploy".equals(event.value("object"))
-                && "user".equals(event.value("object_category")) && "created".equals(event.value("action")));
+        for (String type : List.of("firewall_policy_created", "firewall_policy_modified", "firewall_policy_deleted")) {
+            assertThat(eventsByType.get(type)).as(type).allMatch(event -> event.value("object").equals(event.value("policy_name"))
+                    && "portal.cloudpassage.com".equals(event.value("dest")) && event.value("user").equals(event.value("actor_username")));
+        }
+        assertThat(eventsByType.get("firewall_policy_deleted")).allMatch(event -> "deleted".equals(event.value("action")));
+        for (String type : List.of("server_account_created", "server_account_deleted")) {
+            assertThat(eventsByType.get(type)).as(type).allMatch(event -> event.value("object").equals(event.value("object_name"))
+                    && "user".equals(event.value("object_category")) && event.value("dest").equals(event.value("server_hostname")));
+        }
+        assertThat(eventsByType.get("server_account_created")).allMatch(event -> "created".equals(event.value("action")));
+        for (String type : List.of("halo_user_invited", "halo_user_modified", "halo_user_deleted", "halo_user_locked")) {
+            assertThat(eventsByType.get(type)).as(type).allMatch(event -> event.value("object").equals(event.value("object_name"))
+                    && "portal.cloudpassage.com".equals(event.value("dest")) && event.value("user").equals(event.value("actor_username")));
+        }
         assertThat(eventsByType.get("halo_user_locked")).allMatch(event -> "lockout".equals(event.value("action")));
     }
 
@@ -250,7 +263,7 @@ class CimMappingTest {
     @Test
     void noFieldTheAppMakesHidesAFieldOfTheHaloEvent() {
         Set<String> raw = new TreeSet<>();
-        for (ObjectNode event : HaloEvents.all()) {
+        for (ObjectNode event : SimulatorEvents.all()) {
             for (Iterator<String> names = event.fieldNames(); names.hasNext(); ) {
                 raw.add(names.next());
             }

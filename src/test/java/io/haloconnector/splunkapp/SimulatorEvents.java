@@ -8,7 +8,9 @@ import io.haloconnector.simulator.SimulatorConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,12 +18,14 @@ import java.util.TreeSet;
 
 /**
  * A few thousand events of the bundled Halo simulator, made once per test JVM: what the
- * connector would send to Splunk, so what the app's searches can rely on.
+ * connector would send to Splunk, so what the app's searches can rely on. They include every Halo
+ * type the app maps to the CIM.
  */
 public final class SimulatorEvents {
 
     private static final int COUNT = 5_000;
     private static List<ObjectNode> events;
+    private static Map<String, List<ObjectNode>> byType;
 
     private SimulatorEvents() {
     }
@@ -38,6 +42,18 @@ public final class SimulatorEvents {
             }
         }
         return events;
+    }
+
+    /** The events by their type, each list in created_at order. */
+    public static synchronized Map<String, List<ObjectNode>> byType() {
+        if (byType == null) {
+            Map<String, List<ObjectNode>> grouped = new LinkedHashMap<>();
+            for (ObjectNode event : all()) {
+                grouped.computeIfAbsent(event.get("type").asText(), type -> new ArrayList<>()).add(event);
+            }
+            byType = Map.copyOf(grouped);
+        }
+        return byType;
     }
 
     /**
