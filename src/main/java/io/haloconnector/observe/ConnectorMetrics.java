@@ -24,6 +24,7 @@ public final class ConnectorMetrics implements HaloRequestObserver {
     private final Counter delivered;
     private final Counter duplicates;
     private final Counter deadLettered;
+    private final Counter beyondWindow;
     private final DistributionSummary hecBatch;
 
     public ConnectorMetrics(MeterRegistry registry) {
@@ -34,6 +35,9 @@ public final class ConnectorMetrics implements HaloRequestObserver {
                 .description("Events dropped because they were delivered before").register(registry);
         this.deadLettered = Counter.builder("hec.events.deadlettered")
                 .description("Events HEC refused as malformed, written to the dead-letter file").register(registry);
+        this.beyondWindow = Counter.builder("halo.events.beyond.window")
+                .description("Events created after the poll window's end (now minus the lag), a wrong clock:"
+                        + " delivered without moving the cursor").register(registry);
         this.hecBatch = DistributionSummary.builder("hec.batch.events").description("Events per batch HEC accepted")
                 .register(registry);
     }
@@ -56,6 +60,10 @@ public final class ConnectorMetrics implements HaloRequestObserver {
 
     public void pageFetched(int events) {
         fetched.increment(events);
+    }
+
+    public void eventBeyondWindow() {
+        beyondWindow.increment();
     }
 
     public void pageCommitted(int fresh, int dropped) {
