@@ -108,6 +108,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         List<AutoCloseable> outputs = new ArrayList<>();
         try {
             cursor.open(settings.start(), settings.startConfigured());
+            cursor.refuseCursorAfter(clock.instant());
             bindOutput(context, settings, props, metrics.hecObserver(health), cursor, outputs);
         } catch (Exception e) {
             store.close();

@@ -137,6 +137,20 @@ public final class EventCursor {
         return delivered.isPending(id);
     }
 
+    /**
+     * The cursor never passes the poll window's end (now minus the lag), so one later than
+     * {@code now} was written by a version that followed an event's wrong clock: nothing before it
+     * would ever be read. Stops the start with a line that says how to reset it.
+     */
+    public synchronized void refuseCursorAfter(Instant now) {
+        if (current.cursor() != null && current.cursor().isAfter(now)) {
+            throw new StateException("the checkpoint " + store.location() + " holds the cursor " + current.cursor()
+                    + ", later than now (" + now + "), so no event before it would be read: stop the connector and set"
+                    + " \"cursor\" in that file to the created_at of the last event your output received (or delete the"
+                    + " file to start again from halo.start)", null);
+        }
+    }
+
     /** A page failed before its commit: its ids are forgotten so that the next poll delivers it again. */
     public void abandonPage() {
         delivered.abandonPending();
