@@ -106,12 +106,14 @@ public final class PollWindow {
     /**
      * The API refused the current page although it is below halo.api.maxResults (422): its cap is
      * lower. From now on at most the pages before this one are read per query, and the slice is
-     * narrowed to fit (its pages read so far come again, and the dedup drops them).
+     * narrowed to fit: from the cursor when sorted pages moved it, else from the slice's start again
+     * (the dedup drops what comes back).
      */
     public void refusedPage() {
         maxResults = (page - 1) * perPage;
         if (sliceCount <= readable() || !narrow(null)) {
-            completeSlice(); // a millisecond wide: what the cap allowed has been read, the loss is reported
+            // nothing narrower to ask for (a millisecond, reported as a loss): what the cap allowed was read
+            completeSlice();
         }
     }
 
