@@ -128,6 +128,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         try {
             cursor.open(settings.start(), settings.startConfigured());
             deadLetters = deadLetters(settings);
+            cursor.refuseCursorAfter(clock.instant());
             bindOutput(context, settings, props, metrics.hecObserver(health), cursor, outputs);
         } catch (Exception e) {
             store.close();

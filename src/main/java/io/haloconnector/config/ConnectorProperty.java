@@ -29,7 +29,7 @@ public enum ConnectorProperty {
     HALO_API_TIMEOUT("halo.api.timeout", "60s", durations("100ms", "10m"),
             "time limit of one API request (token or events), from connect to the last byte of the answer"),
     HALO_API_MAX_RESULTS("halo.api.maxResults", "10000", wholeNumbers(1, 1_000_000),
-            "deep-pagination cap of one query; before passing it the connector moves `since` forward"),
+            "deep-pagination cap of one query; a window holding more events is read in narrower time slices"),
     HALO_START("halo.start", unset("90 days ago"),
             described("an ISO-8601 date (2026-09-01) or date-time (2026-09-01T10:00:00Z)"),
             "first-run start; a checkpoint wins over it"),

@@ -24,6 +24,7 @@ public final class ConnectorMetrics implements HaloRequestObserver {
     private final Counter delivered;
     private final Counter duplicates;
     private final Counter deadLettered;
+    private final Counter beyondWindow;
     private final DistributionSummary hecBatch;
 
     public ConnectorMetrics(MeterRegistry registry) {
@@ -34,6 +35,9 @@ public final class ConnectorMetrics implements HaloRequestObserver {
                 .description("Events dropped because they were delivered before").register(registry);
         this.deadLettered = Counter.builder("hec.events.deadlettered")
                 .description("Events HEC refused as malformed, written to the dead-letter file").register(registry);
+        this.beyondWindow = Counter.builder("halo.events.beyond.window")
+                .description("Events created after the poll window's end (now minus the lag), a wrong clock:"
+                        + " delivered without moving the cursor").register(registry);
         this.hecBatch = DistributionSummary.builder("hec.batch.events").description("Events per batch HEC accepted")
                 .register(registry);
     }
@@ -61,6 +65,11 @@ public final class ConnectorMetrics implements HaloRequestObserver {
     /** An event of a Halo page was written to the dead-letter file instead of delivered. */
     public void eventDeadLettered(String reason) {
         registry.counter("halo.events.deadlettered", "reason", reason).increment();
+    }
+
+    /** An event claims a created_at after the poll window's end (a wrong clock). */
+    public void eventBeyondWindow() {
+        beyondWindow.increment();
     }
 
     public void pageCommitted(int fresh, int dropped) {

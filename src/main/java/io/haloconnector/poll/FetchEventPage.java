@@ -22,8 +22,9 @@ import java.util.concurrent.ExecutionException;
  * Takes the window's current page from the page request route (with the next ones already in
  * flight, see {@link PagePrefetch}); the body becomes its events as an {@link EventBatch}, which the split walks. Retries happen in that
  * route (Camel's error handler, {@link PageRequestRetry}); when they are used up the poll ends
- * with the checkpoint where it was, and the next poll starts from there. A page refused past the
- * API's own pagination cap moves {@code since} forward instead.
+ * with the checkpoint where it was, and the next poll starts from there. A page 1 that counts more
+ * events than one query can page through, or a page refused past the API's own pagination cap,
+ * narrows the slice of the window instead ({@link PollWindow}).
  */
 public final class FetchEventPage implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(FetchEventPage.class);
@@ -65,22 +66,24 @@ public final class FetchEventPage implements Processor {
     }
 
     private EventPage fetch(Exchange exchange, PollWindow window, PagePrefetch prefetch) throws InterruptedException {
-        while (true) {
+        while (window.hasMorePages()) {
             Exchange done = await(exchange, prefetch.current(window));
             try {
                 EventPage page = PagePrefetch.pageOf(done);
+                if (window.narrowedFor(page)) {
+                    continue; // more events than one query can page through: a narrower slice, this page unused
+                }
                 prefetch.learned(window, page);
                 return page;
             } catch (HaloRequestRejectedException e) {
                 prefetch.failed(window);
-                // a page past a cap lower than halo.api.maxResults: continue from the newest event read
+                // a page past a cap lower than halo.api.maxResults: narrower slices from now on
                 if (window.page() > 1) {
                     int refused = window.page();
-                    if (!window.restartAtNewest()) {
-                        window.skipUnreadableBurst(); // reported loudly by CommitPage
-                    }
+                    window.refusedPage();
                     LOG.info("Halo refused page {} (HTTP {}): its pagination cap is below halo.api.maxResults;"
-                            + " continuing from {} at page 1", refused, e.status(), window.since());
+                            + " reading at most {} pages per query, from {} to {}", refused, e.status(), refused - 1,
+                            window.since(), window.until());
                     continue;
                 }
                 throw e;
@@ -95,6 +98,7 @@ public final class FetchEventPage implements Processor {
                         + window.page() + " after " + attempts + " attempts");
             }
         }
+        return EventPage.empty(); // the window ended with a slice the API's cap cut short (reported at the commit)
     }
 
     /**

@@ -22,6 +22,8 @@ public final class OpenPollWindow implements Processor {
     private final Duration lag;
     private final int perPage;
     private final int maxResults;
+    // one for the run: once the API listed a page out of order, it is not trusted to sort again
+    private final SortedAnswers sorted = new SortedAnswers();
 
     public OpenPollWindow(EventCursor cursor, CatchUpProgress progress, Clock clock, Duration lag, int perPage, int maxResults) {
         this.cursor = cursor;
@@ -42,7 +44,7 @@ public final class OpenPollWindow implements Processor {
         // not delivered: dropping them lets this poll deliver those events
         cursor.abandonPage();
         Instant until = clock.instant().minus(lag).truncatedTo(ChronoUnit.MILLIS);
-        PollWindow window = new PollWindow(cursor.since(), until, perPage, maxResults);
+        PollWindow window = new PollWindow(cursor.since(), until, perPage, maxResults, sorted);
         exchange.setProperty(PollProperties.WINDOW, window);
         exchange.setProperty(PollProperties.MORE_PAGES, window.hasMorePages());
         progress.pollStarted(window.since());

@@ -11,7 +11,8 @@ import java.time.Instant;
 /**
  * Labels the page's batch for the output route: {@code haloEventCount} (new events in the body),
  * {@code haloPage} (the page number in this poll's query) and {@code haloCursor} (the newest
- * created_at of the page: where the checkpoint moves once the output route returns).
+ * created_at of the page before the poll window's end: the checkpoint moves at most there once
+ * the output route returns).
  */
 public final class PageBatchHeaders implements org.apache.camel.Processor {
     public static final String EVENT_COUNT = "haloEventCount";
@@ -30,7 +31,7 @@ public final class PageBatchHeaders implements org.apache.camel.Processor {
         PollWindow window = exchange.getProperty(PollProperties.WINDOW, PollWindow.class);
         Instant newest = null;
         for (HaloEvent event : page.events()) {
-            if (newest == null || event.createdAt().isAfter(newest)) {
+            if (event.createdAt().isBefore(window.pollUntil()) && (newest == null || event.createdAt().isAfter(newest))) {
                 newest = event.createdAt();
             }
         }

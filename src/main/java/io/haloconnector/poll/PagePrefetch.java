@@ -28,6 +28,7 @@ final class PagePrefetch {
     private final ConcurrencyLimit limit;
     private final Map<Integer, CompletableFuture<Exchange>> inFlight = new HashMap<>();
     private Instant since;
+    private Instant until;
     private int lastPage = 1; // the last page the window is known to have
 
     PagePrefetch(ProducerTemplate template, Endpoint pageRequests, ConcurrencyLimit limit) {
@@ -38,11 +39,12 @@ final class PagePrefetch {
 
     /** The window's current page, requested now or earlier: its exchange when the route is done with it. */
     CompletableFuture<Exchange> current(PollWindow window) {
-        if (!window.since().equals(since)) {
-            // a new sub-window (cap or 422 moved since): earlier requests belong to another query
+        if (!window.since().equals(since) || !window.until().equals(until)) {
+            // a new slice of the window: earlier requests belong to another query
             inFlight.values().forEach(f -> f.cancel(false));
             inFlight.clear();
             since = window.since();
+            until = window.until();
             lastPage = 1;
         }
         inFlight.keySet().removeIf(page -> page < window.page());

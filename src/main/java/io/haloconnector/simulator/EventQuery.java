@@ -17,6 +17,7 @@ final class EventQuery {
     int page = 1;
     int perPage = DEFAULT_PER_PAGE;
     boolean descending;
+    boolean shuffled;
     Set<String> types;
     Boolean critical;
     String serverId;
@@ -39,6 +40,20 @@ final class EventQuery {
             query.apply(name, value);
         }
         return query;
+    }
+
+    /** What an API that ignores {@code sort_by} or {@code until} answers instead. */
+    void disobey(SimulatorConfig config) {
+        switch (config.answerOrder()) {
+            case REVERSED -> descending = !descending;
+            case SHUFFLED -> shuffled = true;
+            case AS_ASKED -> {
+                // sort_by is honoured
+            }
+        }
+        if (config.ignoresUntil()) {
+            untilMicros = Long.MAX_VALUE;
+        }
     }
 
     boolean hasFilters() {

@@ -11,10 +11,12 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -137,6 +139,9 @@ public final class EventStore {
                 return new EventPage(0, List.of());
             }
             long offset = (long) (query.page - 1) * query.perPage;
+            if (query.shuffled) {
+                return shuffledPage(query, lo, hi, offset);
+            }
             return query.hasFilters() ? filteredPage(query, lo, hi, offset) : plainPage(query, lo, hi, offset);
         } finally {
             lock.readLock().unlock();
@@ -206,6 +211,20 @@ public final class EventStore {
             }
         }
         return new EventPage(count, page);
+    }
+
+    private EventPage shuffledPage(EventQuery query, int lo, int hi, long offset) {
+        List<StoredEvent> window = new ArrayList<>();
+        for (int k = lo; k < hi; k++) {
+            if (query.matches(events.get(k))) {
+                window.add(events.get(k));
+            }
+        }
+        // seeded by the query's window, so its pages agree with each other
+        Collections.shuffle(window, new Random(query.sinceMicros * 31 + query.untilMicros));
+        int from = (int) Math.min(offset, window.size());
+        int to = (int) Math.min(offset + query.perPage, window.size());
+        return new EventPage(window.size(), new ArrayList<>(window.subList(from, to)));
     }
 
     /** First index whose created_at is at or after {@code micros}. */

@@ -94,6 +94,7 @@ final class EventsEndpoint implements HttpHandler {
             replies.error(exchange, 400, "invalid_parameter", e.getMessage());
             return;
         }
+        query.disobey(config);
         if ((long) query.page * query.perPage > config.maxResults()) {
             replies.error(exchange, 422, "pagination_limit", "page * per_page must not exceed "
                     + config.maxResults() + " results: narrow the window (move since forward) instead of paging deeper");

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * Settings of one {@link HaloSimulator}: where it listens, which key pair it accepts, and how it
- * misbehaves (latency, deep-pagination cap, rate limit). Immutable; build it with {@link #builder()}.
+ * misbehaves (latency, deep-pagination cap, rate limit, ignored {@code sort_by} or {@code until}). Immutable; build it with {@link #builder()}.
  */
 public final class SimulatorConfig {
 
@@ -19,6 +19,8 @@ public final class SimulatorConfig {
     private final int maxResults;
     private final int rateLimitPerSecond;
     private final SSLContext tls;
+    private final AnswerOrder answerOrder;
+    private final boolean ignoresUntil;
 
     private SimulatorConfig(Builder builder) {
         this.port = builder.port;
@@ -29,6 +31,8 @@ public final class SimulatorConfig {
         this.maxResults = builder.maxResults;
         this.rateLimitPerSecond = builder.rateLimitPerSecond;
         this.tls = builder.tls;
+        this.answerOrder = builder.answerOrder;
+        this.ignoresUntil = builder.ignoresUntil;
     }
 
     /** The server's TLS context when it answers over https, as the real Halo API does. */
@@ -68,11 +72,20 @@ public final class SimulatorConfig {
         return rateLimitPerSecond;
     }
 
+    public AnswerOrder answerOrder() {
+        return answerOrder;
+    }
+
+    public boolean ignoresUntil() {
+        return ignoresUntil;
+    }
+
     @Override
     public String toString() {
         // never the secret: configs end up in logs
         return "SimulatorConfig[port=" + port + ", apiKey=" + apiKey + ", tokenTtl=" + tokenTtl + ", latency="
-                + latency + ", maxResults=" + maxResults + ", rateLimitPerSecond=" + rateLimitPerSecond + ", tls=" + (tls != null) + "]";
+                + latency + ", maxResults=" + maxResults + ", rateLimitPerSecond=" + rateLimitPerSecond + ", tls=" + (tls != null) + ", answerOrder=" + answerOrder
+                + ", ignoresUntil=" + ignoresUntil + "]";
     }
 
     /** Collects the settings; every one has a default fit for tests. */
@@ -86,6 +99,8 @@ public final class SimulatorConfig {
         private int maxResults = 10_000;
         private int rateLimitPerSecond;
         private SSLContext tls;
+        private AnswerOrder answerOrder = AnswerOrder.AS_ASKED;
+        private boolean ignoresUntil;
 
         private Builder() {
         }
@@ -142,6 +157,18 @@ public final class SimulatorConfig {
         /** Answers over https with this context (its key is the server certificate); plain http without. */
         public Builder tls(SSLContext tls) {
             this.tls = tls;
+            return this;
+        }
+
+        /** The order of the events in the answers; anything but the default ignores {@code sort_by}. */
+        public Builder answerOrder(AnswerOrder answerOrder) {
+            this.answerOrder = Objects.requireNonNull(answerOrder, "answerOrder");
+            return this;
+        }
+
+        /** Answers as if {@code until} was not given: events created after it are listed too. */
+        public Builder ignoreUntil(boolean ignoresUntil) {
+            this.ignoresUntil = ignoresUntil;
             return this;
         }
 

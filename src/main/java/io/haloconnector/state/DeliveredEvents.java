@@ -62,6 +62,11 @@ public final class DeliveredEvents extends ServiceSupport implements IdempotentR
         pending.clear();
     }
 
+    /** True when the id was added by the current page (new there, not yet committed). */
+    synchronized boolean isPending(String id) {
+        return pending.contains(id);
+    }
+
     /** How many ids of the current page were new. */
     synchronized int pendingCount() {
         return pending.size();

@@ -7,13 +7,16 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Where the connector is in the event stream, and the only place the checkpoint is written.
  * <p>
  * Commit point: {@link #commit} runs once per page, after the output's flush returned, so the
  * saved cursor never runs ahead of what the output took. The cursor is the {@code created_at}
- * of the newest delivered event; the next poll asks {@code since = cursor - overlap} (inclusive),
+ * of the newest delivered event before which everything listed has been read (the poll says how
+ * far that is, and it is never past the poll window's end); the next poll asks
+ * {@code since = cursor - overlap} (inclusive),
  * and the delivered ids kept for that window drop what comes back, so a burst of equal
  * timestamps split across pages or polls is neither lost nor repeated.
  */
@@ -91,23 +94,35 @@ public final class EventCursor {
     }
 
     /**
-     * Records a page as delivered: advances the cursor to its newest event, keeps the ids that can
-     * still come back, and saves. Returns how many events of the page were new.
+     * Records a sorted page as delivered: the cursor moves to its newest event (see
+     * {@link #commit(List, String, Instant)}).
      */
-    public synchronized int commit(List<HaloEvent> page, String outputPosition) {
-        if (page.isEmpty()) {
+    public int commit(List<HaloEvent> page, String outputPosition) {
+        Instant newest = null;
+        for (HaloEvent event : page) {
+            if (newest == null || event.createdAt().isAfter(newest)) {
+                newest = event.createdAt();
+            }
+        }
+        return commit(page, outputPosition, newest);
+    }
+
+    /**
+     * Records a page as delivered: the cursor moves to {@code moveTo} (never back; null: it stays),
+     * the ids that can still come back ({@code created_at} at or after cursor - overlap) are kept,
+     * and the checkpoint is saved. Returns how many events of the page were new.
+     */
+    public synchronized int commit(List<HaloEvent> page, String outputPosition, Instant moveTo) {
+        Instant cursor = current.cursor();
+        if (moveTo != null && (cursor == null || moveTo.isAfter(cursor))) {
+            cursor = moveTo;
+        }
+        if (page.isEmpty() && Objects.equals(cursor, current.cursor())) {
             return 0; // nothing moved: spare the fsync
         }
         int fresh = delivered.pendingCount();
-        Instant cursor = current.cursor();
-        for (HaloEvent event : page) {
-            if (cursor == null || event.createdAt().isAfter(cursor)) {
-                cursor = event.createdAt();
-            }
-        }
-        if (cursor != null) {
-            delivered.commitPage(page, cursor.minus(overlap));
-        }
+        // while the cursor stays, the ids delivered after it are all kept: they can come back
+        delivered.commitPage(page, (cursor == null ? current.start() : cursor).minus(overlap));
         current = new Checkpoint(current.start(), cursor, delivered.snapshot(), output,
                 outputPosition == null ? current.outputPosition() : outputPosition);
         unsaved = current;
@@ -115,6 +130,25 @@ public final class EventCursor {
         savedCursor = current.cursor();
         unsaved = null;
         return fresh;
+    }
+
+    /** True when the event was new in the page being delivered (not yet committed). */
+    public boolean isNewInPage(String id) {
+        return delivered.isPending(id);
+    }
+
+    /**
+     * The cursor never passes the poll window's end (now minus the lag), so one later than
+     * {@code now} was written by a version that followed an event's wrong clock: nothing before it
+     * would ever be read. Stops the start with a line that says how to reset it.
+     */
+    public synchronized void refuseCursorAfter(Instant now) {
+        if (current.cursor() != null && current.cursor().isAfter(now)) {
+            throw new StateException("the checkpoint " + store.location() + " holds the cursor " + current.cursor()
+                    + ", later than now (" + now + "), so no event before it would be read: stop the connector and set"
+                    + " \"cursor\" in that file to the created_at of the last event your output received (or delete the"
+                    + " file to start again from halo.start)", null);
+        }
     }
 
     /** A page failed before its commit: its ids are forgotten so that the next poll delivers it again. */

@@ -44,7 +44,11 @@ final class ConnectorProcess implements AutoCloseable {
         Files.createDirectories(work);
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-cp", System.getProperty("java.class.path")));
         command.addAll(jvmOptions);
-        new TreeMap<>(properties).forEach((name, value) -> command.add("-D" + name + "=" + value));
+        Map<String, String> props = new TreeMap<>(properties);
+        // the jar's application.properties serves health on 9876: a test that wants it picks a free port,
+        // so a connector left running elsewhere on this machine cannot stop the test's from starting
+        props.putIfAbsent("camel.management.enabled", "false");
+        props.forEach((name, value) -> command.add("-D" + name + "=" + value));
         command.add(ConnectorMain.class.getName());
         Path out = work.resolve("connector.stdout");
         Path err = work.resolve("connector.stderr");

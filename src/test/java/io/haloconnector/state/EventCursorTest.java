@@ -180,4 +180,43 @@ class EventCursorTest {
             assertThat(delivered.add("a")).as("not a duplicate: it was never committed").isTrue();
         }
     }
+
+    @Test
+    void aCursorHeldInsideAnUnsortedSliceKeepsEveryIdDeliveredAfterItUntilTheSliceIsComplete() {
+        try (FileCheckpointStore store = new FileCheckpointStore(dir)) {
+            DeliveredEvents delivered = new DeliveredEvents();
+            EventCursor cursor = open(store, delivered);
+            HaloEvent late = event("late", START.plusSeconds(3600));
+            HaloEvent early = event("early", START.plusSeconds(60));
+            delivered.add(late.id());
+            cursor.commit(List.of(late), null, null);
+            // an hour of events apart, yet both kept while the cursor stays
+            delivered.add(early.id());
+            cursor.commit(List.of(early), null, null);
+            assertThat(cursor.cursor()).isNull();
+            assertThat(cursor.dedupSize()).isEqualTo(2);
+            // the slice is complete: the cursor moves, and what it passed by more than the overlap goes
+            cursor.commit(List.of(), null, late.createdAt());
+            assertThat(cursor.cursor()).isEqualTo(late.createdAt());
+            assertThat(cursor.dedupSize()).isEqualTo(1);
+            cursor.commit(List.of(), null, early.createdAt());
+            assertThat(cursor.cursor()).as("never back").isEqualTo(late.createdAt());
+        }
+    }
+
+    @Test
+    void aCheckpointWithACursorLaterThanNowIsRefusedWithTheWayToResetIt() {
+        Instant now = START.plusSeconds(86_400);
+        try (FileCheckpointStore store = new FileCheckpointStore(dir)) {
+            open(store, new DeliveredEvents()).commit(List.of(event("f", Instant.parse("2100-01-01T00:00:00Z"))), null);
+        }
+        try (FileCheckpointStore store = new FileCheckpointStore(dir)) {
+            EventCursor cursor = open(store, new DeliveredEvents());
+            assertThatThrownBy(() -> cursor.refuseCursorAfter(now))
+                    .isInstanceOf(StateException.class)
+                    .hasMessageContaining("the checkpoint " + dir.resolve("checkpoint.json") + " holds the cursor 2100-01-01T00:00:00Z")
+                    .hasMessageContaining("set \"cursor\" in that file to the created_at of the last event your output received");
+            cursor.refuseCursorAfter(Instant.parse("2100-01-01T00:00:00Z")); // not later than now: accepted
+        }
+    }
 }
