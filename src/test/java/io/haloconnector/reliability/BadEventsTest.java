@@ -91,6 +91,7 @@ class BadEventsTest {
         int port = freePort();
         Map<String, String> props = Reliability.properties(simulator.baseUrl(), simulator.apiKey(), start, work);
         props.put("halo.perPage", "100");
+        props.put("camel.management.enabled", "true");
         props.put("camel.management.port", Integer.toString(port));
 
         connector = ConnectorProcess.start(work, props, Reliability.secrets(simulator.apiSecret()), List.of());
