@@ -25,6 +25,7 @@ import io.haloconnector.poll.OpenPollWindow;
 import io.haloconnector.poll.PageBatchHeaders;
 import io.haloconnector.poll.PageRequestRetry;
 import io.haloconnector.poll.ReportPollFailure;
+import io.haloconnector.poll.SortedAnswers;
 import io.haloconnector.poll.SetAsideBadEvents;
 import io.haloconnector.retry.Backoff;
 import io.haloconnector.retry.ConcurrencyLimit;
@@ -165,7 +166,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
                 settings.retryMaxAttempts(), host, metrics));
         // the poll route's steps
         registry.bind("openPollWindow", new OpenPollWindow(cursor, progress, clock, settings.pollLag(),
-                settings.perPage(), settings.maxResults()));
+                settings.perPage(), settings.maxResults(), new SortedAnswers(settings.stateDir())));
         registry.bind("fetchEventPage", new FetchEventPage(haloRequests, PAGE_REQUESTS, host, health, metrics, limit));
         registry.bind("setAsideBadEvents", new SetAsideBadEvents(deadLetters, metrics, badEvents));
         registry.bind("eventId", new EventId());

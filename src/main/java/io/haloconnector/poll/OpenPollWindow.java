@@ -22,10 +22,12 @@ public final class OpenPollWindow implements Processor {
     private final Duration lag;
     private final int perPage;
     private final int maxResults;
-    // one for the run: once the API listed a page out of order, it is not trusted to sort again
-    private final SortedAnswers sorted = new SortedAnswers();
+    // once the API listed a page out of order, it is not trusted to sort again
+    private final SortedAnswers sorted;
 
-    public OpenPollWindow(EventCursor cursor, CatchUpProgress progress, Clock clock, Duration lag, int perPage, int maxResults) {
+    public OpenPollWindow(EventCursor cursor, CatchUpProgress progress, Clock clock, Duration lag, int perPage, int maxResults,
+                          SortedAnswers sorted) {
+        this.sorted = sorted;
         this.cursor = cursor;
         this.progress = progress;
         this.clock = clock;
