@@ -126,12 +126,17 @@ public final class HaloEventsAnswer implements Processor {
                 + answer.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class) + ", not JSON: " + firstBytes(firstBytes));
     }
 
-    /** The first bytes of an answer as printable text, for a message. */
+    /**
+     * The first bytes of an answer as printable text, for a message. A token answer with a wrong
+     * content type or cut short still holds the token: whatever follows {@code "access_token"} (up to
+     * the next quote, or the end when cut there) is hidden.
+     */
     static String firstBytes(byte[] body) {
         if (body == null || body.length == 0) {
             return "(empty)";
         }
         String text = new String(body, 0, Math.min(body.length, FIRST_BYTES), StandardCharsets.UTF_8)
+                .replaceAll("(\"(?:access|refresh)_token\"\\s*:\\s*\")[^\"]*", "$1(hidden)")
                 .replaceAll("\\s+", " ").replaceAll("[^\\x20-\\x7e]", "?").trim();
         return "\"" + text + (body.length > FIRST_BYTES ? "...\"" : "\"");
     }

@@ -107,4 +107,19 @@ class HaloTokenProviderTest extends CamelTestSupport {
         assertThatThrownBy(() -> provider().token()).isInstanceOf(MalformedResponseException.class)
                 .hasMessage("the token answer from Halo at halo.example is not valid JSON: \"Service Unavailable\"");
     }
+
+    @Test
+    void aTokenAnswerCutShortOrWronglyTypedNeverShowsTheToken() {
+        answer.set("{\"access_token\":\"c2VjcmV0LXRva2VuLXZhbHVl\",\"expires_in\":");
+        assertThatThrownBy(() -> provider().token()).isInstanceOf(MalformedResponseException.class)
+                .hasMessageContaining("\"access_token\":\"(hidden)\"").message().doesNotContain("c2VjcmV0");
+
+        contentType.set("text/plain");
+        answer.set("{\"access_token\":\"c2VjcmV0LXRva2VuLXZhbHVl\",\"expires_in\":900}");
+        assertThatThrownBy(() -> provider().token()).isInstanceOf(MalformedResponseException.class)
+                .hasMessageContaining("with text/plain, not JSON").message().doesNotContain("c2VjcmV0");
+
+        answer.set("{\"access_token\":\"c2VjcmV0LXRva");
+        assertThatThrownBy(() -> provider().token()).message().doesNotContain("c2VjcmV0");
+    }
 }
