@@ -5,6 +5,7 @@ import io.haloconnector.config.ConnectorProperty;
 import io.haloconnector.config.ConnectorSettings;
 import io.haloconnector.config.HecSettings;
 import io.haloconnector.config.HttpComponentDefaults;
+import io.haloconnector.config.KafkaSettings;
 import io.haloconnector.config.ManagementEndpoint;
 import io.haloconnector.config.PropertyLookup;
 import io.haloconnector.halo.HaloEventsAnswer;
@@ -12,6 +13,7 @@ import io.haloconnector.halo.HaloTokenProvider;
 import io.haloconnector.hec.HecDelivery;
 import io.haloconnector.hec.HecObserver;
 import io.haloconnector.http.RequestDeadlines;
+import io.haloconnector.kafka.KafkaOutput;
 import io.haloconnector.observe.ConnectorHealth;
 import io.haloconnector.observe.ConnectorMetrics;
 import io.haloconnector.output.EventConverters;
@@ -213,6 +215,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
                     registry.bind("eventFileSync", files.syncStep());
                 }
                 case "hec" -> closeOnStop.add(HecDelivery.bind(context, HecSettings.from(props), settings.stateDir(), hecObserver));
+                case "kafka" -> KafkaOutput.bind(context, KafkaSettings.from(props));
                 default -> {
                     // stdout: the route's stream:out needs no bean
                 }

@@ -11,9 +11,9 @@ import static io.haloconnector.config.AllowedValues.trueOrFalse;
 import static io.haloconnector.config.AllowedValues.wholeNumbers;
 
 /**
- * Every {@code halo.*} and {@code hec.*} property the connector reads, declared once: its
+ * Every {@code halo.*}, {@code hec.*} and {@code kafka.*} property the connector reads, declared once: its
  * default, the values it accepts, one line saying what it does, and whether it is a secret.
- * {@link ConnectorSettings} and {@link HecSettings} take defaults and ranges from here;
+ * {@link ConnectorSettings}, {@link HecSettings} and {@link KafkaSettings} take defaults and ranges from here;
  * application.properties and README's properties table are checked against it by a test.
  */
 public enum ConnectorProperty {
@@ -58,7 +58,7 @@ public enum ConnectorProperty {
                     + " then ends every poll at it"),
     HALO_STATE_DIR("halo.state.dir", "./state", described("a folder"),
             "checkpoint and dedup state (one running connector per folder)"),
-    HALO_OUTPUT("halo.output", "stdout", oneOf("stdout", "file", "hec"),
+    HALO_OUTPUT("halo.output", "stdout", oneOf("stdout", "file", "hec", "kafka"),
             "where the events go"),
     HALO_FILE_DIR("halo.file.dir", "./events", described("a folder"),
             "folder of the file output"),
@@ -100,7 +100,30 @@ public enum ConnectorProperty {
     HEC_RETRY_MAX_DELAY("hec.retry.maxDelay", "60s", durations("10ms", "1h"),
             "cap of the retry backoff; also the pace of retries after a configuration error"),
     HEC_TIMEOUT("hec.timeout", "30s", durations("100ms", "10m"),
-            "time limit of one request, from connect to the last byte of the answer");
+            "time limit of one request, from connect to the last byte of the answer"),
+
+    KAFKA_BROKERS("kafka.brokers", unset("required with output kafka"),
+            described("host:port pairs separated by commas, such as broker1:9092,broker2:9092"),
+            "bootstrap brokers"),
+    KAFKA_TOPIC("kafka.topic", "halo-events",
+            described("a Kafka topic name (letters, digits, '.', '_' and '-', at most 249)"),
+            "topic the events go to"),
+    KAFKA_SECURITY_PROTOCOL("kafka.securityProtocol", "PLAINTEXT", oneOf("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"),
+            "how the connection is secured: TLS (`SSL`), SASL (`SASL_PLAINTEXT`) or both (`SASL_SSL`, Confluent Cloud and MSK)"),
+    KAFKA_SASL_MECHANISM("kafka.sasl.mechanism", "PLAIN", oneOf("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"),
+            "SASL mechanism (with a `SASL_` protocol)"),
+    KAFKA_SASL_USERNAME("kafka.sasl.username", unset("required with a SASL_ protocol"), null,
+            "SASL username (Confluent Cloud: the API key)"),
+    KAFKA_SASL_PASSWORD("kafka.sasl.password", unset("required with a SASL_ protocol"), null,
+            "SASL password (Confluent Cloud: the API secret)", Secrecy.SECRET),
+    KAFKA_TLS_TRUST_STORE("kafka.tls.trustStore", unset("the JDK's"),
+            described("a PKCS12 file, or JKS when the name ends in .jks"),
+            "trust store for brokers whose certificate the JDK does not trust (with `SSL` or `SASL_SSL`)"),
+    KAFKA_TLS_TRUST_STORE_PASSWORD("kafka.tls.trustStorePassword", unset("none"), null,
+            "the trust store's password", Secrecy.SECRET),
+    KAFKA_TIMEOUT("kafka.timeout", "60s", durations("1s", "1h"),
+            "a page fails when the client has not taken all its records within this long, or a record is not acknowledged"
+                    + " this long after it was sent (about twice this in all while no broker answers); a later poll sends it again");
 
     /** Marks a property whose value never appears in a log line or message. */
     enum Secrecy { PLAIN, SECRET }

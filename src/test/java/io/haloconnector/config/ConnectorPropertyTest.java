@@ -32,7 +32,10 @@ class ConnectorPropertyTest {
     private static final Path APPLICATION_PROPERTIES = Path.of("application.properties");
     private static final Path README = Path.of("README.md");
     private static final String README_HEADER = "| property | meaning | values | default | secret |";
-    private static final Pattern PROPERTY_NAME = Pattern.compile("(?:halo|hec)\\.[A-Za-z.]+");
+    /** The groups the table declares (halo, hec, kafka, ...): each one's keys are checked. */
+    private static final String PREFIXES = Arrays.stream(ConnectorProperty.values())
+            .map(p -> p.property().substring(0, p.property().indexOf('.'))).distinct().collect(Collectors.joining("|"));
+    private static final Pattern PROPERTY_NAME = Pattern.compile("(?:" + PREFIXES + ")\\.[A-Za-z.]+");
 
     @Test
     void applicationPropertiesListsEveryPropertyWithTheTablesDefault() throws IOException {
@@ -41,7 +44,7 @@ class ConnectorPropertyTest {
         for (ConnectorProperty p : ConnectorProperty.values()) {
             expected.put(p.property(), p.defaultValue().orElse(""));
         }
-        assertThat(file).as("halo.* and hec.* keys of application.properties, with their values")
+        assertThat(file).as("the table's groups' keys (halo.*, hec.*, ...) of application.properties, with their values")
                 .containsExactlyInAnyOrderEntriesOf(expected);
     }
 
@@ -69,7 +72,7 @@ class ConnectorPropertyTest {
                         + expected.stream().map(r -> "| " + String.join(" | ", r) + " |").collect(Collectors.joining("\n")))
                 .containsExactlyElementsOf(expected);
 
-        long propertyRowsElsewhere = lines.stream().filter(line -> line.matches("\\| `(halo|hec)\\..*")).count() - rows.size();
+        long propertyRowsElsewhere = lines.stream().filter(line -> line.matches("\\| `(" + PREFIXES + ")\\..*")).count() - rows.size();
         assertThat(propertyRowsElsewhere).as("rows naming a property outside README's properties table").isZero();
     }
 
@@ -135,7 +138,7 @@ class ConnectorPropertyTest {
         }
         Map<String, String> keys = new LinkedHashMap<>();
         for (String name : properties.stringPropertyNames()) {
-            if (name.startsWith("halo.") || name.startsWith("hec.")) {
+            if (name.matches("(" + PREFIXES + ")\\..*")) {
                 keys.put(name, properties.getProperty(name).trim());
             }
         }
