@@ -185,6 +185,17 @@ public final class KafkaBroker implements AutoCloseable {
         return records;
     }
 
+    /** The number of records in {@code topic} (its end offsets; cheap), 0 before it exists. */
+    public long count(String topic) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.listTopics(Duration.ofSeconds(30)).getOrDefault(topic, List.of()).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            return consumer.endOffsets(partitions, Duration.ofSeconds(30)).values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
     /** Whether {@code topic} exists. */
     public boolean hasTopic(String topic) throws Exception {
         try (Admin admin = Admin.create(adminProperties())) {
