@@ -32,7 +32,7 @@ class ConnectorPropertyTest {
     private static final Path APPLICATION_PROPERTIES = Path.of("application.properties");
     private static final Path README = Path.of("README.md");
     private static final String README_HEADER = "| property | meaning | values | default | secret |";
-    private static final Pattern PROPERTY_NAME = Pattern.compile("(?:halo|hec)\\.[A-Za-z.]+");
+    private static final Pattern PROPERTY_NAME = Pattern.compile("(?:halo|hec|syslog)\\.[A-Za-z.]+");
 
     @Test
     void applicationPropertiesListsEveryPropertyWithTheTablesDefault() throws IOException {
@@ -69,7 +69,7 @@ class ConnectorPropertyTest {
                         + expected.stream().map(r -> "| " + String.join(" | ", r) + " |").collect(Collectors.joining("\n")))
                 .containsExactlyElementsOf(expected);
 
-        long propertyRowsElsewhere = lines.stream().filter(line -> line.matches("\\| `(halo|hec)\\..*")).count() - rows.size();
+        long propertyRowsElsewhere = lines.stream().filter(line -> line.matches("\\| `(halo|hec|syslog)\\..*")).count() - rows.size();
         assertThat(propertyRowsElsewhere).as("rows naming a property outside README's properties table").isZero();
     }
 
@@ -135,7 +135,7 @@ class ConnectorPropertyTest {
         }
         Map<String, String> keys = new LinkedHashMap<>();
         for (String name : properties.stringPropertyNames()) {
-            if (name.startsWith("halo.") || name.startsWith("hec.")) {
+            if (name.startsWith("halo.") || name.startsWith("hec.") || name.startsWith("syslog.")) {
                 keys.put(name, properties.getProperty(name).trim());
             }
         }
