@@ -5,16 +5,13 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.netty.ChannelHandlerFactories;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.support.jsse.KeyStoreParameters;
-import org.apache.camel.support.jsse.SSLContextParameters;
-import org.apache.camel.support.jsse.TrustManagersParameters;
 
 /**
  * Binds what routes/output-syslog.yaml names, from {@link SyslogSettings}: the formats
  * ({@code cefFormat}, {@code leefFormat}, {@code jsonFormat}), {@code rfc5424Message}, the
  * endpoint's framing ({@code syslogFraming}: octet counting over TCP and TLS, one datagram per
- * message over UDP) and TLS ({@code syslogTls}: the trust store, or the JDK's); and the values the
- * endpoint URI takes as validated ({@code syslog.transport}, {@code syslog.port}, {@code syslog.tls.enabled}).
+ * message over UDP) and TLS ({@code syslogTls}, {@link VerifiedTls}); and the values the endpoint
+ * takes as validated ({@code syslog.transport}, {@code syslog.port}, {@code syslog.encoders}).
  */
 public final class SyslogOutput {
     private SyslogOutput() {
@@ -27,23 +24,15 @@ public final class SyslogOutput {
         registry.bind("jsonFormat", new JsonFormat());
         registry.bind("rfc5424Message", new Rfc5424Message(settings.facility(), Rfc5424Message.localHostname(), settings.appName()));
         boolean udp = settings.protocol().equals("udp");
+        boolean tls = settings.protocol().equals("tls");
         registry.bind("syslogFraming", udp ? ChannelHandlerFactories.newDatagramPacketEncoder() : new OctetCountingFraming());
-        registry.bind("syslogTls", tls(settings));
+        if (tls) {
+            registry.bind("syslogTls", new VerifiedTls(settings.trustStore().orElse(null), settings.host(), settings.port()));
+        }
         PropertiesComponent properties = context.getPropertiesComponent();
         properties.addOverrideProperty("syslog.transport", udp ? "udp" : "tcp");
         properties.addOverrideProperty("syslog.port", String.valueOf(settings.port()));
-        properties.addOverrideProperty("syslog.tls.enabled", String.valueOf(settings.protocol().equals("tls")));
-    }
-
-    private static SSLContextParameters tls(SyslogSettings settings) {
-        SSLContextParameters parameters = new SSLContextParameters();
-        settings.trustStore().ifPresent(store -> {
-            KeyStoreParameters keyStore = new KeyStoreParameters();
-            keyStore.setKeyStore(store);
-            TrustManagersParameters trust = new TrustManagersParameters();
-            trust.setKeyStore(keyStore);
-            parameters.setTrustManagers(trust);
-        });
-        return parameters;
+        // TLS first (nearest the socket), then the framing
+        properties.addOverrideProperty("syslog.encoders", tls ? "#syslogTls,#syslogFraming" : "#syslogFraming");
     }
 }

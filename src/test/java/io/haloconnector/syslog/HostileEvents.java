@@ -6,15 +6,15 @@ import io.haloconnector.halo.HaloJson;
 import java.time.Instant;
 
 /** Halo events whose values hold what breaks a careless CEF or LEEF writer. */
-final class HostileEvents {
+public final class HostileEvents {
     /** Pipes, equals signs, backslashes, every kind of line break, a tab, non-ASCII and a 10 KB run. */
-    static final String HOSTILE = "a|b=c\\d\\\\e \\| \\= \\n\nline two\r\nline three\rtab\there Jürgen 日本語 😀 ";
-    static final String TEN_KB = "x=|\\".repeat(2560);
+    public static final String HOSTILE = "a|b=c\\d\\\\e \\| \\= \\n\nline two\r\nline three\rtab\there Jürgen 日本語 😀 ";
+    public static final String TEN_KB = "x=|\\".repeat(2560);
 
     private HostileEvents() {
     }
 
-    static ObjectNode event(String id, Instant createdAt) {
+    public static ObjectNode event(String id, Instant createdAt) {
         ObjectNode event = HaloJson.MAPPER.createObjectNode();
         event.put("id", id);
         event.put("type", "sca_rule_failed");

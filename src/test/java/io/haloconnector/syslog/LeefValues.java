@@ -1,11 +1,11 @@
 package io.haloconnector.syslog;
 
 /** Undoes the connector's LEEF value escapes ({@code \\}, {@code \t}, {@code \n}, {@code \r}), as a QRadar custom property could. */
-final class LeefValues {
+public final class LeefValues {
     private LeefValues() {
     }
 
-    static String unescape(String value) {
+    public static String unescape(String value) {
         StringBuilder out = new StringBuilder(value.length());
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

@@ -14,7 +14,7 @@ import java.util.Set;
  * start the next key. A raw line break anywhere, an unknown escape, an unknown or repeated key is
  * an {@link IllegalArgumentException}. Values come back unescaped.
  */
-final class StrictCefParser {
+public final class StrictCefParser {
     /** The keys of CEF's extension dictionary this parser knows (a part of it: what a Halo event could use). */
     static final Set<String> KEYS = Set.of("act", "app", "cat", "cnt", "dhost", "dmac", "dntdom", "dpid", "dport", "dproc",
             "dst", "duid", "duser", "dvc", "dvchost", "dvcpid", "end", "externalId", "fname", "fileHash", "filePath",
@@ -23,11 +23,11 @@ final class StrictCefParser {
             "cs5", "cs5Label", "cs6", "cs6Label", "cn1", "cn1Label", "cn2", "cn2Label", "cn3", "cn3Label",
             "deviceExternalId", "deviceProcessName", "deviceDirection", "dtz", "flexString1", "flexString1Label");
 
-    record Cef(int version, String vendor, String product, String deviceVersion, String signatureId, String name,
+    public record Cef(int version, String vendor, String product, String deviceVersion, String signatureId, String name,
                int severity, Map<String, String> extension) {
     }
 
-    static Cef parse(String text) {
+    public static Cef parse(String text) {
         if (text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0) {
             throw new IllegalArgumentException("a raw line break in a CEF message");
         }

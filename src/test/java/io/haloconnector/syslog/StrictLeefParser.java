@@ -15,12 +15,12 @@ import java.util.TimeZone;
  * (what a delimiter inside a value leaves), a repeated key, or a {@code devTime} without a
  * {@code devTimeFormat} it parses with is an {@link IllegalArgumentException}. Values come back raw.
  */
-final class StrictLeefParser {
+public final class StrictLeefParser {
 
-    record Leef(String vendor, String product, String version, String eventId, char delimiter, Map<String, String> attributes) {
+    public record Leef(String vendor, String product, String version, String eventId, char delimiter, Map<String, String> attributes) {
     }
 
-    static Leef parse(String text) {
+    public static Leef parse(String text) {
         if (text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0) {
             throw new IllegalArgumentException("a raw line break in a LEEF message");
         }
@@ -60,7 +60,7 @@ final class StrictLeefParser {
     }
 
     /** devTime read with its devTimeFormat, a Java date pattern, as QRadar reads it. */
-    static Date devTime(String value, String format) {
+    public static Date devTime(String value, String format) {
         SimpleDateFormat parser = new SimpleDateFormat(format);
         parser.setLenient(false);
         parser.setTimeZone(TimeZone.getTimeZone("UTC"));
