@@ -224,4 +224,62 @@ class SyslogRouteTest {
         }
         assertThat(messages.stream().map(m -> m.text()).collect(Collectors.toSet())).hasSize(halo.size());
     }
+
+    @Test
+    void aCertificateFromAnotherCaIsRefusedAndNothingIsCommitted() throws Exception {
+        Map<String, String> props = setUp("cef", "tls", 50);
+        SyslogTlsFiles otherCa = SyslogTlsFiles.create(work.resolve("other-tls"), "other");
+        props.put("syslog.tls.trustStore", otherCa.trustStore().toString());
+        props.put("syslog.tls.trustStorePassword", otherCa.trustStorePassword());
+        assertRefused(props, "unable to find valid certification path");
+    }
+
+    @Test
+    void aCertificateThatDoesNotNameTheHostIsRefused() throws Exception {
+        // the CA is trusted, but the certificate names 127.0.0.1 only, and the connector dials "localhost"
+        Map<String, String> props = setUp("cef", "tls", 50);
+        props.put("syslog.host", "localhost");
+        assertRefused(props, "No name matching localhost found");
+    }
+
+    private void assertRefused(Map<String, String> props, String reason) throws Exception {
+        try (LogCapture logs = new LogCapture(); RunningConnector connector = RunningConnector.start(props)) {
+            await().atMost(WAIT).until(() -> logs.lines(ch.qos.logback.classic.Level.ERROR).stream()
+                    .filter(line -> line.startsWith("Poll stopped") && line.contains(reason)).count() >= 2);
+        }
+        assertThat(receiver.messages()).isEmpty();
+        assertThat(checkpointCursor()).as("no page committed").isNull();
+    }
+
+    @Test
+    void aReceiverKilledMidCatchUpAndStartedAgainGetsTheRest() throws Exception {
+        Map<String, String> props = setUp("cef", "tcp", 20_000);
+        props.put("halo.perPage", "500");
+        Map<String, JsonNode> halo = haloEvents();
+        int killedAt;
+        long failedPolls;
+        try (LogCapture logs = new LogCapture(); RunningConnector connector = RunningConnector.start(props)) {
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> receiver.messages().size() >= 4000);
+            receiver.kill();
+            killedAt = receiver.messages().size();
+            // receiver down: each poll fails (reset, then connection refused) and commits nothing
+            await().atMost(WAIT).until(() -> logs.lines(ch.qos.logback.classic.Level.ERROR).stream()
+                    .filter(line -> line.startsWith("Poll stopped")).count() >= 3);
+            String cursorWhileDown = checkpointCursor();
+            int receivedWhileDown = receiver.messages().size();
+            await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> java.util.Objects.equals(checkpointCursor(), cursorWhileDown));
+            assertThat(receiver.messages()).hasSize(receivedWhileDown);
+            receiver.restart();
+            await().atMost(WAIT).until(() -> newestCreatedAt().equals(checkpointCursor()));
+            failedPolls = logs.lines(ch.qos.logback.classic.Level.ERROR).stream().filter(line -> line.startsWith("Poll stopped")).count();
+        }
+        Map<String, Long> idCounts = receiver.messages().stream()
+                .collect(Collectors.groupingBy(m -> StrictCefParser.parse(m.text()).extension().get("externalId"), Collectors.counting()));
+        List<String> missing = halo.keySet().stream().filter(id -> !idCounts.containsKey(id)).toList();
+        long repeated = idCounts.values().stream().filter(n -> n > 1).count();
+        System.out.printf("[syslog] killed after %d of %d messages; %d failed polls; after the restart: %d missing, %d repeated%n",
+                killedAt, halo.size(), failedPolls, missing.size(), repeated);
+        assertThat(missing).as("events lost").isEmpty();
+        assertThat(repeated).as("events repeated: at most the page that failed").isLessThanOrEqualTo(500);
+    }
 }
