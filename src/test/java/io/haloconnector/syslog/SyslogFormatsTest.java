@@ -93,4 +93,20 @@ class SyslogFormatsTest {
         assertThat(SiemFields.syslogSeverity(10)).isEqualTo(2);
         assertThat(SiemFields.syslogSeverity(1)).isEqualTo(6);
     }
+
+    @Test
+    void docsShowTheMappingTableOfTheCode() throws Exception {
+        String doc = java.nio.file.Files.readString(java.nio.file.Path.of("docs/siem-formats.md"));
+        String table = doc.substring(doc.indexOf("## Field mapping"), doc.indexOf("## Escaping"));
+        java.util.List<String> rows = table.lines().filter(line -> line.startsWith("| `") && !line.startsWith("| `created_at`")).toList();
+        assertThat(rows).hasSize(SiemFields.values().length);
+        for (int i = 0; i < rows.size(); i++) {
+            SiemFields field = SiemFields.values()[i];
+            String[] cells = rows.get(i).split("\\|");
+            assertThat(cells[1].trim()).isEqualTo("`" + field.halo() + "`");
+            assertThat(cells[2].trim()).startsWith("`" + field.cef() + "`")
+                    .contains(field.cefLabel() == null ? "" : "`" + field.cef() + "Label=" + field.cefLabel() + "`");
+            assertThat(cells[3].trim()).isEqualTo("`" + field.leef() + "`");
+        }
+    }
 }
