@@ -84,7 +84,11 @@ class SyslogRouteTest {
         props.put("syslog.format", format);
         props.put("syslog.protocol", protocol);
         props.put("syslog.host", "127.0.0.1");
-        props.put("syslog.port", String.valueOf(protocol.equals("tls") ? receiver.tlsPort() : receiver.tcpPort()));
+        props.put("syslog.port", String.valueOf(switch (protocol) {
+            case "tls" -> receiver.tlsPort();
+            case "udp" -> receiver.udpPort();
+            default -> receiver.tcpPort();
+        }));
         if (protocol.equals("tls")) {
             props.put("syslog.tls.trustStore", tls.trustStore().toString());
             props.put("syslog.tls.trustStorePassword", tls.trustStorePassword());
@@ -223,6 +227,21 @@ class SyslogRouteTest {
             assertHeader(message, event);
         }
         assertThat(messages.stream().map(m -> m.text()).collect(Collectors.toSet())).hasSize(halo.size());
+    }
+
+    @Test
+    void udpSendsOneDatagramPerEventWhenAsked() throws Exception {
+        // few events: loopback drops nothing at this rate, but UDP promises nothing (README)
+        Map<String, String> props = setUp("json", "udp", 150);
+        Map<String, JsonNode> halo = haloEvents();
+        List<ReceivedMessage> messages = deliverAll(props);
+
+        assertThat(messages).hasSize(halo.size());
+        for (ReceivedMessage message : messages) {
+            JsonNode event = HaloJson.MAPPER.readTree(message.text());
+            assertThat(event).isEqualTo(HaloJson.MAPPER.readTree(halo.get(event.get("id").asText()).toString()));
+            assertHeader(message, event);
+        }
     }
 
     @Test

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real syslog-ng (Debian's syslog-ng-core, installed by .ci/run) run by a test: its own
  * configuration, pid, control and persist files in a folder of the test, listening on free
- * loopback ports for RFC 5424 over TCP (octet counting) and TLS, and writing each message it
+ * loopback ports for RFC 5424 over TCP (octet counting), TLS and UDP, and writing each message it
  * parsed as one line of {@link #messagesFile()}: the header fields as syslog-ng read them, then
  * the message text, separated by tabs. It can be killed (SIGKILL) and started again on the same ports.
  */
@@ -29,6 +29,7 @@ public final class SyslogNg implements AutoCloseable {
     private final Path dir;
     private final int tcpPort;
     private final int tlsPort;
+    private final int udpPort;
     private final SyslogTlsFiles tls;
     private Process process;
 
@@ -37,6 +38,9 @@ public final class SyslogNg implements AutoCloseable {
         this.tls = tls;
         this.tcpPort = freePort();
         this.tlsPort = freePort();
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(0)) {
+            this.udpPort = socket.getLocalPort();
+        }
     }
 
     /** Skips the test when syslog-ng is not installed, unless it runs as CI (where .ci/run installs it): then it fails. */
@@ -71,9 +75,10 @@ public final class SyslogNg implements AutoCloseable {
                 source s_tcp { syslog(transport("tcp") ip("127.0.0.1") port(%d) max-connections(20) log-msg-size(2000000)); };
                 source s_tls { syslog(transport("tls") ip("127.0.0.1") port(%d) max-connections(20) log-msg-size(2000000)
                                tls(key-file("%s") cert-file("%s") peer-verify(optional-untrusted))); };
+                source s_udp { syslog(transport("udp") ip("127.0.0.1") port(%d) so-rcvbuf(8388608) log-msg-size(65536)); };
                 destination d_file { file("%s" template("${PRI}\\t${ISODATE}\\t${HOST}\\t${PROGRAM}\\t${PID}\\t${MSGID}\\t${SDATA}\\t${MSG}\\n")); };
-                log { source(s_tcp); source(s_tls); destination(d_file); flags(flow-control); };
-                """.formatted(tcpPort, tlsPort, tls.serverKey(), tls.serverCertificate(), messagesFile());
+                log { source(s_tcp); source(s_tls); source(s_udp); destination(d_file); flags(flow-control); };
+                """.formatted(tcpPort, tlsPort, tls.serverKey(), tls.serverCertificate(), udpPort, messagesFile());
         Files.writeString(dir.resolve("syslog-ng.conf"), config);
     }
 
@@ -115,6 +120,10 @@ public final class SyslogNg implements AutoCloseable {
 
     public int tlsPort() {
         return tlsPort;
+    }
+
+    public int udpPort() {
+        return udpPort;
     }
 
     public Path messagesFile() {
