@@ -8,6 +8,7 @@ import io.haloconnector.config.HttpComponentDefaults;
 import io.haloconnector.config.KafkaSettings;
 import io.haloconnector.config.ManagementEndpoint;
 import io.haloconnector.config.PropertyLookup;
+import io.haloconnector.config.SyslogSettings;
 import io.haloconnector.halo.HaloEventsAnswer;
 import io.haloconnector.halo.HaloTokenProvider;
 import io.haloconnector.hec.HecDelivery;
@@ -36,6 +37,7 @@ import io.haloconnector.state.DeliveredEvents;
 import io.haloconnector.state.EventCursor;
 import io.haloconnector.state.FileCheckpointStore;
 import io.haloconnector.state.HaloDeadLetters;
+import io.haloconnector.syslog.SyslogOutput;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -216,6 +218,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
                 }
                 case "hec" -> closeOnStop.add(HecDelivery.bind(context, HecSettings.from(props), settings.stateDir(), hecObserver));
                 case "kafka" -> KafkaOutput.bind(context, KafkaSettings.from(props));
+                case "syslog" -> SyslogOutput.bind(context, SyslogSettings.from(props));
                 default -> {
                     // stdout: the route's stream:out needs no bean
                 }

@@ -11,7 +11,7 @@ import static io.haloconnector.config.AllowedValues.trueOrFalse;
 import static io.haloconnector.config.AllowedValues.wholeNumbers;
 
 /**
- * Every {@code halo.*}, {@code hec.*} and {@code kafka.*} property the connector reads, declared once: its
+ * Every {@code halo.*}, {@code hec.*}, {@code kafka.*} and {@code syslog.*} property the connector reads, declared once: its
  * default, the values it accepts, one line saying what it does, and whether it is a secret.
  * {@link ConnectorSettings}, {@link HecSettings} and {@link KafkaSettings} take defaults and ranges from here;
  * application.properties and README's properties table are checked against it by a test.
@@ -58,7 +58,7 @@ public enum ConnectorProperty {
                     + " then ends every poll at it"),
     HALO_STATE_DIR("halo.state.dir", "./state", described("a folder"),
             "checkpoint and dedup state (one running connector per folder)"),
-    HALO_OUTPUT("halo.output", "stdout", oneOf("stdout", "file", "hec", "kafka"),
+    HALO_OUTPUT("halo.output", "stdout", oneOf("stdout", "file", "hec", "kafka", "syslog"),
             "where the events go"),
     HALO_FILE_DIR("halo.file.dir", "./events", described("a folder"),
             "folder of the file output"),
@@ -123,7 +123,27 @@ public enum ConnectorProperty {
             "the trust store's password", Secrecy.SECRET),
     KAFKA_TIMEOUT("kafka.timeout", "60s", durations("1s", "1h"),
             "a page fails when the client has not taken all its records within this long, or a record is not acknowledged"
-                    + " this long after it was sent (about twice this in all while no broker answers); a later poll sends it again");
+                    + " this long after it was sent (about twice this in all while no broker answers); a later poll sends it again"),
+    SYSLOG_HOST("syslog.host", unset("required with output syslog"),
+            described("a host name or IP address (an IPv6 one in brackets)"),
+            "the syslog receiver (ArcSight or QRadar collector, syslog-ng, rsyslog, Graylog...)"),
+    SYSLOG_PORT("syslog.port", unset("514, or 6514 with protocol tls"), wholeNumbers(1, 65535),
+            "its port"),
+    SYSLOG_PROTOCOL("syslog.protocol", "tls", oneOf("tls", "tcp", "udp"),
+            "`tls`: RFC 5425, the certificate and host name verified; `tcp`: RFC 6587 octet counting in clear;"
+                    + " `udp`: RFC 5426, one datagram per event, lost without notice when the receiver or the network drops it"),
+    SYSLOG_FORMAT("syslog.format", "cef", oneOf("cef", "leef", "json"),
+            "message body: `cef` (ArcSight), `leef` (LEEF 2.0, QRadar) or `json` (the Halo event unchanged); see docs/siem-formats.md"),
+    SYSLOG_APP_NAME("syslog.appName", "halo-connector", described("1 to 48 printable ASCII characters, no space"),
+            "APP-NAME of each RFC 5424 message"),
+    SYSLOG_FACILITY("syslog.facility", "local0",
+            described("a facility name (user, daemon, auth, local0 to local7...) or number 0 to 23"),
+            "facility of each message's PRI (its severity comes from the event)"),
+    SYSLOG_TLS_TRUST_STORE("syslog.tls.trustStore", unset("the JDK's"),
+            described("a PKCS12 file, or JKS when the name ends in .jks"),
+            "trust store holding the receiver's CA (protocol tls)"),
+    SYSLOG_TLS_TRUST_STORE_PASSWORD("syslog.tls.trustStorePassword", unset("none"), null,
+            "the trust store's password", Secrecy.SECRET);
 
     /** Marks a property whose value never appears in a log line or message. */
     enum Secrecy { PLAIN, SECRET }

@@ -1,0 +1,54 @@
+package io.haloconnector.syslog;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.haloconnector.halo.HaloEvent;
+
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * {@code syslog.format=leef}: LEEF 2.0,
+ * {@code LEEF:2.0|CloudPassage|Halo|1.0|<type>|x09|devTime=...<tab>devTimeFormat=...<tab>sev=...<tab>...},
+ * the pairs as {@link SiemFields} maps them, separated by the declared delimiter, a tab. LEEF
+ * defines no escaping, so a value's tab, line feed and carriage return are written as the two
+ * characters {@code \t}, {@code \n}, {@code \r} (and a backslash as {@code \\}): no value can
+ * split a pair or a message.
+ */
+public final class LeefFormat extends SyslogPayloadFormat {
+    /** The delimiter, and how LEEF 2.0's header declares it. */
+    static final char DELIMITER = '\t';
+    static final String DELIMITER_DECLARED = "x09";
+    private static final DateTimeFormatter DEV_TIME = DateTimeFormatter.ofPattern(SiemFields.LEEF_TIME_PATTERN).withZone(ZoneOffset.UTC);
+
+    @Override
+    String payload(HaloEvent event, JsonNode tree, int severity) {
+        StringBuilder out = new StringBuilder(256 + event.json().length);
+        out.append("LEEF:2.0|").append(CefFormat.VENDOR).append('|').append(CefFormat.PRODUCT).append('|')
+                .append(CefFormat.VERSION).append('|').append(SiemFields.signatureId(event.type())).append('|')
+                .append(DELIMITER_DECLARED).append('|');
+        out.append(SiemFields.LEEF_TIME).append('=').append(DEV_TIME.format(event.createdAt()));
+        out.append(DELIMITER).append(SiemFields.LEEF_TIME_FORMAT).append('=').append(SiemFields.LEEF_TIME_PATTERN);
+        out.append(DELIMITER).append(SiemFields.LEEF_SEVERITY).append('=').append(Math.max(1, severity));
+        for (SiemFields field : SiemFields.values()) {
+            String value = field.valueIn(tree);
+            if (value != null) {
+                value(out.append(DELIMITER).append(field.leef()).append('='), value);
+            }
+        }
+        return out.toString();
+    }
+
+    static StringBuilder value(StringBuilder out, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '\t' -> out.append("\\t");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                default -> out.append(c);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,38 @@
+package io.haloconnector.syslog;
+
+import io.haloconnector.config.SyslogSettings;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.netty.ChannelHandlerFactories;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.Registry;
+
+/**
+ * Binds what routes/output-syslog.yaml names, from {@link SyslogSettings}: the formats
+ * ({@code cefFormat}, {@code leefFormat}, {@code jsonFormat}), {@code rfc5424Message}, the
+ * endpoint's framing ({@code syslogFraming}: octet counting over TCP and TLS, one datagram per
+ * message over UDP) and TLS ({@code syslogTls}, {@link VerifiedTls}); and the values the endpoint
+ * takes as validated ({@code syslog.transport}, {@code syslog.port}, {@code syslog.encoders}).
+ */
+public final class SyslogOutput {
+    private SyslogOutput() {
+    }
+
+    public static void bind(CamelContext context, SyslogSettings settings) {
+        Registry registry = context.getRegistry();
+        registry.bind("cefFormat", new CefFormat());
+        registry.bind("leefFormat", new LeefFormat());
+        registry.bind("jsonFormat", new JsonFormat());
+        registry.bind("rfc5424Message", new Rfc5424Message(settings.facility(), Rfc5424Message.localHostname(), settings.appName()));
+        boolean udp = settings.protocol().equals("udp");
+        boolean tls = settings.protocol().equals("tls");
+        registry.bind("syslogFraming", udp ? ChannelHandlerFactories.newDatagramPacketEncoder() : new OctetCountingFraming());
+        if (tls) {
+            registry.bind("syslogTls", new VerifiedTls(settings.trustStore().orElse(null), settings.host(), settings.port()));
+        }
+        PropertiesComponent properties = context.getPropertiesComponent();
+        properties.addOverrideProperty("syslog.transport", udp ? "udp" : "tcp");
+        properties.addOverrideProperty("syslog.port", String.valueOf(settings.port()));
+        // TLS first (nearest the socket), then the framing
+        properties.addOverrideProperty("syslog.encoders", tls ? "#syslogTls,#syslogFraming" : "#syslogFraming");
+    }
+}
