@@ -8,10 +8,10 @@ import org.apache.camel.spi.Registry;
 
 /**
  * Binds what routes/output-syslog.yaml names, from {@link SyslogSettings}: the formats
- * ({@code cefFormat}, {@code leefFormat}, {@code jsonFormat}), {@code rfc5424Message}, the
- * endpoint's framing ({@code syslogFraming}: octet counting over TCP and TLS, one datagram per
- * message over UDP) and TLS ({@code syslogTls}, {@link VerifiedTls}); and the values the endpoint
- * takes as validated ({@code syslog.transport}, {@code syslog.port}, {@code syslog.encoders}).
+ * ({@code cefFormat}, {@code leefFormat}, {@code jsonFormat}), {@code rfc5424Message}, the framing
+ * ({@code octetCountedPage} over TCP and TLS, {@code syslogDatagrams}, one datagram per message, over
+ * UDP) and TLS ({@code syslogTls}, {@link VerifiedTls}); and the values the endpoints take as
+ * validated ({@code syslog.transport}, {@code syslog.port}, {@code syslog.encoders} with TLS).
  */
 public final class SyslogOutput {
     private SyslogOutput() {
@@ -25,14 +25,16 @@ public final class SyslogOutput {
         registry.bind("rfc5424Message", new Rfc5424Message(settings.facility(), Rfc5424Message.localHostname(), settings.appName()));
         boolean udp = settings.protocol().equals("udp");
         boolean tls = settings.protocol().equals("tls");
-        registry.bind("syslogFraming", udp ? ChannelHandlerFactories.newDatagramPacketEncoder() : new OctetCountingFraming());
+        registry.bind("octetCountedPage", new OctetCountedPage());
+        registry.bind("syslogDatagrams", ChannelHandlerFactories.newDatagramPacketEncoder());
         if (tls) {
             registry.bind("syslogTls", new VerifiedTls(settings.trustStore().orElse(null), settings.host(), settings.port()));
         }
         PropertiesComponent properties = context.getPropertiesComponent();
         properties.addOverrideProperty("syslog.transport", udp ? "udp" : "tcp");
         properties.addOverrideProperty("syslog.port", String.valueOf(settings.port()));
-        // TLS first (nearest the socket), then the framing
-        properties.addOverrideProperty("syslog.encoders", tls ? "#syslogTls,#syslogFraming" : "#syslogFraming");
+        if (tls) {
+            properties.addOverrideProperty("syslog.encoders", "#syslogTls");
+        }
     }
 }

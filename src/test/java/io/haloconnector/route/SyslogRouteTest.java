@@ -301,4 +301,32 @@ class SyslogRouteTest {
         assertThat(missing).as("events lost").isEmpty();
         assertThat(repeated).as("events repeated: at most the page that failed").isLessThanOrEqualTo(500);
     }
+
+    @Test
+    void aReceiverThatStopsReadingHoldsThePollAndLosesNothing() throws Exception {
+        Map<String, String> props = setUp("cef", "tcp", 30_000);
+        Map<String, JsonNode> halo = haloEvents();
+        try (RunningConnector connector = RunningConnector.start(props)) {
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> receiver.messages().size() >= 2000);
+            receiver.pause();
+            // the socket buffers fill and the page's write waits: no commit, and Halo is not asked for more
+            String[] last = {null, null};
+            await().atMost(WAIT).pollInterval(Duration.ofSeconds(3)).until(() -> {
+                String now = checkpointCursor() + " " + simulator.stats().eventsRequests();
+                boolean still = now.equals(last[0]);
+                last[0] = now;
+                return still;
+            });
+            int receivedWhilePaused = receiver.messages().size();
+            receiver.resume();
+            await().atMost(WAIT).until(() -> newestCreatedAt().equals(checkpointCursor()));
+            System.out.printf("[syslog] receiver paused after %d of %d messages: the poll held (cursor, Halo requests) %s%n",
+                    receivedWhilePaused, halo.size(), last[0]);
+            assertThat(checkpointCursor()).isNotEqualTo(last[0].split(" ")[0]);
+        }
+        Map<String, Long> idCounts = receiver.messages().stream()
+                .collect(Collectors.groupingBy(m -> StrictCefParser.parse(m.text()).extension().get("externalId"), Collectors.counting()));
+        assertThat(idCounts.keySet()).isEqualTo(halo.keySet());
+        assertThat(idCounts.values()).as("every event once").allMatch(n -> n == 1);
+    }
 }

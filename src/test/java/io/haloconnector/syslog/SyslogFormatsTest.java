@@ -109,4 +109,19 @@ class SyslogFormatsTest {
             assertThat(cells[3].trim()).isEqualTo("`" + field.leef() + "`");
         }
     }
+
+    @Test
+    void aPageIsOneBufferOfOctetCountedFrames() {
+        OctetCountedPage framing = new OctetCountedPage();
+        Exchange page = null;
+        for (String message : new String[] {"<134>1 - - - - - - first", "<134>1 - - - - - - zweite Nachricht: Jürgen"}) {
+            Exchange one = new DefaultExchange(context);
+            one.getIn().setBody(message.getBytes(StandardCharsets.UTF_8));
+            page = framing.aggregate(page, one);
+        }
+        framing.onCompletion(page);
+        // the length counts bytes: ü is two
+        assertThat(new String(page.getMessage().getBody(byte[].class), StandardCharsets.UTF_8))
+                .isEqualTo("24 <134>1 - - - - - - first44 <134>1 - - - - - - zweite Nachricht: Jürgen");
+    }
 }

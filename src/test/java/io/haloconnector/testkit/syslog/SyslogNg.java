@@ -136,6 +136,23 @@ public final class SyslogNg implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** SIGSTOP: it stops reading; connections stay open and the senders' socket buffers fill. */
+    public void pause() throws Exception {
+        signal("-STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    public void resume() throws Exception {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) throws Exception {
+        Process kill = new ProcessBuilder("kill", signal, String.valueOf(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill " + signal + " " + process.pid() + " failed");
+        }
+    }
+
     /** Starts it again on the same ports, appending to the same file. */
     public void restart() throws Exception {
         launch();
@@ -162,8 +179,9 @@ public final class SyslogNg implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws Exception {
         if (process != null && process.isAlive()) {
+            signal("-CONT"); // a paused one would not see SIGTERM
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
