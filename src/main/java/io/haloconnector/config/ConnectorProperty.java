@@ -84,6 +84,8 @@ public enum ConnectorProperty {
             "max uncompressed bytes per POST (the default fits Splunk Cloud's ~1 MB)"),
     HEC_GZIP("hec.gzip", "true", trueOrFalse(),
             "gzip request bodies"),
+    HEC_MAX_IN_FLIGHT("hec.maxInFlight", "4", wholeNumbers(1, 64),
+            "pages whose POSTs are in flight at once (a 503 or 429 halves it, successes grow it back); a crash repeats at most these pages"),
     HEC_ACK("hec.ack", "false", trueOrFalse(),
             "indexer acknowledgement (the token must have useACK): delivered means acked"),
     HEC_ACK_TIMEOUT("hec.ack.timeout", "5m", durations("100ms", "1d"),
