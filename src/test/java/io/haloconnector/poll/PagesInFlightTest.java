@@ -82,14 +82,16 @@ class PagesInFlightTest {
     }
 
     @AfterEach
-    void close() throws IOException {
+    void close() throws Exception {
         file.close();
         context.close();
     }
 
     private PagesInFlight pages(int maxInFlight) {
-        return new PagesInFlight(cursor, new CatchUpProgress(Clock.systemUTC(), Duration.ofMinutes(1)),
-                new ConnectorMetrics(new SimpleMeterRegistry()), new ConcurrencyLimit(maxInFlight));
+        CatchUpProgress progress = new CatchUpProgress(Clock.systemUTC(), Duration.ofMinutes(1));
+        progress.pollStarted(T0); // as openPollWindow does
+        return new PagesInFlight(cursor, progress, new ConnectorMetrics(new SimpleMeterRegistry()),
+                new ConcurrencyLimit(maxInFlight));
     }
 
     /** Page n (1-based) as the poll route hands it over: its events at seconds 2n-1 and 2n, new ones pending. */
