@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The HEC output route's delivery step: POSTs a page's events to Splunk's HTTP Event Collector
@@ -114,7 +115,7 @@ public final class HecDelivery implements Processor, AutoCloseable {
             context.getPropertiesComponent().addOverrideProperty("hec.tls.hostnameVerifier", "#hecHostnames");
         }
         // one request thread per page in flight (a page sends one request at a time)
-        java.util.concurrent.atomic.AtomicInteger threads = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger threads = new AtomicInteger();
         ExecutorService requestThreads = Executors.newFixedThreadPool(settings.maxInFlight(), runnable -> {
             Thread thread = new Thread(runnable, "hec-request-" + threads.incrementAndGet());
             thread.setDaemon(true);
