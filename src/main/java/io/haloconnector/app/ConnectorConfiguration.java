@@ -215,7 +215,6 @@ public class ConnectorConfiguration implements CamelConfiguration {
                                        HecObserver hecObserver, EventCursor cursor, List<AutoCloseable> closeOnStop)
             throws Exception {
         Registry registry = context.getRegistry();
-        ConcurrencyLimit pages = new ConcurrencyLimit(1);
         try {
             switch (settings.output()) {
                 case "file" -> {
@@ -224,11 +223,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
                     registry.bind("eventFileName", files.nameStep(cursor::committedOutputPosition));
                     registry.bind("eventFileSync", files.syncStep());
                 }
-                case "hec" -> {
-                    HecSettings hec = HecSettings.from(props);
-                    pages = new ConcurrencyLimit(hec.maxInFlight());
-                    closeOnStop.add(HecDelivery.bind(context, hec, settings.stateDir(), hecObserver, pages));
-                }
+                case "hec" -> closeOnStop.add(HecDelivery.bind(context, HecSettings.from(props), settings.stateDir(), hecObserver));
                 default -> {
                     // stdout: the route's stream:out needs no bean
                 }
@@ -236,6 +231,8 @@ public class ConnectorConfiguration implements CamelConfiguration {
         } catch (java.io.IOException e) {
             throw new ConfigurationException("the file output cannot use halo.file.dir=" + settings.fileDir() + ": " + e);
         }
+        ConcurrencyLimit pages = "hec".equals(settings.output())
+                ? registry.lookupByNameAndType("hecDelivery", HecDelivery.class).pagesInFlight() : new ConcurrencyLimit(1);
         // the output page route's consumers: as many as the most pages in flight
         context.getPropertiesComponent().addOverrideProperty("halo.output.maxInFlight", Integer.toString(pages.max()));
         return pages;

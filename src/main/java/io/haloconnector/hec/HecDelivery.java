@@ -47,6 +47,7 @@ public final class HecDelivery implements Processor, AutoCloseable {
     private final HecEnvelopeEncoder encoder;
     private final HecBatchSender sender;
     private final HecClient client;
+    private final ConcurrencyLimit inFlight;
     private final StopSignal stop = new StopSignal();
     private final AtomicBoolean warnedNoAckId = new AtomicBoolean();
     /** The batches of {@link #write} and {@link #flush}. */
@@ -63,6 +64,7 @@ public final class HecDelivery implements Processor, AutoCloseable {
             LOG.warn("hec.tls.insecure=true: the HEC certificate and host name are NOT verified; use it only on a test setup");
         }
         UUID channel = UUID.randomUUID();
+        this.inFlight = inFlight;
         this.client = new HecClient(settings, channel, stop, template, requests);
         this.encoder = new HecEnvelopeEncoder(settings);
         this.sender = new HecBatchSender(settings, client, new HecDeadLetters(stateDir), stop, observer, inFlight);
@@ -192,6 +194,11 @@ public final class HecDelivery implements Processor, AutoCloseable {
             batchBytes = 0;
             acks.forget();
         }
+    }
+
+    /** How many pages may be in flight now: hec.maxInFlight, halved by a 503 or 429, grown back by successes. */
+    public ConcurrencyLimit pagesInFlight() {
+        return inFlight;
     }
 
     /** Ends any retry or wait at once (the blocked call throws). */
