@@ -20,13 +20,13 @@ import io.haloconnector.observe.ConnectorMetrics;
 import io.haloconnector.output.EventConverters;
 import io.haloconnector.output.RollingEventFiles;
 import io.haloconnector.poll.CatchUpProgress;
-import io.haloconnector.poll.CommitPage;
 import io.haloconnector.poll.EventId;
 import io.haloconnector.poll.FetchEventPage;
 import io.haloconnector.poll.NewEventsOfPage;
 import io.haloconnector.poll.OpenPollWindow;
 import io.haloconnector.poll.PageBatchHeaders;
 import io.haloconnector.poll.PageRequestRetry;
+import io.haloconnector.poll.PagesInFlight;
 import io.haloconnector.poll.ReportPollFailure;
 import io.haloconnector.poll.SortedAnswers;
 import io.haloconnector.poll.SetAsideBadEvents;
@@ -130,11 +130,12 @@ public class ConnectorConfiguration implements CamelConfiguration {
         EventCursor cursor = new EventCursor(store, delivered, settings.pollOverlap(), settings.output());
         List<AutoCloseable> outputs = new ArrayList<>();
         HaloDeadLetters deadLetters;
+        ConcurrencyLimit outputPages;
         try {
             cursor.open(settings.start(), settings.startConfigured());
             deadLetters = deadLetters(settings);
             cursor.refuseCursorAfter(clock.instant());
-            bindOutput(context, settings, props, metrics.hecObserver(health), cursor, outputs);
+            outputPages = bindOutput(context, settings, props, metrics.hecObserver(health), cursor, outputs);
         } catch (Exception e) {
             store.close();
             throw e;
@@ -177,7 +178,11 @@ public class ConnectorConfiguration implements CamelConfiguration {
         registry.bind("deliveredEvents", delivered);
         registry.bind("newEventsOfPage", new NewEventsOfPage());
         registry.bind("pageBatchHeaders", new PageBatchHeaders());
-        registry.bind("commitPage", new CommitPage(cursor, progress, metrics));
+        PagesInFlight pagesInFlight = new PagesInFlight(cursor, progress, metrics, outputPages);
+        registry.bind("admitPage", pagesInFlight.admitStep());
+        registry.bind("commitPages", pagesInFlight.deliveredStep());
+        registry.bind("pageFailed", pagesInFlight.failedStep());
+        registry.bind("awaitPagesInFlight", pagesInFlight.awaitStep());
         registry.bind("reportPollFailure", new ReportPollFailure(cursor, health));
         registry.bind("eventCursor", cursor);
         registry.bind("catchUpProgress", progress);
@@ -204,9 +209,15 @@ public class ConnectorConfiguration implements CamelConfiguration {
     /** The endpoint the poll route's prefetcher sends each page request to. */
     static final String PAGE_REQUESTS = "direct:halo-events-page";
 
-    /** The beans of the selected output route; the file output first cuts off what the last run wrote after its commit. */
-    static void bindOutput(CamelContext context, ConnectorSettings settings, PropertyLookup props, HecObserver hecObserver,
-                           EventCursor cursor, List<AutoCloseable> closeOnStop) throws Exception {
+    /**
+     * The beans of the selected output route; the file output first cuts off what the last run wrote
+     * after its commit. Returns how many pages the output takes at once: hec.maxInFlight for HEC
+     * (halved by its 503 and 429), one for the others (a file or stdout is written in page order, and
+     * a user's own route on direct:halo-output may not take two exchanges at once).
+     */
+    static ConcurrencyLimit bindOutput(CamelContext context, ConnectorSettings settings, PropertyLookup props,
+                                       HecObserver hecObserver, EventCursor cursor, List<AutoCloseable> closeOnStop)
+            throws Exception {
         Registry registry = context.getRegistry();
         try {
             switch (settings.output()) {
@@ -226,6 +237,11 @@ public class ConnectorConfiguration implements CamelConfiguration {
         } catch (java.io.IOException e) {
             throw new ConfigurationException("the file output cannot use halo.file.dir=" + settings.fileDir() + ": " + e);
         }
+        ConcurrencyLimit pages = "hec".equals(settings.output())
+                ? registry.lookupByNameAndType("hecDelivery", HecDelivery.class).pagesInFlight() : new ConcurrencyLimit(1);
+        // the output page route's consumers: as many as the most pages in flight
+        context.getPropertiesComponent().addOverrideProperty("halo.output.maxInFlight", Integer.toString(pages.max()));
+        return pages;
     }
 
     /** The Halo dead-letter file, with the events it already holds. */

@@ -90,6 +90,8 @@ public enum ConnectorProperty {
             "resend a batch not acked after this long"),
     HEC_ACK_POLL_INTERVAL("hec.ack.pollInterval", "10s", durations("10ms", "10m"),
             "how often `/services/collector/ack` is polled"),
+    HEC_MAX_IN_FLIGHT("hec.maxInFlight", "4", wholeNumbers(1, 64),
+            "pages whose POSTs are in flight at once (a 503 or 429 halves it, successes grow it back); a crash repeats at most these pages"),
     HEC_TLS_TRUST_STORE("hec.tls.trustStore", unset("the JDK's"),
             described("a PKCS12 file, or JKS when the name ends in .jks"),
             "trust store for a self-signed HEC certificate"),

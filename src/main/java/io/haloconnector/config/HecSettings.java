@@ -30,6 +30,7 @@ public final class HecSettings {
     private final int batchEvents;
     private final int batchBytes;
     private final boolean gzip;
+    private final int maxInFlight;
     private final boolean ack;
     private final Duration ackTimeout;
     private final Duration ackPollInterval;
@@ -56,6 +57,7 @@ public final class HecSettings {
         this.batchEvents = props.getInt(HEC_BATCH_EVENTS);
         this.batchBytes = props.getInt(HEC_BATCH_BYTES);
         this.gzip = props.getBoolean(HEC_GZIP);
+        this.maxInFlight = props.getInt(HEC_MAX_IN_FLIGHT);
         this.ack = props.getBoolean(HEC_ACK);
         this.ackTimeout = props.getDuration(HEC_ACK_TIMEOUT);
         this.ackPollInterval = props.getDuration(HEC_ACK_POLL_INTERVAL);
@@ -172,6 +174,11 @@ public final class HecSettings {
 
     public boolean gzip() {
         return gzip;
+    }
+
+    /** Pages whose POSTs may be in flight at once. */
+    public int maxInFlight() {
+        return maxInFlight;
     }
 
     public boolean ack() {

@@ -9,11 +9,12 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Indexer acknowledgement: keeps every batch HEC accepted until /services/collector/ack says
  * true for its ackId, polling every hec.ack.pollInterval on the sink's channel, and resends a
- * batch whose ack has not come within hec.ack.timeout.
+ * batch whose ack has not come within hec.ack.timeout. One per page being delivered.
  */
 final class HecAckTracker {
 
@@ -24,21 +25,22 @@ final class HecAckTracker {
     private final HecBatchSender sender;
     private final StopSignal stop;
     private final List<HecBatchSender.SentBatch> pending = new ArrayList<>();
-    private boolean warnedNoAckId;
+    // shared by the trackers of the pages in flight: the warning is said once
+    private final AtomicBoolean warnedNoAckId;
 
-    HecAckTracker(HecSettings settings, HecClient client, HecBatchSender sender, StopSignal stop) {
+    HecAckTracker(HecSettings settings, HecClient client, HecBatchSender sender, StopSignal stop, AtomicBoolean warnedNoAckId) {
         this.settings = settings;
         this.client = client;
         this.sender = sender;
         this.stop = stop;
+        this.warnedNoAckId = warnedNoAckId;
     }
 
     void track(List<HecBatchSender.SentBatch> sent) {
         for (HecBatchSender.SentBatch batch : sent) {
             if (batch.ackId() != null) {
                 pending.add(batch);
-            } else if (!warnedNoAckId) {
-                warnedNoAckId = true;
+            } else if (warnedNoAckId.compareAndSet(false, true)) {
                 LOG.warn("hec.ack=true but HEC answered without an ackId: the token does not have indexer acknowledgement on; "
                         + "events count as delivered when accepted");
             }

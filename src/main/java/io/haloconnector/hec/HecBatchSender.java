@@ -2,6 +2,7 @@ package io.haloconnector.hec;
 
 import io.haloconnector.config.HecSettings;
 import io.haloconnector.retry.Backoff;
+import io.haloconnector.retry.ConcurrencyLimit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +16,9 @@ import java.util.List;
  * Gets one batch into HEC, whatever it takes: retries transient failures with backoff (after a
  * few, waits for the health endpoint to say healthy), retries configuration refusals slowly with
  * an ERROR saying what to change, and splits out malformed events into the dead-letter file.
- * Blocks the calling thread meanwhile: that is the connector's backpressure.
+ * Blocks the calling thread meanwhile: that is the connector's backpressure. Pages in flight call
+ * it from several threads at once; a 503 or 429 halves the pages in flight ({@link ConcurrencyLimit}),
+ * accepted batches grow them back.
  */
 final class HecBatchSender {
 
@@ -33,9 +36,12 @@ final class HecBatchSender {
     private final StopSignal stop;
     private final Backoff backoff;
     private final HecObserver observer;
+    private final ConcurrencyLimit inFlight;
 
-    HecBatchSender(HecSettings settings, HecClient client, HecDeadLetters deadLetters, StopSignal stop, HecObserver observer) {
+    HecBatchSender(HecSettings settings, HecClient client, HecDeadLetters deadLetters, StopSignal stop, HecObserver observer,
+                   ConcurrencyLimit inFlight) {
         this.settings = settings;
+        this.inFlight = inFlight;
         this.observer = observer;
         this.client = client;
         this.deadLetters = deadLetters;
@@ -107,6 +113,10 @@ final class HecBatchSender {
             HecOutcome outcome = HecOutcome.of(answer);
             if (outcome == HecOutcome.TRANSIENT) {
                 failures++;
+                if (answer.status() == 503 || answer.status() == 429) {
+                    // HEC's queue is full or it limits the rate: fewer pages at once, as on the Halo side
+                    inFlight.rateLimited();
+                }
                 observer.unavailable("HEC answered " + redact(answer.describe()));
                 Duration delay = backoff.delay(failures, answer.retryAfter());
                 LOG.warn("HEC answered {} to a batch of {} events; retry {} in {} ms", redact(answer.describe()),
@@ -119,6 +129,7 @@ final class HecBatchSender {
                         configurationProblem(answer), settings.retryMaxDelay().toMillis());
                 stop.sleep(settings.retryMaxDelay());
             } else {
+                inFlight.succeeded();
                 observer.unavailable(null);
                 if (failures + refusals > 0) {
                     LOG.info("HEC accepted the batch of {} events after {} failed attempts", batch.size(), failures + refusals);

@@ -29,7 +29,8 @@ final class HecDeadLetters {
         return file.path();
     }
 
-    void write(HaloEvent event, String reason) throws IOException {
+    // pages in flight at once may each set an event aside
+    synchronized void write(HaloEvent event, String reason) throws IOException {
         ObjectNode line = HaloJson.MAPPER.createObjectNode();
         line.put("reason", reason);
         line.put("time", Instant.now().toString());

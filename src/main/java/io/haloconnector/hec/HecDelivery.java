@@ -5,6 +5,7 @@ import io.haloconnector.config.HttpComponentDefaults;
 import io.haloconnector.halo.HaloEvent;
 import io.haloconnector.http.RequestDeadlines;
 import io.haloconnector.output.EventBatch;
+import io.haloconnector.retry.ConcurrencyLimit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.impl.engine.DefaultProducerTemplate;
@@ -20,6 +21,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The HEC output route's delivery step: POSTs a page's events to Splunk's HTTP Event Collector
@@ -28,7 +31,9 @@ import java.util.UUID;
  * the route, which is the backpressure that stops polling Halo while HEC is down. An exception
  * (the connector is stopping) leaves the page uncommitted. Malformed events go to
  * {@code stateDir/hec-dead-letter.jsonl}. {@link #close()} ends any wait at once by making the
- * blocked call throw. Not thread-safe, except {@link #close()}. Settings: see {@link HecSettings}.
+ * blocked call throw. The route calls {@link #process} for up to {@code hec.maxInFlight} pages at
+ * once, each on its own thread with its own batches; {@link #write}, {@link #flush} and
+ * {@link #discard} are one page's calls for one thread. Settings: see {@link HecSettings}.
  */
 public final class HecDelivery implements Processor, AutoCloseable {
 
@@ -41,39 +46,46 @@ public final class HecDelivery implements Processor, AutoCloseable {
     private final HecSettings settings;
     private final HecEnvelopeEncoder encoder;
     private final HecBatchSender sender;
-    private final HecAckTracker acks;
+    private final HecClient client;
+    private final ConcurrencyLimit inFlight;
     private final StopSignal stop = new StopSignal();
-    private List<HecBatch.Entry> batch = new ArrayList<>();
-    private long batchBytes;
+    private final AtomicBoolean warnedNoAckId = new AtomicBoolean();
+    /** The batches of {@link #write} and {@link #flush}. */
+    private final PageBatches calls;
 
     /**
      * Sends through {@code requests}, the HEC request route's endpoint, and tells {@code observer}
-     * what HEC answers (metrics, readiness).
+     * what HEC answers (metrics, readiness); a 503 or 429 halves {@code inFlight}, successes grow it.
      */
-    public HecDelivery(HecSettings settings, Path stateDir, HecObserver observer, ProducerTemplate template, Endpoint requests) {
+    public HecDelivery(HecSettings settings, Path stateDir, HecObserver observer, ProducerTemplate template, Endpoint requests,
+                       ConcurrencyLimit inFlight) {
         this.settings = settings;
         if (settings.insecure()) {
             LOG.warn("hec.tls.insecure=true: the HEC certificate and host name are NOT verified; use it only on a test setup");
         }
         UUID channel = UUID.randomUUID();
-        HecClient client = new HecClient(settings, channel, stop, template, requests);
+        this.inFlight = inFlight;
+        this.client = new HecClient(settings, channel, stop, template, requests);
         this.encoder = new HecEnvelopeEncoder(settings);
-        this.sender = new HecBatchSender(settings, client, new HecDeadLetters(stateDir), stop, observer);
-        this.acks = new HecAckTracker(settings, client, sender, stop);
-        LOG.info("HEC output to {} (index {}, sourcetype {}, batches of {} events / {} bytes, gzip {}, ack {})",
+        this.sender = new HecBatchSender(settings, client, new HecDeadLetters(stateDir), stop, observer, inFlight);
+        this.calls = new PageBatches();
+        LOG.info("HEC output to {} (index {}, sourcetype {}, batches of {} events / {} bytes, gzip {}, ack {}, {} pages in flight)",
                 settings.url(), settings.index().orElse("<token default>"), settings.sourcetype(), settings.batchEvents(),
-                settings.batchBytes(), settings.gzip(), settings.ack() ? "on, channel " + channel : "off");
+                settings.batchBytes(), settings.gzip(), settings.ack() ? "on, channel " + channel : "off",
+                settings.maxInFlight());
     }
 
     @Override
     public void process(Exchange exchange) throws Exception {
+        // batches of this page only: other pages are sent meanwhile on other threads
+        PageBatches page = new PageBatches();
         try {
             for (HaloEvent event : exchange.getMessage().getMandatoryBody(EventBatch.class)) {
-                write(event);
+                page.write(event);
             }
-            flush();
+            page.flush();
         } catch (Exception e) {
-            discard();
+            page.discard();
             throw e;
         }
     }
@@ -85,6 +97,12 @@ public final class HecDelivery implements Processor, AutoCloseable {
      */
     public static HecDelivery bind(CamelContext context, HecSettings settings, Path stateDir, HecObserver observer)
             throws Exception {
+        return bind(context, settings, stateDir, observer, new ConcurrencyLimit(settings.maxInFlight()));
+    }
+
+    /** As {@link #bind(CamelContext, HecSettings, Path, HecObserver)}, halving {@code inFlight} on a 503 or 429. */
+    public static HecDelivery bind(CamelContext context, HecSettings settings, Path stateDir, HecObserver observer,
+                                   ConcurrencyLimit inFlight) throws Exception {
         HttpComponentDefaults.applyTo(context);
         context.getPropertiesComponent().addOverrideProperty("hec.url", settings.url().toString().replaceAll("/+$", ""));
         // camel-http takes timeouts in milliseconds only
@@ -98,14 +116,16 @@ public final class HecDelivery implements Processor, AutoCloseable {
             context.getPropertiesComponent().addOverrideProperty("hec.tls.contextParameters", "#hecTls");
             context.getPropertiesComponent().addOverrideProperty("hec.tls.hostnameVerifier", "#hecHostnames");
         }
-        ExecutorService requestThread = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "hec-request");
+        // one request thread per page in flight (a page sends one request at a time)
+        AtomicInteger threads = new AtomicInteger();
+        ExecutorService requestThreads = Executors.newFixedThreadPool(settings.maxInFlight(), runnable -> {
+            Thread thread = new Thread(runnable, "hec-request-" + threads.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
-        DefaultProducerTemplate template = new DefaultProducerTemplate(context, requestThread);
+        DefaultProducerTemplate template = new DefaultProducerTemplate(context, requestThreads);
         context.addService(template);
-        HecDelivery delivery = new HecDelivery(settings, stateDir, observer, template, context.getEndpoint(REQUESTS));
+        HecDelivery delivery = new HecDelivery(settings, stateDir, observer, template, context.getEndpoint(REQUESTS), inFlight);
         context.getRegistry().bind("hecDelivery", delivery);
         // a stop that has waited long enough for the batch in flight ends the retries and waits too
         deadlines.onStopAbort(delivery::close);
@@ -114,47 +134,71 @@ public final class HecDelivery implements Processor, AutoCloseable {
 
     /** Takes one event into the current batch, sending the batch first when the event would not fit. */
     public void write(HaloEvent event) throws Exception {
-        stop.check();
-        HecBatch.Entry entry = new HecBatch.Entry(event, encoder.encode(event));
-        if (!batch.isEmpty() && (batch.size() + 1 > settings.batchEvents()
-                || batchBytes + entry.envelope().length > settings.batchBytes())) {
-            sendBatch();
-        }
-        batch.add(entry);
-        batchBytes += entry.envelope().length;
+        calls.write(event);
     }
 
     /** Sends what is batched and waits for the acks: everything written so far is in HEC when it returns. */
     public String flush() throws Exception {
-        stop.check();
-        if (!batch.isEmpty()) {
-            sendBatch();
-        }
-        if (settings.ack()) {
-            acks.awaitAll();
-        }
+        calls.flush();
         return null;
-    }
-
-    private void sendBatch() throws Exception {
-        HecBatch full = new HecBatch(batch);
-        batch = new ArrayList<>();
-        batchBytes = 0;
-        List<HecBatchSender.SentBatch> sent = sender.send(full);
-        if (settings.ack()) {
-            acks.track(sent);
-            if (acks.pendingBatches() >= MAX_UNACKED_BATCHES) {
-                acks.awaitAll();
-            }
-        }
     }
 
     /** Drops the unsent rest of a failed page: the checkpoint did not move, so the page is delivered again. */
     public void discard() {
-        // batches already accepted stay (HEC has no transactions); the unsent rest is fetched again
-        batch = new ArrayList<>();
-        batchBytes = 0;
-        acks.forget();
+        calls.discard();
+    }
+
+    /** One page's batches and unacked batches, on the thread delivering it. */
+    private final class PageBatches {
+        private final HecAckTracker acks = new HecAckTracker(settings, client, sender, stop, warnedNoAckId);
+        private List<HecBatch.Entry> batch = new ArrayList<>();
+        private long batchBytes;
+
+        void write(HaloEvent event) throws Exception {
+            stop.check();
+            HecBatch.Entry entry = new HecBatch.Entry(event, encoder.encode(event));
+            if (!batch.isEmpty() && (batch.size() + 1 > settings.batchEvents()
+                    || batchBytes + entry.envelope().length > settings.batchBytes())) {
+                sendBatch();
+            }
+            batch.add(entry);
+            batchBytes += entry.envelope().length;
+        }
+
+        void flush() throws Exception {
+            stop.check();
+            if (!batch.isEmpty()) {
+                sendBatch();
+            }
+            if (settings.ack()) {
+                acks.awaitAll();
+            }
+        }
+
+        private void sendBatch() throws Exception {
+            HecBatch full = new HecBatch(batch);
+            batch = new ArrayList<>();
+            batchBytes = 0;
+            List<HecBatchSender.SentBatch> sent = sender.send(full);
+            if (settings.ack()) {
+                acks.track(sent);
+                if (acks.pendingBatches() >= MAX_UNACKED_BATCHES) {
+                    acks.awaitAll();
+                }
+            }
+        }
+
+        void discard() {
+            // batches already accepted stay (HEC has no transactions); the unsent rest is fetched again
+            batch = new ArrayList<>();
+            batchBytes = 0;
+            acks.forget();
+        }
+    }
+
+    /** How many pages may be in flight now: hec.maxInFlight, halved by a 503 or 429, grown back by successes. */
+    public ConcurrencyLimit pagesInFlight() {
+        return inFlight;
     }
 
     /** Ends any retry or wait at once (the blocked call throws). */

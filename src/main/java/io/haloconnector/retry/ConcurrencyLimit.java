@@ -15,6 +15,11 @@ public final class ConcurrencyLimit {
         this.limit = max;
     }
 
+    /** The most it grows back to. */
+    public int max() {
+        return max;
+    }
+
     public synchronized int current() {
         return limit;
     }

@@ -22,7 +22,8 @@ import java.util.TreeMap;
  * Ids the route adds during a page are pending: they reach the checkpoint only when
  * {@link EventCursor#commit} runs after the output has taken the page. So the idempotent consumer
  * may add eagerly (it removes the id again when delivery fails), and a crash before the commit
- * forgets them: the page is fetched and delivered again, nothing is lost.
+ * forgets them: the page is fetched and delivered again, nothing is lost. Several pages may be
+ * pending at once (the output's pages in flight): a commit moves only its own pages' ids.
  */
 public final class DeliveredEvents extends ServiceSupport implements IdempotentRepository {
     private final Map<String, Instant> committed = new HashMap<>();
@@ -57,19 +58,9 @@ public final class DeliveredEvents extends ServiceSupport implements IdempotentR
         pending.clear();
     }
 
-    /** Forgets the ids of a page that was not committed: it is fetched and delivered again. */
+    /** Forgets the ids of the pages that were not committed: they are fetched and delivered again. */
     synchronized void abandonPending() {
         pending.clear();
-    }
-
-    /** True when the id was added by the current page (new there, not yet committed). */
-    synchronized boolean isPending(String id) {
-        return pending.contains(id);
-    }
-
-    /** How many ids of the current page were new. */
-    synchronized int pendingCount() {
-        return pending.size();
     }
 
     /** Ids kept for dedup; bounded by the overlap window. */
@@ -77,9 +68,17 @@ public final class DeliveredEvents extends ServiceSupport implements IdempotentR
         return committed.size();
     }
 
-    /** Every event of a delivered page is now delivered; forget ids older than {@code keepFrom}. */
-    synchronized void commitPage(Collection<HaloEvent> page, Instant keepFrom) {
-        for (HaloEvent event : page) {
+    /**
+     * Every event of the delivered pages is now delivered; forget ids older than {@code keepFrom}.
+     * Returns how many of them were new (pending until now).
+     */
+    synchronized int commitPages(Collection<HaloEvent> pages, Instant keepFrom) {
+        int fresh = 0;
+        for (HaloEvent event : pages) {
+            // only these pages' ids leave pending: later pages in flight keep theirs
+            if (pending.remove(event.id())) {
+                fresh++;
+            }
             if (event.createdAt().isBefore(keepFrom)) {
                 continue; // would be forgotten below anyway; most of a catch-up page is
             }
@@ -87,10 +86,10 @@ public final class DeliveredEvents extends ServiceSupport implements IdempotentR
                 committedByTime.computeIfAbsent(event.createdAt(), t -> new LinkedHashSet<>()).add(event.id());
             }
         }
-        pending.clear();
         NavigableMap<Instant, Set<String>> old = committedByTime.headMap(keepFrom, false);
         old.values().forEach(ids -> ids.forEach(committed::remove));
         old.clear();
+        return fresh;
     }
 
     synchronized void restore(Map<Instant, Set<String>> ids) {

@@ -12,8 +12,9 @@ import java.util.Objects;
 /**
  * Where the connector is in the event stream, and the only place the checkpoint is written.
  * <p>
- * Commit point: {@link #commit} runs once per page, after the output's flush returned, so the
- * saved cursor never runs ahead of what the output took. The cursor is the {@code created_at}
+ * Commit point: {@link #commit} runs for the pages whose output returned, in page order (one
+ * page, or several coalesced into one save), so the saved cursor never runs ahead of what the
+ * output took. The cursor is the {@code created_at}
  * of the newest delivered event before which everything listed has been read (the poll says how
  * far that is, and it is never past the poll window's end); the next poll asks
  * {@code since = cursor - overlap} (inclusive),
@@ -108,9 +109,10 @@ public final class EventCursor {
     }
 
     /**
-     * Records a page as delivered: the cursor moves to {@code moveTo} (never back; null: it stays),
-     * the ids that can still come back ({@code created_at} at or after cursor - overlap) are kept,
-     * and the checkpoint is saved. Returns how many events of the page were new.
+     * Records a page, or consecutive pages in page order, as delivered: the cursor moves to
+     * {@code moveTo} (never back; null: it stays), the ids that can still come back
+     * ({@code created_at} at or after cursor - overlap) are kept, and the checkpoint is saved once.
+     * Returns how many of the events were new.
      */
     public synchronized int commit(List<HaloEvent> page, String outputPosition, Instant moveTo) {
         Instant cursor = current.cursor();
@@ -120,9 +122,8 @@ public final class EventCursor {
         if (page.isEmpty() && Objects.equals(cursor, current.cursor())) {
             return 0; // nothing moved: spare the fsync
         }
-        int fresh = delivered.pendingCount();
         // while the cursor stays, the ids delivered after it are all kept: they can come back
-        delivered.commitPage(page, (cursor == null ? current.start() : cursor).minus(overlap));
+        int fresh = delivered.commitPages(page, (cursor == null ? current.start() : cursor).minus(overlap));
         current = new Checkpoint(current.start(), cursor, delivered.snapshot(), output,
                 outputPosition == null ? current.outputPosition() : outputPosition);
         unsaved = current;
@@ -130,11 +131,6 @@ public final class EventCursor {
         savedCursor = current.cursor();
         unsaved = null;
         return fresh;
-    }
-
-    /** True when the event was new in the page being delivered (not yet committed). */
-    public boolean isNewInPage(String id) {
-        return delivered.isPending(id);
     }
 
     /**
@@ -151,7 +147,10 @@ public final class EventCursor {
         }
     }
 
-    /** A page failed before its commit: its ids are forgotten so that the next poll delivers it again. */
+    /**
+     * A page failed before its commit: its ids and those of the pages after it are forgotten, so
+     * that the next poll delivers them again. Called when no page is in flight any more.
+     */
     public void abandonPage() {
         delivered.abandonPending();
     }

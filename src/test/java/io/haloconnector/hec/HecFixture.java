@@ -3,6 +3,7 @@ package io.haloconnector.hec;
 import io.haloconnector.config.HecSettings;
 import io.haloconnector.config.PropertyLookup;
 import io.haloconnector.halo.HaloEvent;
+import io.haloconnector.retry.ConcurrencyLimit;
 import io.haloconnector.testkit.hec.HecReceiver;
 import io.haloconnector.testkit.hec.HecReceiverConfig;
 
@@ -85,12 +86,19 @@ final class HecFixture implements AutoCloseable {
 
     /** The HEC delivery step with the project's own HEC output route (routes/output-hec.yaml) in a Camel context of its own. */
     HecDelivery sink(String... overrides) throws Exception {
+        return sink(null, overrides);
+    }
+
+    /** As {@link #sink(String...)}, telling {@code inFlight} (null: its own) of HEC's 503 and 429. */
+    HecDelivery sink(ConcurrencyLimit inFlight, String... overrides) throws Exception {
         Map<String, String> props = properties(overrides);
         CamelContext context = new DefaultCamelContext();
         Properties initial = new Properties();
         initial.putAll(props);
         context.getPropertiesComponent().setInitialProperties(initial);
-        HecDelivery sink = HecDelivery.bind(context, HecSettings.from(lookup(props)), stateDir, HecObserver.NONE);
+        HecSettings settings = HecSettings.from(lookup(props));
+        HecDelivery sink = HecDelivery.bind(context, settings, stateDir, HecObserver.NONE,
+                inFlight == null ? new ConcurrencyLimit(settings.maxInFlight()) : inFlight);
         PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.resolveMandatoryResource(context, "file:routes/output-hec.yaml"));
         context.start();
         contexts.add(context);

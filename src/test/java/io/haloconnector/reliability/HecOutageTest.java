@@ -27,12 +27,14 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * HEC down for a long time (60 s in the default suite, 5 minutes with -Dreliability.full=true)
- * while the connector, on a 128 MB heap, is catching up: it stops polling Halo (backpressure),
- * its memory stays flat, and delivery resumes by itself when HEC is back, nothing lost.
+ * while the connector, on a 128 MB heap, is catching up: it stops polling Halo (backpressure) once
+ * {@code hec.maxInFlight} pages wait for HEC, its memory stays flat (it holds those pages), and
+ * delivery resumes by itself when HEC is back, nothing lost.
  */
 class HecOutageTest {
     private static final int EVENTS = 20_000;
     private static final int PER_PAGE = 500;
+    private static final int MAX_IN_FLIGHT = 4;
 
     @TempDir
     Path work;
@@ -63,13 +65,14 @@ class HecOutageTest {
                 receiver.baseUrl());
         props.put("halo.perPage", Integer.toString(PER_PAGE));
         props.put("hec.retry.maxDelay", "5s");
+        props.put("hec.maxInFlight", Integer.toString(MAX_IN_FLIGHT));
 
         connector = ConnectorProcess.start(work, props, Reliability.secrets(simulator.apiSecret()), List.of("-Xmx128m"));
         await().atMost(Duration.ofSeconds(60)).until(() -> receiver.received().size() >= 3_000);
         receiver.faults().setOutage(true);
         int atOutage = receiver.received().size();
-        // the sender has failed a few times and is now waiting on HEC's health
-        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.stats().refusedConnections() >= 3);
+        // the senders of the pages in flight have failed a few times each and now wait on HEC's health
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.stats().refusedConnections() >= 3 * MAX_IN_FLIGHT);
         long haloRequests = simulator.stats().eventsRequests();
         long began = System.nanoTime();
         List<String> samples = new ArrayList<>();
@@ -102,8 +105,8 @@ class HecOutageTest {
                 rss[0] / 1024, rss[1] / 1024, heap[0] / 1024, resumeMillis, ids.size() - expected.size());
         assertThat(requestsDuringOutage).as("Halo not polled while HEC is down").isZero();
         assertThat(new HashSet<>(ids)).as("nothing lost").isEqualTo(expected);
-        // a POST cut off by the outage after HEC read it is sent again: at most that batch repeats
-        assertThat(ids.size() - expected.size()).as("repeats").isLessThanOrEqualTo(PER_PAGE);
+        // a POST cut off by the outage after HEC read it is sent again: at most the pages in flight repeat
+        assertThat(ids.size() - expected.size()).as("repeats").isLessThanOrEqualTo(MAX_IN_FLIGHT * PER_PAGE);
         assertThat(rss[1] - rss[0]).as("RSS growth during the outage, KiB").isLessThan(64 * 1024);
         assertThat(connector.stderr()).doesNotContain("OutOfMemoryError");
     }

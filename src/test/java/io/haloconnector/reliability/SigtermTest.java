@@ -30,8 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * SIGTERM while a page is in flight, for the HEC and the file output: the page is delivered and
- * committed, the process exits 0 within 20 s, and a restart delivers only what came after it. And
+ * SIGTERM while pages are in flight, for the HEC and the file output: they are delivered and
+ * committed, the process exits 0 within 20 s, and a restart delivers only what came after them. And
  * SIGTERM during a retry wait: the wait ends at once, nothing is committed past what was delivered.
  */
 class SigtermTest {
@@ -89,12 +89,12 @@ class SigtermTest {
         long stopMillis = (System.nanoTime() - began) / 1_000_000;
 
         List<JsonNode> first = receiver.received();
-        print("SIGTERM (hec): %d events received at SIGTERM, %d after the exit (the batch in flight), exit %d in %d ms",
+        print("SIGTERM (hec): %d events received at SIGTERM, %d after the exit (the pages in flight), exit %d in %d ms",
                 atSigterm, first.size(), exit, stopMillis);
         assertThat(exit).as("exit code within 20 s of SIGTERM").isZero();
-        assertThat(first.size()).as("the batch in flight was delivered").isGreaterThan(atSigterm);
+        assertThat(first.size()).as("the pages in flight were delivered").isGreaterThan(atSigterm);
         assertThat(Reliability.repeats(Reliability.idsOfEnvelopes(first))).isZero();
-        assertThat(Reliability.checkpoint(work).get("cursor").asText()).as("the batch in flight was committed")
+        assertThat(Reliability.checkpoint(work).get("cursor").asText()).as("the pages in flight were committed")
                 .isEqualTo(newestCreatedAt(first.stream().map(e -> e.get("event")).toList()));
 
         connector = ConnectorProcess.start(work, props, env, List.of());

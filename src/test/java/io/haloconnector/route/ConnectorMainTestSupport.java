@@ -80,10 +80,11 @@ abstract class ConnectorMainTestSupport extends CamelMainTestSupport {
 
     /**
      * Matches when {@code n} more polls that reached the output have ended, delivered or stopped:
-     * exchanges of the halo-events route sent to direct:halo-output (the split's copies never are).
+     * exchanges of the halo-events route that handed a page to the output (the split's copies never
+     * do); a poll ends when its pages in flight are committed.
      */
     protected NotifyBuilder polls(int n) {
-        return new NotifyBuilder(context).fromRoute("halo-events").wereSentTo("direct:halo-output").whenCompleted(n).create();
+        return new NotifyBuilder(context).fromRoute("halo-events").wereSentTo("seda:halo-output-pages*").whenCompleted(n).create();
     }
 
     /** The cursor saved in checkpoint.json, or null before the first commit. */

@@ -1,0 +1,178 @@
+package io.haloconnector.poll;
+
+import io.haloconnector.halo.EventPage;
+import io.haloconnector.halo.HaloEvent;
+import io.haloconnector.observe.ConnectorMetrics;
+import io.haloconnector.output.EventBatch;
+import io.haloconnector.output.OutputPosition;
+import io.haloconnector.retry.ConcurrencyLimit;
+import io.haloconnector.state.Checkpoint;
+import io.haloconnector.state.CheckpointStore;
+import io.haloconnector.state.DeliveredEvents;
+import io.haloconnector.state.EventCursor;
+import io.haloconnector.state.FileCheckpointStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.haloconnector.TestEvents.event;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The commit of the output's pages in flight: only the contiguous prefix of delivered pages is
+ * committed, in page order and in one save; nothing after a failed page; a page waits for room.
+ */
+class PagesInFlightTest {
+    private static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private final CamelContext context = new DefaultCamelContext();
+    private final AtomicInteger saves = new AtomicInteger();
+    private FileCheckpointStore file;
+    private DeliveredEvents delivered;
+    private EventCursor cursor;
+    private PollWindow window;
+
+    @BeforeEach
+    void open() {
+        file = new FileCheckpointStore(dir);
+        CheckpointStore counted = new CheckpointStore() {
+            @Override
+            public Optional<Checkpoint> load() {
+                return file.load();
+            }
+
+            @Override
+            public void save(Checkpoint checkpoint) {
+                saves.incrementAndGet();
+                file.save(checkpoint);
+            }
+
+            @Override
+            public String location() {
+                return file.location();
+            }
+        };
+        delivered = new DeliveredEvents();
+        cursor = new EventCursor(counted, delivered, Duration.ofMinutes(2), "file");
+        cursor.open(T0, false);
+        // pages of two events, sorted: the cursor may move to each page's newest event
+        window = new PollWindow(T0, T0.plusSeconds(3600), 2, 10_000, new SortedAnswers());
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        file.close();
+        context.close();
+    }
+
+    private PagesInFlight pages(int maxInFlight) {
+        CatchUpProgress progress = new CatchUpProgress(Clock.systemUTC(), Duration.ofMinutes(1));
+        progress.pollStarted(T0); // as openPollWindow does
+        return new PagesInFlight(cursor, progress, new ConnectorMetrics(new SimpleMeterRegistry()),
+                new ConcurrencyLimit(maxInFlight));
+    }
+
+    /** Page n (1-based) as the poll route hands it over: its events at seconds 2n-1 and 2n, new ones pending. */
+    private Exchange admit(PagesInFlight pages, int n, boolean last) throws Exception {
+        List<HaloEvent> events = List.of(event("e" + (2 * n - 1), T0.plusSeconds(2 * n - 1)), event("e" + 2 * n, T0.plusSeconds(2 * n)));
+        events.forEach(e -> delivered.add(e.id()));
+        Exchange exchange = new DefaultExchange(context);
+        exchange.setProperty(PollProperties.PAGE, new EventPage(events, 6, !last));
+        exchange.setProperty(PollProperties.WINDOW, window);
+        exchange.getMessage().setBody(new EventBatch(events));
+        pages.admitStep().process(exchange);
+        return exchange.copy(); // the output's exchange is a copy, as seda makes one
+    }
+
+    private static void deliver(PagesInFlight pages, Exchange page, String position) throws Exception {
+        page.setProperty(OutputPosition.PROPERTY, position);
+        pages.deliveredStep().process(page);
+    }
+
+    @Test
+    void onlyTheDeliveredPrefixIsCommittedInPageOrderAndPagesThatFinishTogetherShareOneSave() throws Exception {
+        PagesInFlight pages = pages(3);
+        Exchange first = admit(pages, 1, false);
+        Exchange second = admit(pages, 2, false);
+        Exchange third = admit(pages, 3, true);
+
+        deliver(pages, second, "f:20");
+        assertThat(cursor.savedCursor()).as("page 2 delivered before page 1: nothing committed").isNull();
+        assertThat(pages.size()).isEqualTo(3);
+
+        deliver(pages, first, "f:10");
+        assertThat(cursor.savedCursor()).as("pages 1 and 2 committed").isEqualTo(T0.plusSeconds(4));
+        assertThat(cursor.committedOutputPosition()).as("the position of the last page committed").isEqualTo("f:20");
+        assertThat(saves.get()).as("one save for both").isEqualTo(1);
+
+        deliver(pages, third, "f:30");
+        pages.awaitStep().process(new DefaultExchange(context));
+        assertThat(cursor.savedCursor()).isEqualTo(T0.plusSeconds(6));
+        assertThat(saves.get()).isEqualTo(2);
+        assertThat(pages.size()).isZero();
+        assertThat(delivered.contains("e6")).isTrue();
+    }
+
+    @Test
+    void nothingAfterAFailedPageIsCommittedAndThePollEndsWithTheOutputsFailure() throws Exception {
+        PagesInFlight pages = pages(3);
+        Exchange first = admit(pages, 1, false);
+        Exchange second = admit(pages, 2, false);
+        Exchange third = admit(pages, 3, true);
+
+        deliver(pages, third, "f:30");
+        second.setProperty(Exchange.EXCEPTION_CAUGHT, new IOException("disk full"));
+        pages.failedStep().process(second);
+        deliver(pages, first, "f:10");
+
+        assertThatThrownBy(() -> pages.awaitStep().process(new DefaultExchange(context)))
+                .isInstanceOf(PageOutputFailedException.class).hasMessage("IOException: disk full");
+        assertThat(cursor.savedCursor()).as("page 1 only").isEqualTo(T0.plusSeconds(2));
+        assertThat(cursor.committedOutputPosition()).isEqualTo("f:10");
+        assertThat(pages.size()).as("the uncommitted pages are dropped").isZero();
+        cursor.abandonPage();
+        assertThat(delivered.contains("e3")).as("page 2 comes again").isFalse();
+        assertThat(delivered.contains("e5")).as("page 3 comes again").isFalse();
+        assertThat(delivered.contains("e1")).isTrue();
+    }
+
+    @Test
+    void aPageWaitsForRoomUntilTheOneBeforeItIsCommitted() throws Exception {
+        PagesInFlight pages = pages(1);
+        Exchange first = admit(pages, 1, false);
+        CompletableFuture<Exchange> second = CompletableFuture.supplyAsync(() -> {
+            try {
+                return admit(pages, 2, true);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !second.isDone());
+        deliver(pages, first, "f:10");
+        Exchange admitted = second.get();
+        assertThat(cursor.savedCursor()).as("page 1 was committed before page 2 went out").isEqualTo(T0.plusSeconds(2));
+        assertThat(admitted.getProperty(PollProperties.MORE_PAGES, Boolean.class)).isFalse();
+    }
+}
