@@ -76,7 +76,14 @@ final class HecProtocol {
         if (faults.unhealthy()) {
             return ReceiverAnswer.hec(503, 9, "Server is busy");
         }
-        return ack ? handleAck(request) : handleEvents(request);
+        if (ack) {
+            return handleAck(request);
+        }
+        ReceiverAnswer answer = handleEvents(request);
+        if (!config.answerDelay().isZero()) {
+            Thread.sleep(config.answerDelay().toMillis()); // a remote Splunk: the answer comes a round trip later
+        }
+        return answer;
     }
 
     private ReceiverAnswer applyFault(HecFaults.Fault fault) throws InterruptedException {

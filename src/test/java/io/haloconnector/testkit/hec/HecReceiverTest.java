@@ -426,4 +426,33 @@ class HecReceiverTest {
         assertThat(answer.json().get("invalid-event-number").asInt()).isEqualTo(2);
         assertThat(receiver.received()).isEmpty();
     }
+
+    @Test
+    void anAnswerDelayHoldsEachEventPostButNotItsNeighboursOrTheHealthCheck() throws Exception {
+        Duration delay = Duration.ofMillis(600);
+        start(HecReceiverConfig.builder().answerDelay(delay));
+        long started = System.nanoTime();
+        assertThat(post("/services/collector/event", "{\"event\":1}", auth()).code()).isZero();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(delay);
+
+        started = System.nanoTime();
+        assertThat(get("/services/collector/health").code()).isEqualTo(17);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(delay);
+
+        // two requests in flight wait side by side, as at a remote Splunk, not one after the other
+        started = System.nanoTime();
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> postQuietly("{\"event\":2}"));
+        var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> postQuietly("{\"event\":3}"));
+        assertThat(first.get().code() + second.get().code()).isZero();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(delay.multipliedBy(2));
+        assertThat(receiver.received()).extracting(e -> e.get("event").asInt()).containsExactlyInAnyOrder(1, 2, 3);
+    }
+
+    private Answer postQuietly(String body) {
+        try {
+            return post("/services/collector/event", body, auth());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
