@@ -455,4 +455,41 @@ class HecReceiverTest {
             throw new IllegalStateException(e);
         }
     }
+
+    @Test
+    void aReceiverThatKeepsNoEnvelopesAnswersEveryBodyAsOneThatKeepsThem() throws Exception {
+        String[] bodies = {
+            "{\"event\":{\"a\":[1,{\"b\":2}]},\"time\":1516222956.771,\"host\":\"h\",\"fields\":{\"f\":[1,\"x\"]}}{\"event\":\"b\"}",
+            "{\"event\":1}{\"time\":1}",
+            "{\"event\":1}{\"event\":null}",
+            "{\"event\":1}{\"event\":\"  \"}",
+            "{\"event\":\"a\",\"time\":\"soon\"}",
+            "{\"event\":\"a\",\"time\":null}",
+            "{\"event\":\"a\",\"source\":5}",
+            "{\"event\":\"a\",\"index\":{\"x\":1}}",
+            "{\"event\":\"a\",\"fields\":{\"f\":{\"g\":1}}}",
+            "{\"event\":\"a\",\"fields\":{\"f\":[[1]]}}",
+            "{\"event\":\"a\",\"fields\":[1]}",
+            "{\"event\":\"a\",\"index\":\"other\"}",
+            "{\"event\":\"a\",\"index\":\"main\"}",
+            "{\"event\":\"a\"} 17",
+            "{\"event\":\"a\"}{\"event\":",
+            "{\"event\":{\"unclosed\":[1,2}}",
+        };
+        HecReceiver keeping = HecReceiver.start(HecReceiverConfig.builder().token(TOKEN).allowedIndexes(Set.of("main")).build());
+        try (keeping) {
+            start(HecReceiverConfig.builder().allowedIndexes(Set.of("main")).retainEnvelopes(false));
+            HecReceiver lean = receiver;
+            for (String body : bodies) {
+                receiver = keeping;
+                Answer expected = post("/services/collector/event", body, auth());
+                receiver = lean;
+                Answer actual = post("/services/collector/event", body, auth());
+                assertThat(actual.status()).as(body).isEqualTo(expected.status());
+                assertThat(actual.json()).as(body).isEqualTo(expected.json());
+            }
+            assertThat(lean.stats().eventsAccepted()).isEqualTo(keeping.stats().eventsAccepted()).isEqualTo(3);
+            receiver = lean;
+        }
+    }
 }
