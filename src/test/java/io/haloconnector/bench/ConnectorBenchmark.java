@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * accepted every event, reads the connector's CPU time and peak RSS from /proc, stops it with
  * SIGTERM and prints one Markdown table row. Run after {@code mvn -B -q -DskipTests package}:
  * {@code java -cp target/test-classes io.haloconnector.bench.ConnectorBenchmark [--scale 0.25]
- * [--cases 1,2,3,4,5,6,7,sweep] [--jar target/halo-connector.jar] [--jfr CASE] [--work DIR] [--jvm OPTIONS]
+ * [--cases 1,2,3,4,5,6,7,sweep; 6-seed or 6-defaults for one row of 6] [--jar target/halo-connector.jar] [--jfr CASE] [--work DIR] [--jvm OPTIONS]
  * [--set name=value]...}.
  * The connector is started by the launcher {@code bin/halo-connector}, so its JVM options are the shipped ones;
  * {@code --jvm} adds options after them (a later -Xmx or -XX wins); {@code --set} adds a connector property to
@@ -184,11 +184,13 @@ public final class ConnectorBenchmark {
                 plan.add(new Case("5-" + size / 1000 + "k", "defaults, " + n + " events", n, LATENCY_MS, 0, Map.of()));
             }
         }
-        if (wanted.contains("6")) {
+        if (wanted.contains("6") || wanted.contains("6-seed")) {
             // one request at a time on each side; hec.maxInFlight is named in cases 6 and 7 only
             plan.add(new Case("6-seed", "remote Splunk, seed-like (perPage 100, one request at a time each side)", n200,
                     LATENCY_MS, REMOTE_HEC_LATENCY_MS, 0,
                     Map.of("halo.perPage", "100", "halo.fetch.concurrency", "1", "hec.maxInFlight", "1")));
+        }
+        if (wanted.contains("6") || wanted.contains("6-defaults")) {
             plan.add(new Case("6-defaults", "remote Splunk, defaults", n200, LATENCY_MS, REMOTE_HEC_LATENCY_MS, 0, Map.of()));
         }
         if (wanted.contains("7")) {
