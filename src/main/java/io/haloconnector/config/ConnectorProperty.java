@@ -83,7 +83,7 @@ public enum ConnectorProperty {
     HEC_BATCH_BYTES("hec.batch.bytes", "1000000", wholeNumbers(1_000, 800 * 1024 * 1024),
             "max uncompressed bytes per POST (the default fits Splunk Cloud's ~1 MB)"),
     HEC_GZIP("hec.gzip", "false", trueOrFalse(),
-            "gzip request bodies: about 8x fewer bytes for about 8 µs of CPU per event, worth it on a slow link"),
+            "gzip request bodies: about 6x fewer bytes for about 8 µs of CPU per event, worth it on a slow link"),
     HEC_ACK("hec.ack", "false", trueOrFalse(),
             "indexer acknowledgement (the token must have useACK): delivered means acked"),
     HEC_ACK_TIMEOUT("hec.ack.timeout", "5m", durations("100ms", "1d"),
