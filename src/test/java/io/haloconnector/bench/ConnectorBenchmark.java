@@ -406,7 +406,7 @@ public final class ConnectorBenchmark {
         ticks.put("ended", Math.max(0, processTicks - sum));
         StringBuilder out = new StringBuilder();
         ticks.forEach((kind, t) -> {
-            if (t >= CLOCK_TICKS / 10 || kind.equals("route")) { // threads under 0.1 s are left out
+            if (t >= CLOCK_TICKS / 10) { // threads under 0.1 s are left out
                 out.append(out.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%s %.1f", kind, t / (double) CLOCK_TICKS));
             }
         });
