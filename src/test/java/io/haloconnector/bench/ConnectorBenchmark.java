@@ -96,7 +96,7 @@ public final class ConnectorBenchmark {
 
     public static void main(String[] args) throws Exception {
         double scale = 1.0;
-        String cases = "1,2,3,4,5";
+        String cases = "1,2,3,4,5,6,7"; // all the targets in one run
         Path jar = Path.of("target", "halo-connector.jar");
         Path work = null;
         String jfr = null;
