@@ -27,9 +27,11 @@ import java.util.regex.Pattern;
  * accepted every event, reads the connector's CPU time and peak RSS from /proc, stops it with
  * SIGTERM and prints one Markdown table row. Run after {@code mvn -B -q -DskipTests package}:
  * {@code java -cp target/test-classes io.haloconnector.bench.ConnectorBenchmark [--scale 0.25]
- * [--cases 1,2,3,4,5,sweep] [--jar target/halo-connector.jar] [--jfr CASE] [--work DIR] [--jvm OPTIONS]}.
+ * [--cases 1,2,3,4,5,6,7,sweep; 6-seed or 6-defaults for one row of 6] [--jar target/halo-connector.jar] [--jfr CASE] [--work DIR] [--jvm OPTIONS]
+ * [--set name=value]...}.
  * The connector is started by the launcher {@code bin/halo-connector}, so its JVM options are the shipped ones;
- * {@code --jvm} adds options after them (a later -Xmx or -XX wins).
+ * {@code --jvm} adds options after them (a later -Xmx or -XX wins); {@code --set} adds a connector property to
+ * every case (e.g. {@code hec.gzip=false}). {@code --jfr CASE} records that case's three processes with JFR.
  * Linux only (it reads /proc).
  */
 public final class ConnectorBenchmark {
@@ -39,6 +41,7 @@ public final class ConnectorBenchmark {
     private static final String HEC_TOKEN = "bench-hec-token";
     private static final int DAYS = 60;
     private static final int LATENCY_MS = 50;
+    private static final int REMOTE_HEC_LATENCY_MS = 30; // cases 6 and 7: Splunk Cloud, or an indexer in another data centre
     private static final int RATE_LIMIT = 20;
     private static final Pattern ACCEPTED = Pattern.compile("accepted=(\\d+)");
     private static final Pattern REQUESTS = Pattern.compile("events_requests=(\\d+)");
@@ -50,21 +53,28 @@ public final class ConnectorBenchmark {
     private final Path work;
     private final String jfrCase;
     private final List<String> jvmOptions;
+    private final Map<String, String> extraProps;
 
-    private ConnectorBenchmark(Path jar, Path work, String jfrCase, List<String> jvmOptions) {
+    private ConnectorBenchmark(Path jar, Path work, String jfrCase, List<String> jvmOptions, Map<String, String> extraProps) {
         this.jar = jar;
         this.work = work;
         this.jfrCase = jfrCase;
         this.jvmOptions = jvmOptions;
+        this.extraProps = extraProps;
     }
 
-    /** One configuration to measure: simulator options plus connector properties. */
-    record Case(String id, String name, int events, int latencyMs, int rateLimit, Map<String, String> props) {
+    /** One configuration to measure: simulator and receiver options plus connector properties. */
+    record Case(String id, String name, int events, int latencyMs, int hecLatencyMs, int rateLimit, Map<String, String> props) {
+
+        Case(String id, String name, int events, int latencyMs, int rateLimit, Map<String, String> props) {
+            this(id, name, events, latencyMs, 0, rateLimit, props);
+        }
     }
 
     /** What one case measured; times in seconds from the connector's launch. */
     record Result(Case c, long events, boolean complete, double wall, double toFirst, double cpu, double cpuAtFirst,
-                  long peakRssKb, double simCpu, double receiverCpu, long requests, long tooMany, String load, String threads) {
+                  long peakRssKb, double simCpu, double receiverCpu, long requests, long tooMany, String load, String threads,
+                  String simThreads, String receiverThreads) {
 
         double rate() {
             return events / Math.max(1e-3, wall - toFirst);
@@ -73,15 +83,25 @@ public final class ConnectorBenchmark {
         double microsPerEvent() {
             return (cpu - cpuAtFirst) * 1e6 / Math.max(1, events);
         }
+
+        /** The simulator's CPU per event over the whole case (it idles before the connector's first request). */
+        double simMicrosPerEvent() {
+            return simCpu * 1e6 / Math.max(1, events);
+        }
+
+        double receiverMicrosPerEvent() {
+            return receiverCpu * 1e6 / Math.max(1, events);
+        }
     }
 
     public static void main(String[] args) throws Exception {
         double scale = 1.0;
-        String cases = "1,2,3,4,5";
+        String cases = "1,2,3,4,5,6,7"; // all the targets in one run
         Path jar = Path.of("target", "halo-connector.jar");
         Path work = null;
         String jfr = null;
         List<String> jvm = List.of();
+        Map<String, String> extra = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -91,9 +111,18 @@ public final class ConnectorBenchmark {
                 case "--work" -> work = Path.of(value);
                 case "--jfr" -> jfr = value;
                 case "--jvm" -> jvm = value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
+                case "--set" -> {
+                    int eq = value == null ? -1 : value.indexOf('=');
+                    if (eq < 1) {
+                        System.err.println("--set needs name=value, e.g. --set hec.gzip=false");
+                        System.exit(2);
+                    }
+                    extra.put(value.substring(0, eq), value.substring(eq + 1));
+                }
                 default -> {
-                    System.err.println("usage: ConnectorBenchmark [--scale 1.0] [--cases 1,2,3,4,5,sweep]"
-                            + " [--jar target/halo-connector.jar] [--jfr CASE-ID] [--work DIR] [--jvm '-Xmx256m ...']");
+                    System.err.println("usage: ConnectorBenchmark [--scale 1.0] [--cases 1,2,3,4,5,6,7,sweep]"
+                            + " [--jar target/halo-connector.jar] [--jfr CASE-ID] [--work DIR] [--jvm '-Xmx256m ...']"
+                            + " [--set name=value]...");
                     System.exit(2);
                 }
             }
@@ -106,15 +135,15 @@ public final class ConnectorBenchmark {
         if (work == null) {
             work = Files.createTempDirectory("halo-bench-");
         }
-        ConnectorBenchmark bench = new ConnectorBenchmark(jar, work, jfr, jvm);
+        ConnectorBenchmark bench = new ConnectorBenchmark(jar, work, jfr, jvm, extra);
         List<Case> plan = plan(scale, List.of(cases.split(",")));
         System.out.println(environment());
         System.out.printf("scale %.2f, %d days of events, simulator latency %d ms unless said, connector started by %s"
-                + " with its JVM options%s, work %s%n%n", scale, DAYS, LATENCY_MS, LAUNCHER,
-                jvm.isEmpty() ? "" : " then " + String.join(" ", jvm), work);
+                + " with its JVM options%s%s, work %s%n%n", scale, DAYS, LATENCY_MS, LAUNCHER,
+                jvm.isEmpty() ? "" : " then " + String.join(" ", jvm), extra.isEmpty() ? "" : ", in every case " + extra, work);
         System.out.println("| case | events | wall s | to 1st event s | events/s | CPU s | µs CPU/event | peak RSS MB"
-                + " | sim CPU s | receiver CPU s | requests | 429 | load 1m |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+                + " | sim CPU s | sim µs/event | receiver CPU s | receiver µs/event | requests | 429 | load 1m |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         List<Result> results = new ArrayList<>();
         for (Case c : plan) {
             Result r = bench.run(c);
@@ -126,6 +155,9 @@ public final class ConnectorBenchmark {
         System.out.println("Connector CPU s by thread, whole run (JIT = C1/C2 compiler threads, GC = collector threads,"
                 + " main = start-up; ended = threads gone before the reading; under 0.1 s left out):");
         results.forEach(r -> System.out.println("- " + r.c().id() + ": " + r.threads()));
+        System.out.println();
+        System.out.println("Simulator and receiver CPU s by thread, whole process including start-up and the events' generation:");
+        results.forEach(r -> System.out.println("- " + r.c().id() + ": simulator " + r.simThreads() + "; receiver " + r.receiverThreads()));
         System.out.println();
         System.out.println(targets(results));
     }
@@ -152,6 +184,21 @@ public final class ConnectorBenchmark {
                 plan.add(new Case("5-" + size / 1000 + "k", "defaults, " + n + " events", n, LATENCY_MS, 0, Map.of()));
             }
         }
+        if (wanted.contains("6") || wanted.contains("6-seed")) {
+            // one request at a time on each side; hec.maxInFlight is named in cases 6 and 7 only
+            plan.add(new Case("6-seed", "remote Splunk, seed-like (perPage 100, one request at a time each side)", n200,
+                    LATENCY_MS, REMOTE_HEC_LATENCY_MS, 0,
+                    Map.of("halo.perPage", "100", "halo.fetch.concurrency", "1", "hec.maxInFlight", "1")));
+        }
+        if (wanted.contains("6") || wanted.contains("6-defaults")) {
+            plan.add(new Case("6-defaults", "remote Splunk, defaults", n200, LATENCY_MS, REMOTE_HEC_LATENCY_MS, 0, Map.of()));
+        }
+        if (wanted.contains("7")) {
+            for (int inFlight : new int[] {1, 2, 4, 8}) {
+                plan.add(new Case("7-" + inFlight, "remote Splunk, hec.maxInFlight " + inFlight, n200, LATENCY_MS,
+                        REMOTE_HEC_LATENCY_MS, 0, Map.of("hec.maxInFlight", Integer.toString(inFlight))));
+            }
+        }
         if (wanted.contains("sweep")) {
             for (int concurrency : new int[] {1, 2, 4, 8, 16}) {
                 plan.add(new Case("c" + concurrency, "defaults, halo.fetch.concurrency " + concurrency, n200, LATENCY_MS, 0,
@@ -168,17 +215,18 @@ public final class ConnectorBenchmark {
         Process receiver = null;
         Process connector = null;
         try {
-            simulator = new ProcessBuilder(java.toString(), "-cp", jar.toAbsolutePath().toString(),
+            boolean jfr = c.id().equals(jfrCase);
+            simulator = new ProcessBuilder(javaCommand(java, jfr, dir.resolve("simulator.jfr"), "-cp", jar.toAbsolutePath().toString(),
                     "io.haloconnector.simulator.SimulatorMain", "--port", "0", "--events", Integer.toString(c.events()),
                     "--days", Integer.toString(DAYS), "--seed", "1", "--latency-ms", Integer.toString(c.latencyMs()),
-                    "--rate-limit", Integer.toString(c.rateLimit()), "--key", KEY, "--secret", SECRET)
+                    "--rate-limit", Integer.toString(c.rateLimit()), "--key", KEY, "--secret", SECRET))
                     .redirectError(dir.resolve("simulator.err").toFile()).start();
             String haloUrl = listeningUrl(simulator.getInputStream(), "halo-simulator listening on ", Duration.ofMinutes(3));
             // the receiver is a test kit class: our own classpath has it, the jar has its Jackson
             String receiverClasspath = System.getProperty("java.class.path") + File.pathSeparator + jar.toAbsolutePath();
-            receiver = new ProcessBuilder(java.toString(), "-cp", receiverClasspath,
+            receiver = new ProcessBuilder(javaCommand(java, jfr, dir.resolve("receiver.jfr"), "-cp", receiverClasspath,
                     "io.haloconnector.testkit.hec.HecReceiverMain", "--token", HEC_TOKEN, "--port", "0",
-                    "--stats-interval-ms", "50").start();
+                    "--stats-interval-ms", "50", "--latency-ms", Integer.toString(c.hecLatencyMs()))).start();
             String hecUrl = listeningUrl(receiver.getInputStream(), "hec-receiver listening on ", Duration.ofMinutes(1));
             AtomicLong accepted = new AtomicLong();
             AtomicLong firstAt = new AtomicLong();
@@ -196,13 +244,13 @@ public final class ConnectorBenchmark {
             props.put("halo.poll.cron", "* * * * * ?");
             props.put("halo.poll.lag", "0s");
             props.put("camel.management.enabled", "false");
+            props.putAll(extraProps);
             props.putAll(c.props());
             // the launcher as shipped, with its JVM options; ours (-X..., after its own) win
             List<String> command = new ArrayList<>(List.of(LAUNCHER.toAbsolutePath().toString()));
             command.addAll(jvmOptions);
-            if (c.id().equals(jfrCase)) {
-                command.add("-XX:StartFlightRecording=duration=600s,filename="
-                        + dir.resolve("connector.jfr").toAbsolutePath() + ",settings=profile");
+            if (jfr) {
+                command.add(flightRecording(dir.resolve("connector.jfr")));
             }
             props.forEach((name, value) -> command.add("-D" + name + "=" + value));
 
@@ -233,6 +281,8 @@ public final class ConnectorBenchmark {
             String threads = connector.isAlive() ? threadCpu(connector.pid(), cpu) : "";
             long simCpu = cpuTicks(simulator.pid()) - simCpuBefore;
             long receiverCpu = cpuTicks(receiver.pid()) - receiverCpuBefore;
+            String simThreads = threadCpu(simulator.pid(), cpuTicks(simulator.pid()));
+            String receiverThreads = threadCpu(receiver.pid(), cpuTicks(receiver.pid()));
             String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
             stop(connector, Duration.ofSeconds(30));
             stop(simulator, Duration.ofSeconds(10));
@@ -242,7 +292,8 @@ public final class ConnectorBenchmark {
             long first = firstAt.get() == 0 ? done : firstAt.get();
             return new Result(c, accepted.get(), complete, (done - launched) / 1e9, Math.max(0, first - launched) / 1e9,
                     cpu / (double) CLOCK_TICKS, Math.max(0, cpuAtFirst) / (double) CLOCK_TICKS, hwm,
-                    simCpu / (double) CLOCK_TICKS, receiverCpu / (double) CLOCK_TICKS, requests, tooMany, load, threads);
+                    simCpu / (double) CLOCK_TICKS, receiverCpu / (double) CLOCK_TICKS, requests, tooMany, load, threads,
+                    simThreads, receiverThreads);
         } finally {
             for (Process p : new Process[] {connector, simulator, receiver}) {
                 if (p != null && p.isAlive()) {
@@ -250,6 +301,24 @@ public final class ConnectorBenchmark {
                 }
             }
         }
+    }
+
+    /**
+     * The java command for the simulator or the receiver, recorded by JFR when asked. They run with the
+     * connector's compiler and collector: with the JVM's defaults C2 compiling cost them 3 to 5 times the
+     * CPU of their own work, and the three processes share the same 2 cores.
+     */
+    private static List<String> javaCommand(Path java, boolean jfr, Path recording, String... args) {
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        if (jfr) {
+            command.add(flightRecording(recording));
+        }
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private static String flightRecording(Path file) {
+        return "-XX:StartFlightRecording=duration=900s,filename=" + file.toAbsolutePath() + ",settings=profile";
     }
 
     /** Reads the child's stdout until its "listening on" line; the rest is drained and dropped. */
@@ -314,7 +383,7 @@ public final class ConnectorBenchmark {
      */
     static String threadCpu(long pid, long processTicks) {
         Map<String, Long> ticks = new LinkedHashMap<>();
-        for (String kind : List.of("route", "fetch", "http client", "JIT", "GC", "main")) {
+        for (String kind : List.of("route", "fetch", "hec request", "JIT", "GC", "main")) {
             ticks.put(kind, 0L);
         }
         long sum = 0;
@@ -337,7 +406,7 @@ public final class ConnectorBenchmark {
         ticks.put("ended", Math.max(0, processTicks - sum));
         StringBuilder out = new StringBuilder();
         ticks.forEach((kind, t) -> {
-            if (t >= CLOCK_TICKS / 10 || kind.equals("route")) { // threads under 0.1 s are left out
+            if (t >= CLOCK_TICKS / 10) { // threads under 0.1 s are left out
                 out.append(out.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%s %.1f", kind, t / (double) CLOCK_TICKS));
             }
         });
@@ -345,12 +414,12 @@ public final class ConnectorBenchmark {
     }
 
     private static String threadKind(String name) {
-        if (name.startsWith("DefaultQuartz")) {
-            return "route"; // the Quartz worker runs the whole route: split, dedup, output, commit
+        if (name.startsWith("Camel (")) {
+            return "route"; // Camel's threads; the seda consumer runs the poll route: split, dedup, output, commit
         } else if (name.startsWith("halo-fetch")) {
-            return "fetch";
-        } else if (name.startsWith("HttpClient")) {
-            return "http client";
+            return "fetch"; // page requests through camel-http, and the page parse
+        } else if (name.startsWith("hec-request")) {
+            return "hec request";
         } else if (name.contains("CompilerThre")) {
             return "JIT";
         } else if (name.equals("java")) {
@@ -403,9 +472,10 @@ public final class ConnectorBenchmark {
     private static String row(Result r) {
         String share = r.requests() == 0 ? "-" : String.format(Locale.ROOT, "%d (%.1f%%)", r.tooMany(),
                 100.0 * r.tooMany() / r.requests());
-        return String.format(Locale.ROOT, "| %s %s | %,d%s | %.1f | %.1f | %,.0f | %.1f | %.1f | %d | %.1f | %.1f | %d | %s | %s |",
+        return String.format(Locale.ROOT, "| %s %s | %,d%s | %.1f | %.1f | %,.0f | %.1f | %.1f | %d | %.1f | %.1f | %.1f | %.1f | %d | %s | %s |",
                 r.c().id(), r.c().name(), r.events(), r.complete() ? "" : " (INCOMPLETE)", r.wall(), r.toFirst(), r.rate(),
-                r.cpu(), r.microsPerEvent(), r.peakRssKb() / 1024, r.simCpu(), r.receiverCpu(), r.requests(), share, r.load());
+                r.cpu(), r.microsPerEvent(), r.peakRssKb() / 1024, r.simCpu(), r.simMicrosPerEvent(), r.receiverCpu(),
+                r.receiverMicrosPerEvent(), r.requests(), share, r.load());
     }
 
     /** The performance targets (rate, CPU per event, 429 share, scaling, RSS), each met or not, for the cases run. */
@@ -417,7 +487,14 @@ public final class ConnectorBenchmark {
         Result two = byId.get("2");
         if (one != null && two != null) {
             double ratio = two.rate() / one.rate();
-            out.append(String.format(Locale.ROOT, "- case 2 >= 20x case 1 events/s: %.1fx, %s%n", ratio, met(ratio >= 20)));
+            out.append(String.format(Locale.ROOT, "- case 2 >= 25x case 1 events/s: %.1fx, %s%n", ratio, met(ratio >= 25)));
+        }
+        Result seedRemote = byId.get("6-seed");
+        Result defaultsRemote = byId.get("6-defaults");
+        if (seedRemote != null && defaultsRemote != null) {
+            double ratio = defaultsRemote.rate() / seedRemote.rate();
+            out.append(String.format(Locale.ROOT, "- case 6 defaults >= 30x case 6 seed-like events/s: %,.0f / %,.0f = %.1fx, %s%n",
+                    defaultsRemote.rate(), seedRemote.rate(), ratio, met(ratio >= 30)));
         }
         Result three = byId.get("3");
         if (three != null) {

@@ -47,7 +47,7 @@ class HecSettingsTest {
         assertThat(s.host()).isEqualTo("api.cloudpassage.com");
         assertThat(s.batchEvents()).isEqualTo(500);
         assertThat(s.batchBytes()).isEqualTo(1_000_000);
-        assertThat(s.gzip()).isTrue();
+        assertThat(s.gzip()).isFalse();
         assertThat(s.ack()).isFalse();
         assertThat(s.ackTimeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(s.ackPollInterval()).isEqualTo(Duration.ofSeconds(10));

@@ -35,7 +35,8 @@ class HecDeliveryDeliveryTest {
     @Test
     void aPageArrivesWholeAsOneGzippedBatchOfExactEnvelopes() throws Exception {
         hec = HecFixture.start(HecReceiverConfig.builder().allowedIndexes(Set.of("cloudpassage")), stateDir);
-        HecDelivery sink = hec.sink("hec.index", "cloudpassage", "halo.api.url", "https://api.halo.example:443/");
+        HecDelivery sink = hec.sink("hec.index", "cloudpassage", "halo.api.url", "https://api.halo.example:443/",
+                "hec.gzip", "true");
         List<HaloEvent> page = SampleEvents.events(0, 20);
 
         writeAll(sink, page);

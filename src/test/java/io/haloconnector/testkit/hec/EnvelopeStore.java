@@ -45,7 +45,6 @@ final class EnvelopeStore {
 
     /** Stores a whole request's envelopes; with a channel (ack on) returns the new ackId, else -1. */
     synchronized long accept(List<JsonNode> envelopes, String ackChannel, HecReceiver.AcceptedRequest request) {
-        accepted += envelopes.size();
         List<Stored> stored = new ArrayList<>(envelopes.size());
         if (retain) {
             for (JsonNode envelope : envelopes) {
@@ -54,12 +53,25 @@ final class EnvelopeStore {
             arrivals.addAll(stored);
             requests.add(request);
         }
+        return count(envelopes.size(), stored, ackChannel);
+    }
+
+    /** Counts a whole request's envelopes when none are retained; with a channel returns the new ackId, else -1. */
+    synchronized long accept(int envelopes, String ackChannel) {
+        if (retain) {
+            throw new IllegalStateException("a receiver that retains envelopes must be given them");
+        }
+        return count(envelopes, List.of(), ackChannel);
+    }
+
+    private long count(int envelopes, List<Stored> stored, String ackChannel) {
+        accepted += envelopes;
         if (ackChannel == null) {
             return -1;
         }
         Channel channel = channels.computeIfAbsent(ackChannel, c -> new Channel());
         long ackId = channel.nextAckId++;
-        channel.pending.put(ackId, new PendingAck(System.nanoTime(), envelopes.size(), stored));
+        channel.pending.put(ackId, new PendingAck(System.nanoTime(), envelopes, stored));
         return ackId;
     }
 

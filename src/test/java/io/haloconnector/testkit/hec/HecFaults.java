@@ -31,7 +31,9 @@ public final class HecFaults {
     private volatile boolean tokenDisabled;
     private volatile Duration ackDelay = Duration.ZERO;
     private volatile String token;
-    private volatile Predicate<JsonNode> poison = event -> false;
+    private static final Predicate<JsonNode> NO_POISON = event -> false;
+
+    private volatile Predicate<JsonNode> poison = NO_POISON;
     private volatile int poisonCode = 6;
 
     HecFaults(String token, Runnable onOutage) {
@@ -141,6 +143,11 @@ public final class HecFaults {
 
     Predicate<JsonNode> poison() {
         return poison;
+    }
+
+    /** Whether {@link #refuseEvents} was called: then each event must be looked at as a tree. */
+    boolean refusesEvents() {
+        return poison != NO_POISON;
     }
 
     int poisonCode() {

@@ -35,12 +35,14 @@ final class HecProtocol {
     private final HecFaults faults;
     private final EnvelopeStore store;
     private final HecReceiver.Counters counters;
+    private final EnvelopeScan scan;
 
     HecProtocol(HecReceiverConfig config, HecFaults faults, EnvelopeStore store, HecReceiver.Counters counters) {
         this.config = config;
         this.faults = faults;
         this.store = store;
         this.counters = counters;
+        this.scan = new EnvelopeScan(config.allowedIndexes());
     }
 
     ReceiverAnswer handle(ReceivedRequest request) throws InterruptedException {
@@ -76,7 +78,14 @@ final class HecProtocol {
         if (faults.unhealthy()) {
             return ReceiverAnswer.hec(503, 9, "Server is busy");
         }
-        return ack ? handleAck(request) : handleEvents(request);
+        if (ack) {
+            return handleAck(request);
+        }
+        ReceiverAnswer answer = handleEvents(request);
+        if (!config.answerDelay().isZero()) {
+            Thread.sleep(config.answerDelay().toMillis()); // a remote Splunk: the answer comes a round trip later
+        }
+        return answer;
     }
 
     private ReceiverAnswer applyFault(HecFaults.Fault fault) throws InterruptedException {
@@ -198,6 +207,14 @@ final class HecProtocol {
         if (isBlank(body)) {
             return ReceiverAnswer.hec(400, 5, "No data");
         }
+        // nothing kept: checked token by token, no tree per event (the benchmark's receiver)
+        if (!config.retainEnvelopes() && !faults.refusesEvents()) {
+            EnvelopeScan.Outcome scanned = scan.scan(body);
+            if (scanned.refused() != null) {
+                return scanned.refused();
+            }
+            return success(store.accept(scanned.envelopes(), channel));
+        }
         List<JsonNode> envelopes = new ArrayList<>();
         try (JsonParser parser = MAPPER.createParser(body)) {
             JsonToken token;
@@ -225,6 +242,10 @@ final class HecProtocol {
         }
         long ackId = store.accept(envelopes, channel,
                 new HecReceiver.AcceptedRequest(envelopes.size(), request.body().length, body.length, gzip));
+        return success(ackId);
+    }
+
+    private static ReceiverAnswer success(long ackId) {
         return ackId < 0 ? ReceiverAnswer.hec(200, 0, "Success")
                 : ReceiverAnswer.json(200, 0, "{\"text\":\"Success\",\"code\":0,\"ackId\":" + ackId + "}");
     }

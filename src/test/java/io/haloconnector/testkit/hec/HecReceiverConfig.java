@@ -1,6 +1,7 @@
 package io.haloconnector.testkit.hec;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -23,6 +24,7 @@ public final class HecReceiverConfig {
     private final Set<String> allowedIndexes;
     private final long maxContentLength;
     private final boolean retainEnvelopes;
+    private final Duration answerDelay;
 
     private HecReceiverConfig(Builder b) {
         this.port = b.port;
@@ -33,6 +35,7 @@ public final class HecReceiverConfig {
         this.allowedIndexes = Set.copyOf(b.allowedIndexes);
         this.maxContentLength = b.maxContentLength;
         this.retainEnvelopes = b.retainEnvelopes;
+        this.answerDelay = b.answerDelay;
     }
 
     public static Builder builder() {
@@ -74,11 +77,16 @@ public final class HecReceiverConfig {
         return retainEnvelopes;
     }
 
+    /** How long each event POST waits before its answer: a Splunk that is far away (zero on loopback). */
+    public Duration answerDelay() {
+        return answerDelay;
+    }
+
     @Override
     public String toString() {
         // the token stays out of toString like everywhere else
         return "HecReceiverConfig[port=" + port + ", ack=" + ackEnabled + ", tls=" + (keyStore != null)
-                + ", allowedIndexes=" + allowedIndexes + ", maxContentLength=" + maxContentLength + "]";
+                + ", allowedIndexes=" + allowedIndexes + ", maxContentLength=" + maxContentLength + ", answerDelay=" + answerDelay + "]";
     }
 
     /** Builder for {@link HecReceiverConfig}. */
@@ -91,6 +99,7 @@ public final class HecReceiverConfig {
         private Set<String> allowedIndexes = Set.of();
         private long maxContentLength = DEFAULT_MAX_CONTENT_LENGTH;
         private boolean retainEnvelopes = true;
+        private Duration answerDelay = Duration.ZERO;
 
         private Builder() {
         }
@@ -135,6 +144,14 @@ public final class HecReceiverConfig {
 
         public Builder retainEnvelopes(boolean retain) {
             this.retainEnvelopes = retain;
+            return this;
+        }
+
+        public Builder answerDelay(Duration delay) {
+            if (delay == null || delay.isNegative()) {
+                throw new IllegalArgumentException("answerDelay must be zero or more");
+            }
+            this.answerDelay = delay;
             return this;
         }
 

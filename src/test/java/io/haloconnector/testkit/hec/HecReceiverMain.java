@@ -5,7 +5,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * Runs a {@link HecReceiver} as a process for benchmarks:
  * {@code --port N} (default 8088), {@code --token T} (required), {@code --ack} (useACK on),
- * {@code --stats-interval-ms N} (default 5000).
+ * {@code --stats-interval-ms N} (default 5000), {@code --latency-ms N} (each event POST answered N ms
+ * late, as a Splunk in another data centre; default 0).
  * Prints {@code hec-receiver listening on URL} to stdout, then its counts to stderr every interval
  * when they changed and once more on exit.
  */
@@ -17,15 +18,20 @@ public final class HecReceiverMain {
     public static void main(String[] args) throws Exception {
         HecReceiverConfig.Builder config = HecReceiverConfig.builder().port(8088).retainEnvelopes(false);
         long intervalMillis = 5_000;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--port" -> config.port(Integer.parseInt(value(args, ++i, "--port")));
-                case "--token" -> config.token(value(args, ++i, "--token"));
-                case "--ack" -> config.ackEnabled(true);
-                // the benchmark watches the counts to time a run, so it wants them often
-                case "--stats-interval-ms" -> intervalMillis = Math.max(10, Long.parseLong(value(args, ++i, "--stats-interval-ms")));
-                default -> usage("unknown argument " + args[i]);
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--port" -> config.port(Integer.parseInt(value(args, ++i, "--port")));
+                    case "--token" -> config.token(value(args, ++i, "--token"));
+                    case "--ack" -> config.ackEnabled(true);
+                    // the benchmark watches the counts to time a run, so it wants them often
+                    case "--stats-interval-ms" -> intervalMillis = Math.max(10, Long.parseLong(value(args, ++i, "--stats-interval-ms")));
+                    case "--latency-ms" -> config.answerDelay(java.time.Duration.ofMillis(Long.parseLong(value(args, ++i, "--latency-ms"))));
+                    default -> usage("unknown argument " + args[i]);
+                }
             }
+        } catch (IllegalArgumentException e) { // a number that is not one, a negative latency
+            usage(e.getMessage());
         }
         HecReceiver receiver;
         try {
@@ -61,7 +67,7 @@ public final class HecReceiverMain {
 
     private static void usage(String problem) {
         System.err.println("hec-receiver: " + problem);
-        System.err.println("usage: HecReceiverMain --token TOKEN [--port 8088] [--ack] [--stats-interval-ms 5000]");
+        System.err.println("usage: HecReceiverMain --token TOKEN [--port 8088] [--ack] [--stats-interval-ms 5000] [--latency-ms 0]");
         System.exit(2);
     }
 }

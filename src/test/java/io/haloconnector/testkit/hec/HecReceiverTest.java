@@ -426,4 +426,70 @@ class HecReceiverTest {
         assertThat(answer.json().get("invalid-event-number").asInt()).isEqualTo(2);
         assertThat(receiver.received()).isEmpty();
     }
+
+    @Test
+    void anAnswerDelayHoldsEachEventPostButNotItsNeighboursOrTheHealthCheck() throws Exception {
+        Duration delay = Duration.ofMillis(600);
+        start(HecReceiverConfig.builder().answerDelay(delay));
+        long started = System.nanoTime();
+        assertThat(post("/services/collector/event", "{\"event\":1}", auth()).code()).isZero();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(delay);
+
+        started = System.nanoTime();
+        assertThat(get("/services/collector/health").code()).isEqualTo(17);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(delay);
+
+        // two requests in flight wait side by side, as at a remote Splunk, not one after the other
+        started = System.nanoTime();
+        var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> postQuietly("{\"event\":2}"));
+        var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> postQuietly("{\"event\":3}"));
+        assertThat(first.get().code() + second.get().code()).isZero();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(delay.multipliedBy(2));
+        assertThat(receiver.received()).extracting(e -> e.get("event").asInt()).containsExactlyInAnyOrder(1, 2, 3);
+    }
+
+    private Answer postQuietly(String body) {
+        try {
+            return post("/services/collector/event", body, auth());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aReceiverThatKeepsNoEnvelopesAnswersEveryBodyAsOneThatKeepsThem() throws Exception {
+        String[] bodies = {
+            "{\"event\":{\"a\":[1,{\"b\":2}]},\"time\":1516222956.771,\"host\":\"h\",\"fields\":{\"f\":[1,\"x\"]}}{\"event\":\"b\"}",
+            "{\"event\":1}{\"time\":1}",
+            "{\"event\":1}{\"event\":null}",
+            "{\"event\":1}{\"event\":\"  \"}",
+            "{\"event\":\"a\",\"time\":\"soon\"}",
+            "{\"event\":\"a\",\"time\":null}",
+            "{\"event\":\"a\",\"source\":5}",
+            "{\"event\":\"a\",\"index\":{\"x\":1}}",
+            "{\"event\":\"a\",\"fields\":{\"f\":{\"g\":1}}}",
+            "{\"event\":\"a\",\"fields\":{\"f\":[[1]]}}",
+            "{\"event\":\"a\",\"fields\":[1]}",
+            "{\"event\":\"a\",\"index\":\"other\"}",
+            "{\"event\":\"a\",\"index\":\"main\"}",
+            "{\"event\":\"a\"} 17",
+            "{\"event\":\"a\"}{\"event\":",
+            "{\"event\":{\"unclosed\":[1,2}}",
+        };
+        HecReceiver keeping = HecReceiver.start(HecReceiverConfig.builder().token(TOKEN).allowedIndexes(Set.of("main")).build());
+        try (keeping) {
+            start(HecReceiverConfig.builder().allowedIndexes(Set.of("main")).retainEnvelopes(false));
+            HecReceiver lean = receiver;
+            for (String body : bodies) {
+                receiver = keeping;
+                Answer expected = post("/services/collector/event", body, auth());
+                receiver = lean;
+                Answer actual = post("/services/collector/event", body, auth());
+                assertThat(actual.status()).as(body).isEqualTo(expected.status());
+                assertThat(actual.json()).as(body).isEqualTo(expected.json());
+            }
+            assertThat(lean.stats().eventsAccepted()).isEqualTo(keeping.stats().eventsAccepted()).isEqualTo(3);
+            receiver = lean;
+        }
+    }
 }
