@@ -112,6 +112,10 @@ class FutureEventsTest {
         String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + port + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertThat(connector.terminate(20)).isZero();
+        // with halo.poll.lag=0s an event added while a poll runs can also come after that poll's
+        // window: the metric counts each event the first run warned about, the 2100 one among them
+        long firstRunWarnings = connector.stderr().lines()
+                .filter(line -> line.contains("WARN") && line.contains(" claims created_at ")).count();
         JsonNode checkpoint = Reliability.checkpoint(work);
 
         // a restart goes on polling: a new event is delivered, the 2100 one not again
@@ -128,7 +132,8 @@ class FutureEventsTest {
         assertThat(Instant.parse(checkpoint.get("cursor").asText())).as("the cursor stays before now").isBefore(Instant.now());
         assertThat(warning).contains("WARN").contains("created_at " + YEAR_2100);
         assertThat(warningsAbout(FUTURE_ID)).as("one WARN, though every poll lists it again").isEqualTo(1);
-        assertThat(metrics).contains("halo_events_beyond_window_total 1.0");
+        assertThat(firstRunWarnings).as("the 2100 event's WARN is among the first run's").isPositive();
+        assertThat(metrics).contains("halo_events_beyond_window_total " + firstRunWarnings + ".0");
     }
 
     @Test
