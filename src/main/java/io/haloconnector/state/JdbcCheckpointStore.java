@@ -101,6 +101,25 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     public synchronized void save(Checkpoint checkpoint) {
         Map<String, Instant> ids = new HashMap<>();
         checkpoint.deliveredIds().forEach((time, set) -> set.forEach(id -> ids.put(id, time)));
+        try {
+            try {
+                saveOnce(checkpoint, ids);
+            } catch (SQLException e) {
+                if (!StateDatabase.unreachable(e)) {
+                    throw e;
+                }
+                // a pooled connection the server cut while it was down: once more, on a new one
+                saveOnce(checkpoint, ids);
+            }
+        } catch (SQLException e) {
+            throw new StateException("cannot write the checkpoint (" + location() + "): " + StateDatabase.describe(e)
+                    + ": delivery stops until it can", e);
+        }
+        savedIds = ids;
+        rowExists = true;
+    }
+
+    private void saveOnce(Checkpoint checkpoint, Map<String, Instant> ids) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -110,12 +129,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
                 rollbackQuietly(connection);
                 throw e;
             }
-        } catch (SQLException e) {
-            throw new StateException("cannot write the checkpoint (" + location() + "): " + StateDatabase.describe(e)
-                    + ": delivery stops until it can", e);
         }
-        savedIds = ids;
-        rowExists = true;
     }
 
     private void writeDiff(Connection connection, Checkpoint checkpoint, Map<String, Instant> ids) throws SQLException {
