@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HashMap;
@@ -105,8 +106,8 @@ public final class JdbcCheckpointStore implements CheckpointStore {
             try {
                 saveOnce(checkpoint, ids);
             } catch (SQLException e) {
-                if (!StateDatabase.unreachable(e)) {
-                    throw e;
+                if (!StateDatabase.unreachable(e) || e instanceof SQLTransientConnectionException) {
+                    throw e; // no connection came within the pool's timeout: the database is down, not one connection
                 }
                 // a pooled connection the server cut while it was down: once more, on a new one
                 saveOnce(checkpoint, ids);

@@ -171,6 +171,8 @@ class PostgresStateTest {
         assertThat(connector.terminate(20)).isZero();
         List<String> ids = Reliability.idsOfEnvelopes(receiver.received());
         print("postgres stopped and started again: %d envelopes for %d events", ids.size(), expected.size());
+        connector.stderr().lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).distinct().limit(20)
+                .forEach(l -> print("postgres stopped, log: %s", l));
         assertThat(new HashSet<>(ids)).isEqualTo(expected);
         assertThat(Reliability.repeats(ids)).as("repeats: at most the page in flight").isLessThanOrEqualTo(perPage);
         assertThat(connector.stderr()).contains("is writable again: delivery resumes").doesNotContain(postgres.password());
