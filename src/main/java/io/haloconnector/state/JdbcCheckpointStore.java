@@ -29,6 +29,8 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     // what the database holds for this key after the last commit: the base of the next diff
     private Map<String, Instant> savedIds = Map.of();
     private boolean rowExists;
+    // false until a load or a save: the first save then replaces all the key's ids instead of a diff
+    private boolean known;
 
     /** A store in {@code database} (its schema migrated) for {@code stateKey}; closing it closes the pool. */
     public JdbcCheckpointStore(StateDatabase database, String stateKey) {
@@ -74,6 +76,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
                 if (!rs.next()) {
                     rowExists = false;
                     savedIds = Map.of();
+                    known = true;
                     return Optional.empty();
                 }
                 row = new Checkpoint(instant(rs.getTimestamp(1)), instant(rs.getTimestamp(2)), Map.of(),
@@ -95,6 +98,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
         }
         rowExists = true;
         savedIds = ids;
+        known = true;
         return Optional.of(new Checkpoint(row.start(), row.cursor(), byTime, row.output(), row.outputPosition()));
     }
 
@@ -118,6 +122,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
         }
         savedIds = ids;
         rowExists = true;
+        known = true;
     }
 
     private void saveOnce(Checkpoint checkpoint, Map<String, Instant> ids) throws SQLException {
@@ -135,7 +140,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
 
     private void writeDiff(Connection connection, Checkpoint checkpoint, Map<String, Instant> ids) throws SQLException {
         // the row first: the ids reference it
-        String upsert = rowExists
+        String upsert = rowExists && known
                 ? "UPDATE halo_checkpoint SET start_at = ?, cursor_at = ?, output = ?, output_position = ?, saved_at = now()"
                 + " WHERE state_key = ?"
                 : "INSERT INTO halo_checkpoint (start_at, cursor_at, output, output_position, state_key, saved_at)"
@@ -150,6 +155,12 @@ public final class JdbcCheckpointStore implements CheckpointStore {
             row.setString(5, stateKey);
             if (row.executeUpdate() != 1) {
                 throw new SQLException("the checkpoint row of state key '" + stateKey + "' is gone (deleted by hand?)");
+            }
+        }
+        if (!known) {
+            try (PreparedStatement clear = connection.prepareStatement("DELETE FROM halo_delivered_id WHERE state_key = ?")) {
+                clear.setString(1, stateKey);
+                clear.executeUpdate();
             }
         }
         try (PreparedStatement delete = connection.prepareStatement(

@@ -108,6 +108,19 @@ class JdbcCheckpointStoreTest extends CheckpointStoreContract {
     }
 
     @Test
+    void aSaveWithoutALoadBeforeItReplacesEveryIdOfItsKey() {
+        Checkpoint old = new Checkpoint(START, START.plusSeconds(1), Map.of(START.plusSeconds(1), Set.of("a", "b")), "hec", null);
+        Checkpoint fresh = new Checkpoint(START, START.plusSeconds(2), Map.of(START.plusSeconds(2), Set.of("c")), "hec", null);
+        try (JdbcCheckpointStore store = openStore("default")) {
+            store.save(old);
+        }
+        try (JdbcCheckpointStore store = openStore("default")) {
+            store.save(fresh); // no load first: there is no last saved checkpoint to diff against
+            assertThat(store.load()).contains(fresh);
+        }
+    }
+
+    @Test
     void twoStateKeysInOneDatabaseKeepTheirOwnCheckpoints() {
         Checkpoint production = new Checkpoint(START, START.plusSeconds(5), Map.of(START.plusSeconds(5), Set.of("same-id")), "hec", null);
         Checkpoint staging = new Checkpoint(START, START.plusSeconds(7), Map.of(START.plusSeconds(7), Set.of("same-id")), "hec", null);
