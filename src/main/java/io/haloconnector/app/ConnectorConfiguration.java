@@ -5,6 +5,7 @@ import io.haloconnector.config.ConnectorProperty;
 import io.haloconnector.config.ConnectorSettings;
 import io.haloconnector.config.HecSettings;
 import io.haloconnector.config.HttpComponentDefaults;
+import io.haloconnector.config.JdbcStateSettings;
 import io.haloconnector.config.KafkaSettings;
 import io.haloconnector.config.ManagementEndpoint;
 import io.haloconnector.config.PropertyLookup;
@@ -33,10 +34,15 @@ import io.haloconnector.poll.SetAsideBadEvents;
 import io.haloconnector.retry.Backoff;
 import io.haloconnector.retry.ConcurrencyLimit;
 import io.haloconnector.retry.RequestPacer;
+import io.haloconnector.state.CheckpointOpening;
+import io.haloconnector.state.CheckpointStore;
 import io.haloconnector.state.DeliveredEvents;
 import io.haloconnector.state.EventCursor;
 import io.haloconnector.state.FileCheckpointStore;
 import io.haloconnector.state.HaloDeadLetters;
+import io.haloconnector.state.JdbcCheckpointStore;
+import io.haloconnector.state.StateDatabase;
+import io.haloconnector.state.StateUnavailableException;
 import io.haloconnector.syslog.SyslogOutput;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -125,22 +131,41 @@ public class ConnectorConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
         EventConverters.registerIn(context.getTypeConverterRegistry());
 
-        FileCheckpointStore store = new FileCheckpointStore(settings.stateDir());
+        // halo.state.store: the checkpoint in halo.state.dir (default) or in PostgreSQL
+        JdbcStateSettings jdbc = JdbcStateSettings.selected(props) ? JdbcStateSettings.from(props) : null;
+        StateDatabase database = jdbc == null ? null : StateDatabase.open(jdbc);
+        CheckpointStore store = jdbc == null ? new FileCheckpointStore(settings.stateDir())
+                : new JdbcCheckpointStore(database, jdbc.stateKey());
         DeliveredEvents delivered = new DeliveredEvents();
         EventCursor cursor = new EventCursor(store, delivered, settings.pollOverlap(), settings.output());
+        CheckpointOpening opening = new CheckpointOpening(() -> {
+            if (database != null) {
+                database.migrate();
+            }
+            cursor.open(settings.start(), settings.startConfigured());
+            cursor.refuseCursorAfter(clock.instant());
+        });
         List<AutoCloseable> outputs = new ArrayList<>();
         HaloDeadLetters deadLetters;
         ConcurrencyLimit outputPages;
         try {
-            cursor.open(settings.start(), settings.startConfigured());
+            try {
+                opening.open();
+            } catch (StateUnavailableException e) {
+                if (settings.output().equals("file")) {
+                    opening.openWaiting(Duration.ofSeconds(5)); // the file output cuts off what the last run wrote past its commit first
+                } else {
+                    // started without it: each poll tries again first (one ERROR line each, readiness down)
+                    LOG.error("{}: the connector starts and each poll tries again", e.getMessage());
+                }
+            }
             deadLetters = deadLetters(settings);
-            cursor.refuseCursorAfter(clock.instant());
             outputPages = bindOutput(context, settings, props, metrics.hecObserver(health), cursor, outputs);
         } catch (Exception e) {
             store.close();
             throw e;
         }
-        metrics.cursorLag(cursor::cursor, clock);
+        metrics.cursorLag(() -> opening.isOpen() ? cursor.cursor() : null, clock);
         CatchUpProgress progress = new CatchUpProgress(clock,
                 props.getDuration(ConnectorProperty.HALO_PROGRESS_INTERVAL));
         LOG.info("Polling Halo at {} ({}), {} events a page, output {}; Java {}, max heap {} MB", settings.apiUrl(),
@@ -170,8 +195,8 @@ public class ConnectorConfiguration implements CamelConfiguration {
                 new Backoff(min(Duration.ofSeconds(1), settings.retryMaxDelay()), settings.retryMaxDelay()),
                 settings.retryMaxAttempts(), host, metrics));
         // the poll route's steps
-        registry.bind("openPollWindow", new OpenPollWindow(cursor, progress, clock, settings.pollLag(),
-                settings.perPage(), settings.maxResults(), new SortedAnswers(settings.stateDir())));
+        registry.bind("openPollWindow", opening.before(new OpenPollWindow(cursor, progress, clock, settings.pollLag(),
+                settings.perPage(), settings.maxResults(), new SortedAnswers(settings.stateDir()))));
         registry.bind("fetchEventPage", new FetchEventPage(haloRequests, PAGE_REQUESTS, host, health, metrics, limit));
         registry.bind("setAsideBadEvents", new SetAsideBadEvents(deadLetters, metrics, badEvents));
         registry.bind("eventId", new EventId());
