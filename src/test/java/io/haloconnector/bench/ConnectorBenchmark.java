@@ -140,6 +140,13 @@ public final class ConnectorBenchmark {
         }
         ConnectorBenchmark bench = new ConnectorBenchmark(jar, work, jfr, jvm, extra);
         List<Case> plan = plan(scale, List.of(cases.split(",")));
+        // the other outputs' receivers come from the test kit, with the broker's jars and JUnit
+        if (plan.stream().anyMatch(c -> c.props().containsKey("halo.output"))
+                && !onClasspath("org.apache.kafka.clients.consumer.KafkaConsumer")) {
+            System.err.println("the syslog and kafka cases start their receivers from the test kit: run with"
+                    + " java -cp target/test-classes:target/classes:$(cat target/test-classpath.txt)");
+            System.exit(2);
+        }
         System.out.println(environment());
         System.out.printf("scale %.2f, %d days of events, simulator latency %d ms unless said, connector started by %s"
                 + " with its JVM options%s%s, work %s%n%n", scale, DAYS, LATENCY_MS, LAUNCHER,
@@ -559,6 +566,15 @@ public final class ConnectorBenchmark {
                     met(two.peakRssKb() < 300 * 1024)));
         }
         return out.toString();
+    }
+
+    private static boolean onClasspath(String className) {
+        try {
+            Class.forName(className, false, ConnectorBenchmark.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     private static String met(boolean met) {
