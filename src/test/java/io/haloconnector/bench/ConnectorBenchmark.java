@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  * {@code java -cp target/test-classes io.haloconnector.bench.ConnectorBenchmark [--scale 0.25]
  * [--cases 1,2,3,4,5,6,7,sweep; 6-seed or 6-defaults for one row of 6] [--jar target/halo-connector.jar] [--jfr CASE] [--work DIR] [--jvm OPTIONS]
  * [--set name=value]...}.
+ * Cases {@code syslog} and {@code kafka} (the other outputs, against syslog-ng and a Kafka broker of the test kit)
+ * run only when named and need the test classpath: {@code java -cp target/test-classes:target/classes:$(cat target/test-classpath.txt)}.
  * The connector is started by the launcher {@code bin/halo-connector}, so its JVM options are the shipped ones;
  * {@code --jvm} adds options after them (a later -Xmx or -XX wins); {@code --set} adds a connector property to
  * every case (e.g. {@code hec.gzip=false}). {@code --jfr CASE} records that case's three processes with JFR.
@@ -120,9 +122,10 @@ public final class ConnectorBenchmark {
                     extra.put(value.substring(0, eq), value.substring(eq + 1));
                 }
                 default -> {
-                    System.err.println("usage: ConnectorBenchmark [--scale 1.0] [--cases 1,2,3,4,5,6,7,sweep]"
+                    System.err.println("usage: ConnectorBenchmark [--scale 1.0] [--cases 1,2,3,4,5,6,7,sweep,syslog,kafka]"
                             + " [--jar target/halo-connector.jar] [--jfr CASE-ID] [--work DIR] [--jvm '-Xmx256m ...']"
-                            + " [--set name=value]...");
+                            + " [--set name=value]...\n(cases 1 to 7 by default; syslog and kafka only when named, with"
+                            + " java -cp target/test-classes:target/classes:$(cat target/test-classpath.txt))");
                     System.exit(2);
                 }
             }
@@ -137,6 +140,13 @@ public final class ConnectorBenchmark {
         }
         ConnectorBenchmark bench = new ConnectorBenchmark(jar, work, jfr, jvm, extra);
         List<Case> plan = plan(scale, List.of(cases.split(",")));
+        // the other outputs' receivers come from the test kit, with the broker's jars and JUnit
+        if (plan.stream().anyMatch(c -> c.props().containsKey("halo.output"))
+                && !onClasspath("org.apache.kafka.clients.consumer.KafkaConsumer")) {
+            System.err.println("the syslog and kafka cases start their receivers from the test kit: run with"
+                    + " java -cp target/test-classes:target/classes:$(cat target/test-classpath.txt)");
+            System.exit(2);
+        }
         System.out.println(environment());
         System.out.printf("scale %.2f, %d days of events, simulator latency %d ms unless said, connector started by %s"
                 + " with its JVM options%s%s, work %s%n%n", scale, DAYS, LATENCY_MS, LAUNCHER,
@@ -199,6 +209,15 @@ public final class ConnectorBenchmark {
                         REMOTE_HEC_LATENCY_MS, 0, Map.of("hec.maxInFlight", Integer.toString(inFlight))));
             }
         }
+        // the other outputs, only when named: the default run stays the HEC targets. No simulator latency, as
+        // case 3: the output's own cost shows
+        if (wanted.contains("syslog")) {
+            plan.add(new Case("syslog", "syslog-ng over TCP, cef, latency 0", n200, 0, 0,
+                    Map.of("halo.output", "syslog", "syslog.format", "cef")));
+        }
+        if (wanted.contains("kafka")) {
+            plan.add(new Case("kafka", "Kafka, one KRaft broker, acks=all, latency 0", n200, 0, 0, Map.of("halo.output", "kafka")));
+        }
         if (wanted.contains("sweep")) {
             for (int concurrency : new int[] {1, 2, 4, 8, 16}) {
                 plan.add(new Case("c" + concurrency, "defaults, halo.fetch.concurrency " + concurrency, n200, LATENCY_MS, 0,
@@ -214,6 +233,8 @@ public final class ConnectorBenchmark {
         Process simulator = null;
         Process receiver = null;
         Process connector = null;
+        String output = c.props().getOrDefault("halo.output", "hec");
+        OutputReceiver other = null; // syslog-ng or the Kafka broker, instead of the HEC receiver
         try {
             boolean jfr = c.id().equals(jfrCase);
             simulator = new ProcessBuilder(javaCommand(java, jfr, dir.resolve("simulator.jfr"), "-cp", jar.toAbsolutePath().toString(),
@@ -222,24 +243,36 @@ public final class ConnectorBenchmark {
                     "--rate-limit", Integer.toString(c.rateLimit()), "--key", KEY, "--secret", SECRET))
                     .redirectError(dir.resolve("simulator.err").toFile()).start();
             String haloUrl = listeningUrl(simulator.getInputStream(), "halo-simulator listening on ", Duration.ofMinutes(3));
-            // the receiver is a test kit class: our own classpath has it, the jar has its Jackson
-            String receiverClasspath = System.getProperty("java.class.path") + File.pathSeparator + jar.toAbsolutePath();
-            receiver = new ProcessBuilder(javaCommand(java, jfr, dir.resolve("receiver.jfr"), "-cp", receiverClasspath,
-                    "io.haloconnector.testkit.hec.HecReceiverMain", "--token", HEC_TOKEN, "--port", "0",
-                    "--stats-interval-ms", "50", "--latency-ms", Integer.toString(c.hecLatencyMs()))).start();
-            String hecUrl = listeningUrl(receiver.getInputStream(), "hec-receiver listening on ", Duration.ofMinutes(1));
             AtomicLong accepted = new AtomicLong();
             AtomicLong firstAt = new AtomicLong();
-            watchAccepted(receiver.getErrorStream(), accepted, firstAt, dir.resolve("receiver.err"));
+            String hecUrl = null;
+            long receiverPid;
+            if (output.equals("hec")) {
+                // the receiver is a test kit class: our own classpath has it, the jar has its Jackson
+                String receiverClasspath = System.getProperty("java.class.path") + File.pathSeparator + jar.toAbsolutePath();
+                receiver = new ProcessBuilder(javaCommand(java, jfr, dir.resolve("receiver.jfr"), "-cp", receiverClasspath,
+                        "io.haloconnector.testkit.hec.HecReceiverMain", "--token", HEC_TOKEN, "--port", "0",
+                        "--stats-interval-ms", "50", "--latency-ms", Integer.toString(c.hecLatencyMs()))).start();
+                hecUrl = listeningUrl(receiver.getInputStream(), "hec-receiver listening on ", Duration.ofMinutes(1));
+                watchAccepted(receiver.getErrorStream(), accepted, firstAt, dir.resolve("receiver.err"));
+                receiverPid = receiver.pid();
+            } else {
+                other = OutputReceiver.start(output, dir.resolve(output));
+                receiverPid = other.pid();
+            }
 
             Map<String, String> props = new LinkedHashMap<>();
             props.put("halo.api.url", haloUrl);
             props.put("halo.api.key", KEY);
             props.put("halo.api.secret", SECRET);
             props.put("halo.start", Instant.now().minus(Duration.ofDays(DAYS + 1)).toString());
-            props.put("halo.output", "hec");
-            props.put("hec.url", hecUrl);
-            props.put("hec.token", HEC_TOKEN);
+            if (other == null) {
+                props.put("halo.output", "hec");
+                props.put("hec.url", hecUrl);
+                props.put("hec.token", HEC_TOKEN);
+            } else {
+                props.putAll(other.properties());
+            }
             props.put("halo.state.dir", dir.resolve("state").toAbsolutePath().toString());
             props.put("halo.poll.cron", "* * * * * ?");
             props.put("halo.poll.lag", "0s");
@@ -255,7 +288,7 @@ public final class ConnectorBenchmark {
             props.forEach((name, value) -> command.add("-D" + name + "=" + value));
 
             long simCpuBefore = cpuTicks(simulator.pid());
-            long receiverCpuBefore = cpuTicks(receiver.pid());
+            long receiverCpuBefore = cpuTicks(receiverPid);
             long launched = System.nanoTime();
             // its own folder as working directory: no ./routes or ./application.properties of ours
             ProcessBuilder launch = new ProcessBuilder(command).directory(dir.toFile());
@@ -268,7 +301,14 @@ public final class ConnectorBenchmark {
 
             long deadline = launched + TimeUnit.SECONDS.toNanos(60 + c.events() / 500);
             long cpuAtFirst = -1;
-            while (accepted.get() < c.events() && System.nanoTime() < deadline && connector.isAlive()) {
+            for (int round = 0; accepted.get() < c.events() && System.nanoTime() < deadline && connector.isAlive(); round++) {
+                if (other != null && round % 5 == 0) { // every 100 ms: each count of the topic is a request to the broker
+                    long held = other.count();
+                    if (held > 0) {
+                        firstAt.compareAndSet(0, System.nanoTime());
+                    }
+                    accepted.set(held);
+                }
                 if (cpuAtFirst < 0 && accepted.get() > 0) {
                     cpuAtFirst = cpuTicks(connector.pid());
                 }
@@ -280,9 +320,9 @@ public final class ConnectorBenchmark {
             long hwm = connector.isAlive() ? peakRssKb(connector.pid()) : -1;
             String threads = connector.isAlive() ? threadCpu(connector.pid(), cpu) : "";
             long simCpu = cpuTicks(simulator.pid()) - simCpuBefore;
-            long receiverCpu = cpuTicks(receiver.pid()) - receiverCpuBefore;
+            long receiverCpu = cpuTicks(receiverPid) - receiverCpuBefore;
             String simThreads = threadCpu(simulator.pid(), cpuTicks(simulator.pid()));
-            String receiverThreads = threadCpu(receiver.pid(), cpuTicks(receiver.pid()));
+            String receiverThreads = threadCpu(receiverPid, cpuTicks(receiverPid));
             String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
             stop(connector, Duration.ofSeconds(30));
             stop(simulator, Duration.ofSeconds(10));
@@ -299,6 +339,9 @@ public final class ConnectorBenchmark {
                 if (p != null && p.isAlive()) {
                     stop(p, Duration.ofSeconds(10));
                 }
+            }
+            if (other != null) {
+                other.close();
             }
         }
     }
@@ -523,6 +566,15 @@ public final class ConnectorBenchmark {
                     met(two.peakRssKb() < 300 * 1024)));
         }
         return out.toString();
+    }
+
+    private static boolean onClasspath(String className) {
+        try {
+            Class.forName(className, false, ConnectorBenchmark.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     private static String met(boolean met) {
