@@ -1,5 +1,6 @@
 package io.haloconnector.app;
 
+import io.haloconnector.account.HaloAccounts;
 import io.haloconnector.config.ConfigurationException;
 import io.haloconnector.config.ConnectorProperty;
 import io.haloconnector.config.ConnectorSettings;
@@ -67,7 +68,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Reads and checks the {@code halo.*} properties, opens the state and the output, and binds the
@@ -103,136 +104,73 @@ public class ConnectorConfiguration implements CamelConfiguration {
         if (management != null) {
             management.checkPortFree();
         }
-        int maxEventBytes = props.getInt(ConnectorProperty.HALO_EVENT_MAX_BYTES);
-        SetAsideBadEvents.Mode badEvents = props.getOneOf(ConnectorProperty.HALO_DEAD_LETTER).equals("stop")
-                ? SetAsideBadEvents.Mode.STOP : SetAsideBadEvents.Mode.SET_ASIDE;
-        // only a start the user set can be wrong: the default is the retention itself
-        if (settings.startConfigured() && settings.start().isBefore(clock.instant().minus(ConnectorSettings.RETENTION))) {
-            LOG.warn("halo.start={} is older than Halo's 90-day retention: the oldest events are gone", settings.start());
-        }
-
-        // the routes' endpoints take the URLs as validated (no trailing slash, no /services/collector suffix)
-        context.getPropertiesComponent().addOverrideProperty("halo.api.url", settings.apiUrl().toString().replaceAll("/+$", ""));
         // halo.api.timeout bounds every Halo request: camel-http 4.18 takes timeouts on the component only
         // (an optimised toD drops endpoint ones), in milliseconds
         HttpComponentDefaults.applyTo(context);
+        Duration apiTimeout = settings.apiTimeout();
         // HttpClient's timeouts bound each wait for a byte; this bounds the whole request, body included
-        HttpClientConfigurer wholeRequest = RequestDeadlines.of(context).limit(settings.apiTimeout(), "halo.api.timeout");
+        HttpClientConfigurer wholeRequest = RequestDeadlines.of(context).limit(apiTimeout, "halo.api.timeout");
         for (String scheme : List.of("http", "https")) {
             HttpComponent http = context.getComponent(scheme, HttpComponent.class);
-            http.setConnectTimeout(settings.apiTimeout().toMillis());
-            http.setResponseTimeout(settings.apiTimeout().toMillis());
-            http.setSoTimeout(settings.apiTimeout().toMillis());
+            http.setConnectTimeout(apiTimeout.toMillis());
+            http.setResponseTimeout(apiTimeout.toMillis());
+            http.setSoTimeout(apiTimeout.toMillis());
             http.setHttpClientConfigurer(http.getHttpClientConfigurer() == null ? wholeRequest
                     : CompositeHttpConfigurer.combineConfigurers(http.getHttpClientConfigurer(), wholeRequest));
         }
-        ConnectorMetrics metrics = new ConnectorMetrics(meterRegistry(context));
-        ConnectorHealth health = new ConnectorHealth();
+        MeterRegistry meters = meterRegistry(context);
         Registry registry = context.getRegistry();
         EventConverters.registerIn(context.getTypeConverterRegistry());
 
-        // halo.state.store: the checkpoint in halo.state.dir (default) or in PostgreSQL
+        // halo.state.store: a checkpoint per account in halo.state.dir (default) or in PostgreSQL
         JdbcStateSettings jdbc = JdbcStateSettings.selected(props) ? JdbcStateSettings.from(props) : null;
         StateDatabase database = jdbc == null ? null : StateDatabase.open(jdbc);
-        CheckpointStore store = jdbc == null ? new FileCheckpointStore(settings.stateDir())
-                : new JdbcCheckpointStore(database, jdbc.stateKey());
-        DeliveredEvents delivered = new DeliveredEvents();
-        EventCursor cursor = new EventCursor(store, delivered, settings.pollOverlap(), settings.output());
-        CheckpointOpening opening = new CheckpointOpening(() -> {
-            if (database != null) {
-                database.migrate();
-            }
-            cursor.open(settings.start(), settings.startConfigured());
-            cursor.refuseCursorAfter(clock.instant());
-        });
         List<AutoCloseable> outputs = new ArrayList<>();
-        HaloDeadLetters deadLetters;
+        AtomicReference<HaloAccounts> accounts = new AtomicReference<>();
+        HecObserver hecObserver = ConnectorMetrics.hecObserver(meters, why -> {
+            if (accounts.get() != null) {
+                accounts.get().outputUnavailable(why);
+            }
+        });
         ConcurrencyLimit outputPages;
         try {
-            try {
-                opening.open();
-            } catch (StateUnavailableException e) {
-                if (settings.output().equals("file")) {
-                    opening.openWaiting(Duration.ofSeconds(5)); // the file output cuts off what the last run wrote past its commit first
-                } else {
-                    // started without it: each poll tries again first (one ERROR line each, readiness down)
-                    LOG.error("{}: the connector starts and each poll tries again", e.getMessage());
-                }
-            }
-            deadLetters = deadLetters(settings);
-            outputPages = bindOutput(context, settings, props, metrics.hecObserver(health), cursor, outputs);
+            outputPages = bindOutput(context, settings, props, hecObserver, outputs);
         } catch (Exception e) {
-            store.close();
+            if (database != null) {
+                database.close();
+            }
             throw e;
         }
-        metrics.cursorLag(() -> opening.isOpen() ? cursor.cursor() : null, clock);
-        CatchUpProgress progress = new CatchUpProgress(clock,
-                props.getDuration(ConnectorProperty.HALO_PROGRESS_INTERVAL));
-        LOG.info("Polling Halo at {} ({}), {} events a page, output {}; Java {}, max heap {} MB", settings.apiUrl(),
-                settings.pollCron(), settings.perPage(), settings.output(), Runtime.version().feature(),
-                Runtime.getRuntime().maxMemory() >> 20);
+        accounts.set(new HaloAccounts(context, settings, props, meters, database, outputPages, clock));
+        LOG.info("Output {}, {} events a page; Java {}, max heap {} MB", settings.output(), settings.perPage(),
+                Runtime.version().feature(), Runtime.getRuntime().maxMemory() >> 20);
         if (management != null) {
             LOG.info("Health and metrics at {}", management.describe());
         }
-
-        int concurrency = props.getInt(ConnectorProperty.HALO_FETCH_CONCURRENCY);
-        ConcurrencyLimit limit = new ConcurrencyLimit(concurrency);
-        RequestPacer pacer = new RequestPacer();
-        ExecutorService fetchers = Executors.newFixedThreadPool(concurrency, daemonThreads("halo-fetch-"));
-        // sends the page requests (asynchronously, on the fetch threads) and the token requests
-        DefaultProducerTemplate haloRequests = new DefaultProducerTemplate(context, fetchers);
-        context.addService(haloRequests);
-        String host = settings.apiUrl().getHost();
-        HaloTokenProvider tokens = new HaloTokenProvider(haloRequests, TOKEN_REQUESTS, host, settings.apiKey(),
-                settings.apiSecret(), clock, metrics);
-        metrics.tokenRefreshes(tokens, HaloTokenProvider::refreshes);
-
-        // the events request route's steps
-        registry.bind("haloRequestPacing", (Processor) exchange -> pacer.acquire());
-        registry.bind("haloBearerToken", tokens);
-        registry.bind("haloEventsAnswer", new HaloEventsAnswer(host, tokens, metrics, pacer, limit, maxEventBytes));
-        registry.bind("pageRequestRetry", new PageRequestRetry(
-                new Backoff(min(Duration.ofSeconds(1), settings.retryMaxDelay()), settings.retryMaxDelay()),
-                settings.retryMaxAttempts(), host, metrics));
-        // the poll route's steps
-        registry.bind("openPollWindow", opening.before(new OpenPollWindow(cursor, progress, clock, settings.pollLag(),
-                settings.perPage(), settings.maxResults(), new SortedAnswers(settings.stateDir()))));
-        registry.bind("fetchEventPage", new FetchEventPage(haloRequests, PAGE_REQUESTS, host, health, metrics, limit));
-        registry.bind("setAsideBadEvents", new SetAsideBadEvents(deadLetters, metrics, badEvents));
+        // the steps of the halo-account template and of the request routes, each run by the exchange's account
+        accounts.get().bindSteps(registry);
         registry.bind("eventId", new EventId());
-        registry.bind("deliveredEvents", delivered);
         registry.bind("newEventsOfPage", new NewEventsOfPage());
-        registry.bind("pageBatchHeaders", new PageBatchHeaders());
-        PagesInFlight pagesInFlight = new PagesInFlight(cursor, progress, metrics, outputPages);
-        registry.bind("admitPage", pagesInFlight.admitStep());
-        registry.bind("commitPages", pagesInFlight.deliveredStep());
-        registry.bind("pageFailed", pagesInFlight.failedStep());
-        registry.bind("awaitPagesInFlight", pagesInFlight.awaitStep());
-        registry.bind("reportPollFailure", new ReportPollFailure(cursor, health));
-        registry.bind("eventCursor", cursor);
-        registry.bind("catchUpProgress", progress);
-        registry.bind("connectorMetrics", metrics);
-        registry.bind("connectorHealth", health); // found by Camel's health registry: /observe/health/ready
-        // stopped after the routes: the output and the state lock close last
+        // stopped after the routes: the output, the accounts' checkpoints and the state database close last
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() throws Exception {
-                fetchers.shutdownNow();
                 try {
                     for (AutoCloseable output : outputs) {
                         output.close();
                     }
                 } finally {
-                    store.close();
+                    try {
+                        accounts.get().close();
+                    } finally {
+                        if (database != null) {
+                            database.close();
+                        }
+                    }
                 }
             }
         });
     }
-
-    /** The endpoint the token cache sends each token request to. */
-    static final String TOKEN_REQUESTS = "direct:halo-token-request";
-    /** The endpoint the poll route's prefetcher sends each page request to. */
-    static final String PAGE_REQUESTS = "direct:halo-events-page";
 
     /**
      * The beans of the selected output route; the file output first cuts off what the last run wrote
@@ -241,16 +179,13 @@ public class ConnectorConfiguration implements CamelConfiguration {
      * a user's own route on direct:halo-output may not take two exchanges at once).
      */
     static ConcurrencyLimit bindOutput(CamelContext context, ConnectorSettings settings, PropertyLookup props,
-                                       HecObserver hecObserver, EventCursor cursor, List<AutoCloseable> closeOnStop)
+                                       HecObserver hecObserver, List<AutoCloseable> closeOnStop)
             throws Exception {
         Registry registry = context.getRegistry();
         try {
             switch (settings.output()) {
                 case "file" -> {
-                    RollingEventFiles files = new RollingEventFiles(settings.fileDir(), settings.fileMaxBytes(), Clock.systemUTC());
-                    files.recover(cursor.committedOutputPosition());
-                    registry.bind("eventFileName", files.nameStep(cursor::committedOutputPosition));
-                    registry.bind("eventFileSync", files.syncStep());
+                    // bound with the account, whose checkpoint holds the files' committed position (HaloAccounts)
                 }
                 case "hec" -> closeOnStop.add(HecDelivery.bind(context, HecSettings.from(props), settings.stateDir(), hecObserver));
                 case "kafka" -> KafkaOutput.bind(context, KafkaSettings.from(props));
@@ -260,23 +195,13 @@ public class ConnectorConfiguration implements CamelConfiguration {
                 }
             }
         } catch (java.io.IOException e) {
-            throw new ConfigurationException("the file output cannot use halo.file.dir=" + settings.fileDir() + ": " + e);
+            throw new ConfigurationException("the output cannot start: " + e);
         }
         ConcurrencyLimit pages = "hec".equals(settings.output())
                 ? registry.lookupByNameAndType("hecDelivery", HecDelivery.class).pagesInFlight() : new ConcurrencyLimit(1);
         // the output page route's consumers: as many as the most pages in flight
         context.getPropertiesComponent().addOverrideProperty("halo.output.maxInFlight", Integer.toString(pages.max()));
         return pages;
-    }
-
-    /** The Halo dead-letter file, with the events it already holds. */
-    private static HaloDeadLetters deadLetters(ConnectorSettings settings) {
-        try {
-            return new HaloDeadLetters(settings.stateDir());
-        } catch (java.io.IOException e) {
-            throw new ConfigurationException("the dead-letter file in halo.state.dir=" + settings.stateDir()
-                    + " cannot be read: " + e);
-        }
     }
 
     /** The registry /observe/metrics serves: camel-micrometer-prometheus's if it made one already, else ours for it to find. */
@@ -288,18 +213,5 @@ public class ConnectorConfiguration implements CamelConfiguration {
         PrometheusMeterRegistry created = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, created);
         return created;
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, prefix + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
     }
 }

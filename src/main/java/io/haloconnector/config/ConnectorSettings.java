@@ -18,12 +18,13 @@ import java.util.Optional;
 import static io.haloconnector.config.ConnectorProperty.*;
 
 /**
- * The connector's own properties ({@code halo.*}), read and checked once at start with the defaults
- * and ranges of {@link ConnectorProperty}. Each problem is a {@link ConfigurationException} whose
+ * The connector's own properties ({@code halo.*}) shared by every account, read and checked once
+ * at start with the defaults and ranges of {@link ConnectorProperty} (each account's own are
+ * {@link AccountSettings}). Each problem is a {@link ConfigurationException} whose
  * one line names the property and what is expected.
  */
 public record ConnectorSettings(
-        URI apiUrl, String apiKey, String apiSecret, Instant start, boolean startConfigured, String pollCron,
+        String pollCron,
         int perPage, String output, Path stateDir, Path fileDir, long fileMaxBytes, Duration pollLag,
         Duration pollOverlap, int maxResults, int retryMaxAttempts, Duration retryMaxDelay, Duration apiTimeout) {
 
@@ -32,15 +33,6 @@ public record ConnectorSettings(
     public static final Duration RETENTION = Duration.ofDays(90);
 
     public static ConnectorSettings from(PropertyLookup props, Clock clock) {
-        URI apiUrl = apiUrl(props.getOrDefault(HALO_API_URL));
-        if ("http".equals(apiUrl.getScheme()) && !isLoopback(apiUrl.getHost()) && !props.getBoolean(HALO_API_ALLOW_PLAIN_HTTP)) {
-            throw new ConfigurationException("halo.api.url=" + apiUrl + " would send the API key and secret in clear to "
-                    + apiUrl.getHost() + ": use https://, or set halo.api.allowPlainHttp=true for a network you trust");
-        }
-        String key = props.require(HALO_API_KEY, "set the Halo API key id in application.properties or HALO_API_KEY");
-        String secret = props.require(HALO_API_SECRET, "set the Halo API key secret in application.properties or HALO_API_SECRET");
-        Optional<String> startText = props.get(HALO_START);
-        Instant start = startText.map(ConnectorSettings::parseStart).orElse(clock.instant().minus(RETENTION));
         String cron = props.getOrDefault(HALO_POLL_CRON);
         if (!CronExpression.isValidExpression(cron)) {
             throw invalid(HALO_POLL_CRON, cron);
@@ -50,7 +42,7 @@ public record ConnectorSettings(
         if (!OUTPUTS.contains(output)) {
             throw invalid(HALO_OUTPUT, output);
         }
-        return new ConnectorSettings(apiUrl, key, secret, start, startText.isPresent(), cron, perPage, output,
+        return new ConnectorSettings(cron, perPage, output,
                 Path.of(props.getOrDefault(HALO_STATE_DIR)),
                 Path.of(props.getOrDefault(HALO_FILE_DIR)),
                 props.getInt(HALO_FILE_MAX_MEGABYTES) * 1024L * 1024L,

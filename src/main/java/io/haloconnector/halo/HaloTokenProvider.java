@@ -26,6 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class HaloTokenProvider implements Processor {
     /** The exchange property naming the token a request was sent with, so that a 401 drops exactly that one. */
     public static final String TOKEN_SENT = "haloTokenSent";
+    /** The exchange property holding the account's API base URL, which the token request route's {@code toD} reads. */
+    public static final String API_URL = "haloApiUrl";
 
     private static final Logger LOG = LoggerFactory.getLogger(HaloTokenProvider.class);
     // refresh this long before expiry so a page request never races the token's end
@@ -35,7 +37,9 @@ public final class HaloTokenProvider implements Processor {
     
     private final ProducerTemplate template;
     private final String tokenRequests;
+    private final String apiBase;
     private final String host;
+    private final String credentialsHint;
     private final String basicAuthorization;
     private final Clock clock;
     private final HaloRequestObserver observer;
@@ -48,11 +52,13 @@ public final class HaloTokenProvider implements Processor {
      * Asks for tokens by sending to {@code tokenRequests}, the token request route (camel-http, so
      * the Halo requests' timeouts, proxy and TLS apply to it too).
      */
-    public HaloTokenProvider(ProducerTemplate template, String tokenRequests, String host, String key, String secret,
-                             Clock clock, HaloRequestObserver observer) {
+    public HaloTokenProvider(ProducerTemplate template, String tokenRequests, String apiBase, String key, String secret,
+                             String credentialsHint, Clock clock, HaloRequestObserver observer) {
         this.template = template;
         this.tokenRequests = tokenRequests;
-        this.host = host;
+        this.apiBase = apiBase;
+        this.host = java.net.URI.create(apiBase).getHost();
+        this.credentialsHint = credentialsHint;
         this.observer = observer;
         this.basicAuthorization = "Basic " + Base64.getEncoder()
                 .encodeToString((key + ":" + secret).getBytes(StandardCharsets.UTF_8));
@@ -89,6 +95,7 @@ public final class HaloTokenProvider implements Processor {
 
     private void fetch() {
         Exchange answer = template.send(tokenRequests, request -> {
+            request.setProperty(API_URL, apiBase);
             request.getMessage().setHeader(Exchange.HTTP_METHOD, "POST");
             request.getMessage().setHeader("Authorization", basicAuthorization);
             request.getMessage().setHeader("Accept", "application/json");
@@ -107,7 +114,7 @@ public final class HaloTokenProvider implements Processor {
         observer.answered("token", status);
         if (status == 401 || status == 403) {
             throw new HaloCredentialsException("Halo at " + host + " refused the API key (HTTP " + status
-                    + " from /oauth/access_token): check halo.api.key and halo.api.secret");
+                    + " from /oauth/access_token): " + credentialsHint);
         }
         if (status != 200) {
             throw new HaloTransientException("Halo at " + host + " answered HTTP " + status + " to the token request",

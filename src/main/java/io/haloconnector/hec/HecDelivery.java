@@ -9,9 +9,12 @@ import io.haloconnector.retry.ConcurrencyLimit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.impl.engine.DefaultProducerTemplate;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import io.haloconnector.poll.PageBatchHeaders;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
@@ -19,7 +22,9 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,6 +50,8 @@ public final class HecDelivery implements Processor, AutoCloseable {
 
     private final HecSettings settings;
     private final HecEnvelopeEncoder encoder;
+    /** Encoders of the accounts that set their own index, source or sourcetype, by those three. */
+    private final Map<List<String>, HecEnvelopeEncoder> accountEncoders = new ConcurrentHashMap<>();
     private final HecBatchSender sender;
     private final HecClient client;
     private final ConcurrencyLimit inFlight;
@@ -68,7 +75,7 @@ public final class HecDelivery implements Processor, AutoCloseable {
         this.client = new HecClient(settings, channel, stop, template, requests);
         this.encoder = new HecEnvelopeEncoder(settings);
         this.sender = new HecBatchSender(settings, client, new HecDeadLetters(stateDir), stop, observer, inFlight);
-        this.calls = new PageBatches();
+        this.calls = new PageBatches(encoder);
         LOG.info("HEC output to {} (index {}, sourcetype {}, batches of {} events / {} bytes, gzip {}, ack {}, {} pages in flight)",
                 settings.url(), settings.index().orElse("<token default>"), settings.sourcetype(), settings.batchEvents(),
                 settings.batchBytes(), settings.gzip(), settings.ack() ? "on, channel " + channel : "off",
@@ -78,7 +85,7 @@ public final class HecDelivery implements Processor, AutoCloseable {
     @Override
     public void process(Exchange exchange) throws Exception {
         // batches of this page only: other pages are sent meanwhile on other threads
-        PageBatches page = new PageBatches();
+        PageBatches page = new PageBatches(encoderFor(exchange.getMessage()));
         try {
             for (HaloEvent event : exchange.getMessage().getMandatoryBody(EventBatch.class)) {
                 page.write(event);
@@ -88,6 +95,18 @@ public final class HecDelivery implements Processor, AutoCloseable {
             page.discard();
             throw e;
         }
+    }
+
+    /** The page's account's index, source and sourcetype (headers set by the poll route), or the hec.* settings. */
+    private HecEnvelopeEncoder encoderFor(Message page) {
+        String index = page.getHeader(PageBatchHeaders.INDEX, String.class);
+        String source = page.getHeader(PageBatchHeaders.SOURCE, String.class);
+        String sourcetype = page.getHeader(PageBatchHeaders.SOURCETYPE, String.class);
+        if (index == null && source == null && sourcetype == null) {
+            return encoder;
+        }
+        return accountEncoders.computeIfAbsent(Arrays.asList(index, source, sourcetype),
+                key -> new HecEnvelopeEncoder(settings, index, source, sourcetype));
     }
 
     /**
@@ -150,9 +169,14 @@ public final class HecDelivery implements Processor, AutoCloseable {
 
     /** One page's batches and unacked batches, on the thread delivering it. */
     private final class PageBatches {
+        private final HecEnvelopeEncoder encoder;
         private final HecAckTracker acks = new HecAckTracker(settings, client, sender, stop, warnedNoAckId);
         private List<HecBatch.Entry> batch = new ArrayList<>();
         private long batchBytes;
+
+        PageBatches(HecEnvelopeEncoder encoder) {
+            this.encoder = encoder;
+        }
 
         void write(HaloEvent event) throws Exception {
             stop.check();

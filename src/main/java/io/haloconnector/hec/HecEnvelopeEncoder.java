@@ -28,11 +28,19 @@ final class HecEnvelopeEncoder {
     private final Map<String, byte[]> quotedTypes = new ConcurrentHashMap<>();
 
     HecEnvelopeEncoder(HecSettings settings) {
+        this(settings, null, null, null);
+    }
+
+    /** With an account's own index, source and sourcetype where not null, the settings' otherwise. */
+    HecEnvelopeEncoder(HecSettings settings, String index, String source, String sourcetype) {
         StringBuilder fixed = new StringBuilder();
         fixed.append(",\"host\":").append(quoted(settings.host()));
-        fixed.append(",\"source\":").append(quoted(settings.source()));
-        fixed.append(",\"sourcetype\":").append(quoted(settings.sourcetype()));
-        settings.index().ifPresent(index -> fixed.append(",\"index\":").append(quoted(index)));
+        fixed.append(",\"source\":").append(quoted(source != null ? source : settings.source()));
+        fixed.append(",\"sourcetype\":").append(quoted(sourcetype != null ? sourcetype : settings.sourcetype()));
+        String chosen = index != null ? index : settings.index().orElse(null);
+        if (chosen != null) {
+            fixed.append(",\"index\":").append(quoted(chosen));
+        }
         fixed.append(",\"event\":");
         this.middle = fixed.toString().getBytes(StandardCharsets.UTF_8);
     }

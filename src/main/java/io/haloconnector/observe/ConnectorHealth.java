@@ -6,16 +6,17 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 import java.util.Map;
 
 /**
- * Readiness of the connector ({@code /observe/health/ready}): ready only when the last poll
- * reached Halo and the output is taking events; when not, the body says why. Liveness is
- * Camel's own context check.
+ * Readiness of one Halo account ({@code /observe/health/ready}, check {@code halo-account-<name>}):
+ * ready only when the account's last poll reached Halo and the output is taking events; when
+ * not, the body says why. The connector is ready when every account is. Liveness is Camel's own
+ * context check.
  */
 public final class ConnectorHealth extends AbstractHealthCheck {
     private volatile String haloProblem = "no poll has reached Halo yet";
     private volatile String outputProblem;
 
-    public ConnectorHealth() {
-        super("halo", "connector");
+    public ConnectorHealth(String account) {
+        super("halo", "halo-account-" + account);
     }
 
     @Override

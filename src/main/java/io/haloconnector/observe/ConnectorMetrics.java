@@ -11,35 +11,36 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The connector's own metrics, in the registry that camel-micrometer-prometheus serves at
- * {@code /observe/metrics} (names there: {@code halo_events_delivered_total} and so on).
+ * One Halo account's metrics, in the registry that camel-micrometer-prometheus serves at
+ * {@code /observe/metrics} (names there: {@code halo_events_delivered_total{account="..."}} and so
+ * on): every {@code halo_*} series carries the account's name. The output's own series
+ * ({@code hec_*}, see {@link #hecObserver}) are shared by the accounts and carry none.
  */
 public final class ConnectorMetrics implements HaloRequestObserver {
     private final MeterRegistry registry;
+    private final String account;
     private final Counter fetched;
     private final Counter delivered;
     private final Counter duplicates;
-    private final Counter deadLettered;
     private final Counter beyondWindow;
-    private final DistributionSummary hecBatch;
 
-    public ConnectorMetrics(MeterRegistry registry) {
+    public ConnectorMetrics(MeterRegistry registry, String account) {
         this.registry = registry;
-        this.fetched = Counter.builder("halo.events.fetched").description("Events read from the Halo API").register(registry);
-        this.delivered = Counter.builder("halo.events.delivered").description("New events the output took").register(registry);
-        this.duplicates = Counter.builder("halo.events.duplicates")
+        this.account = account;
+        this.fetched = Counter.builder("halo.events.fetched").tag("account", account)
+                .description("Events read from the Halo API").register(registry);
+        this.delivered = Counter.builder("halo.events.delivered").tag("account", account)
+                .description("New events the output took").register(registry);
+        this.duplicates = Counter.builder("halo.events.duplicates").tag("account", account)
                 .description("Events dropped because they were delivered before").register(registry);
-        this.deadLettered = Counter.builder("hec.events.deadlettered")
-                .description("Events HEC refused as malformed, written to the dead-letter file").register(registry);
-        this.beyondWindow = Counter.builder("halo.events.beyond.window")
+        this.beyondWindow = Counter.builder("halo.events.beyond.window").tag("account", account)
                 .description("Events created after the poll window's end (now minus the lag), a wrong clock:"
                         + " delivered without moving the cursor").register(registry);
-        this.hecBatch = DistributionSummary.builder("hec.batch.events").description("Events per batch HEC accepted")
-                .register(registry);
     }
 
     /** The cursor lag (now minus the checkpoint's created_at) as a gauge; NaN before the first event. */
@@ -48,14 +49,14 @@ public final class ConnectorMetrics implements HaloRequestObserver {
             Instant at = source.get();
             return at == null ? Double.NaN : Duration.between(at, clock.instant()).toMillis() / 1000.0;
         };
-        Gauge.builder("halo.cursor.lag.seconds", cursor, lag)
+        Gauge.builder("halo.cursor.lag.seconds", cursor, lag).tag("account", account)
                 .strongReference(true) // the supplier is a method reference nothing else holds
                 .description("Now minus the created_at of the newest delivered event").register(registry);
     }
 
     /** How many OAuth tokens were fetched. */
     public <T> void tokenRefreshes(T source, ToDoubleFunction<T> count) {
-        FunctionCounter.builder("halo.token.refreshes", source, count).description("OAuth tokens fetched").register(registry);
+        FunctionCounter.builder("halo.token.refreshes", source, count).tag("account", account).description("OAuth tokens fetched").register(registry);
     }
 
     public void pageFetched(int events) {
@@ -64,7 +65,7 @@ public final class ConnectorMetrics implements HaloRequestObserver {
 
     /** An event of a Halo page was written to the dead-letter file instead of delivered. */
     public void eventDeadLettered(String reason) {
-        registry.counter("halo.events.deadlettered", "reason", reason).increment();
+        registry.counter("halo.events.deadlettered", "account", account, "reason", reason).increment();
     }
 
     /** An event claims a created_at after the poll window's end (a wrong clock). */
@@ -79,12 +80,16 @@ public final class ConnectorMetrics implements HaloRequestObserver {
 
     @Override
     public void answered(String endpoint, int status) {
-        registry.counter("halo.api.requests", "endpoint", endpoint, "status", status == 0 ? "none" : Integer.toString(status))
+        registry.counter("halo.api.requests", "account", account, "endpoint", endpoint, "status", status == 0 ? "none" : Integer.toString(status))
                 .increment();
     }
 
-    /** Counts HEC's answers and batches; readiness hears about availability through {@code health}. */
-    public HecObserver hecObserver(ConnectorHealth health) {
+    /** Counts HEC's answers and batches (the output is shared: no account label); {@code unavailable} hears whether HEC takes events. */
+    public static HecObserver hecObserver(MeterRegistry registry, Consumer<String> unavailable) {
+        Counter deadLettered = Counter.builder("hec.events.deadlettered")
+                .description("Events HEC refused as malformed, written to the dead-letter file").register(registry);
+        DistributionSummary hecBatch = DistributionSummary.builder("hec.batch.events").description("Events per batch HEC accepted")
+                .register(registry);
         return new HecObserver() {
             @Override
             public void answered(String code) {
@@ -103,7 +108,7 @@ public final class ConnectorMetrics implements HaloRequestObserver {
 
             @Override
             public void unavailable(String why) {
-                health.outputUnavailable(why);
+                unavailable.accept(why);
             }
         };
     }

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class CatchUpProgress {
     private static final Logger LOG = LoggerFactory.getLogger(CatchUpProgress.class);
 
+    private final String prefix;
     private final Clock clock;
     private final Duration interval;
     private final AtomicLong delivered = new AtomicLong();
@@ -26,6 +27,12 @@ public final class CatchUpProgress {
     private long deliveredAtReport;
 
     public CatchUpProgress(Clock clock, Duration interval) {
+        this("", clock, interval);
+    }
+
+    /** @param prefix the start of each line, the account's name where there are several ("Account staging: ") */
+    public CatchUpProgress(String prefix, Clock clock, Duration interval) {
+        this.prefix = prefix;
         this.clock = clock;
         this.interval = interval;
     }
@@ -52,8 +59,8 @@ public final class CatchUpProgress {
         String left = covered.isNegative() || covered.isZero() ? "unknown"
                 : format(Duration.ofMillis((long) (Duration.between(cursor, until).toMillis()
                         * (elapsed.toMillis() / (double) covered.toMillis()))));
-        LOG.info("Catching up: {} events delivered this poll ({}/s), cursor {}, {} behind now, about {} left",
-                delivered.get() - deliveredAtStart, Math.round(perSecond), cursor,
+        LOG.info("{}Catching up: {} events delivered this poll ({}/s), cursor {}, {} behind now, about {} left",
+                prefix, delivered.get() - deliveredAtStart, Math.round(perSecond), cursor,
                 format(Duration.between(cursor, now)), left);
         lastReport = now;
         deliveredAtReport = delivered.get();
@@ -63,9 +70,9 @@ public final class CatchUpProgress {
         long fresh = delivered.get() - deliveredAtStart;
         Duration took = Duration.between(pollStartedAt, clock.instant());
         if (fresh > 0) {
-            LOG.info("Poll done: {} new events in {} pages ({}), cursor {}", fresh, pages, format(took), cursor);
+            LOG.info("{}Poll done: {} new events in {} pages ({}), cursor {}", prefix, fresh, pages, format(took), cursor);
         } else {
-            LOG.debug("Poll done: no new events ({} pages), cursor {}", pages, cursor);
+            LOG.debug("{}Poll done: no new events ({} pages), cursor {}", prefix, pages, cursor);
         }
     }
 

@@ -35,12 +35,15 @@ public final class FetchEventPage implements Processor {
     private final ConnectorHealth health;
     private final ConnectorMetrics metrics;
     private final ConcurrencyLimit limit;
+    private final String apiBase;
     private Endpoint pageRequests;
 
-    public FetchEventPage(ProducerTemplate template, String pageRequestUri, String host, ConnectorHealth health,
-                          ConnectorMetrics metrics, ConcurrencyLimit limit) {
+    /** @param apiBase the account's API URL, the start of the request route's {@code toD} */
+    public FetchEventPage(ProducerTemplate template, String pageRequestUri, String apiBase,
+                          ConnectorHealth health, ConnectorMetrics metrics, ConcurrencyLimit limit) {
         this.template = template;
-        this.host = host;
+        this.apiBase = apiBase;
+        this.host = java.net.URI.create(apiBase).getHost();
         this.pageRequestUri = pageRequestUri;
         this.health = health;
         this.metrics = metrics;
@@ -55,7 +58,8 @@ public final class FetchEventPage implements Processor {
             if (pageRequests == null) {
                 pageRequests = exchange.getContext().getEndpoint(pageRequestUri);
             }
-            prefetch = new PagePrefetch(template, pageRequests, limit);
+            // each request carries the poll's account: the request route's steps are that account's
+            prefetch = new PagePrefetch(template, pageRequests, limit, exchange.getProperty(PageRequest.ACCOUNT), apiBase);
             exchange.setProperty(PollProperties.PREFETCH, prefetch);
         }
         EventPage page = fetch(exchange, window, prefetch);

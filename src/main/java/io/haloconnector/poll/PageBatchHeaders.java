@@ -7,17 +7,31 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * Labels the page's batch for the output route: {@code haloEventCount} (new events in the body),
- * {@code haloPage} (the page number in this poll's query) and {@code haloCursor} (the newest
+ * {@code haloPage} (the page number in this poll's query), {@code haloCursor} (the newest
  * created_at of the page before the poll window's end: the checkpoint moves at most there once
- * the output route returns).
+ * the output route returns), {@code haloAccount} (the account's name) and, where the account sets
+ * them, {@code haloIndex}, {@code haloSource} and {@code haloSourcetype} (the HEC output uses them
+ * in place of hec.index, hec.source and hec.sourcetype).
  */
 public final class PageBatchHeaders implements org.apache.camel.Processor {
     public static final String EVENT_COUNT = "haloEventCount";
     public static final String PAGE = "haloPage";
     public static final String CURSOR = "haloCursor";
+    public static final String ACCOUNT = "haloAccount";
+    public static final String INDEX = "haloIndex";
+    public static final String SOURCE = "haloSource";
+    public static final String SOURCETYPE = "haloSourcetype";
+
+    private final Map<String, Object> accountHeaders;
+
+    /** @param accountHeaders the account's name and output overrides, the same on every page */
+    public PageBatchHeaders(Map<String, Object> accountHeaders) {
+        this.accountHeaders = Map.copyOf(accountHeaders);
+    }
 
     @Override
     public void process(Exchange exchange) {
@@ -38,5 +52,6 @@ public final class PageBatchHeaders implements org.apache.camel.Processor {
         message.setHeader(EVENT_COUNT, batch.size());
         message.setHeader(PAGE, window.page());
         message.setHeader(CURSOR, newest == null ? null : newest.toString());
+        accountHeaders.forEach(message::setHeader);
     }
 }

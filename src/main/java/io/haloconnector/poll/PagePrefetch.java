@@ -26,15 +26,19 @@ final class PagePrefetch {
     private final ProducerTemplate template;
     private final Endpoint pageRequests;
     private final ConcurrencyLimit limit;
+    private final Object account;
+    private final String apiBase;
     private final Map<Integer, CompletableFuture<Exchange>> inFlight = new HashMap<>();
     private Instant since;
     private Instant until;
     private int lastPage = 1; // the last page the window is known to have
 
-    PagePrefetch(ProducerTemplate template, Endpoint pageRequests, ConcurrencyLimit limit) {
+    PagePrefetch(ProducerTemplate template, Endpoint pageRequests, ConcurrencyLimit limit, Object account, String apiBase) {
         this.template = template;
         this.pageRequests = pageRequests;
         this.limit = limit;
+        this.account = account;
+        this.apiBase = apiBase;
     }
 
     /** The window's current page, requested now or earlier: its exchange when the route is done with it. */
@@ -83,6 +87,8 @@ final class PagePrefetch {
             exchange.setProperty(PageRequest.PAGE, p);
             exchange.setProperty(PageRequest.PER_PAGE, window.perPage());
             exchange.setProperty(PageRequest.AHEAD, p != window.page());
+            exchange.setProperty(PageRequest.ACCOUNT, account);
+            exchange.setProperty(PageRequest.API_URL, apiBase);
             return template.asyncSend(pageRequests, exchange);
         });
     }

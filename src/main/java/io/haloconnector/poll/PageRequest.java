@@ -14,6 +14,10 @@ public final class PageRequest {
      * for it again when it gets there, so one page at a time waits out a bad stretch.
      */
     public static final String AHEAD = "haloPageAhead";
+    /** The account whose page this is (its token, pacing and answer checks serve the request). */
+    public static final String ACCOUNT = "haloAccount";
+    /** The account's API base URL, the start of the request's {@code toD}. */
+    public static final String API_URL = io.haloconnector.halo.HaloTokenProvider.API_URL;
 
     private PageRequest() {
     }

@@ -16,10 +16,13 @@ import org.slf4j.LoggerFactory;
 public final class ReportPollFailure implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(ReportPollFailure.class);
 
+    private final String prefix;
     private final EventCursor cursor;
     private final ConnectorHealth health;
 
-    public ReportPollFailure(EventCursor cursor, ConnectorHealth health) {
+    /** @param prefix the start of the line, the account's name where there are several ("Account staging: ") */
+    public ReportPollFailure(String prefix, EventCursor cursor, ConnectorHealth health) {
+        this.prefix = prefix;
         this.cursor = cursor;
         this.health = health;
     }
@@ -30,7 +33,7 @@ public final class ReportPollFailure implements Processor {
         cursor.abandonPage();
         String message = failure == null ? "unknown failure" : describe(failure);
         health.pollFailed(message);
-        LOG.error("Poll stopped: {}. Checkpoint stays at {}; the next poll retries.",
+        LOG.error("{}Poll stopped: {}. Checkpoint stays at {}; the next poll retries.", prefix,
                 message, cursor.savedCursor() == null ? "the start" : cursor.savedCursor());
     }
 

@@ -32,7 +32,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     // false until a load or a save: the first save then replaces all the key's ids instead of a diff
     private boolean known;
 
-    /** A store in {@code database} (its schema migrated) for {@code stateKey}; closing it closes the pool. */
+    /** A store in {@code database} (its schema migrated) for {@code stateKey}; the pool is the caller's to close. */
     public JdbcCheckpointStore(StateDatabase database, String stateKey) {
         this.database = database;
         this.dataSource = database.dataSource();
@@ -46,7 +46,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
 
     @Override
     public void close() {
-        database.close();
+        // the accounts share the pool: the connector closes it after the last account's store
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.haloconnector.app;
 
+import io.haloconnector.account.HaloAccounts;
 import ch.qos.logback.classic.Level;
 import io.haloconnector.LogCapture;
 import org.apache.camel.test.junit5.CamelTestSupport;
@@ -13,7 +14,7 @@ import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What the configuration class says at start about the settings it was given. */
+/** What the configuration class and the opening of an account say at start about the settings they were given. */
 class ConnectorConfigurationTest extends CamelTestSupport {
     @TempDir
     Path work;
@@ -29,6 +30,9 @@ class ConnectorConfigurationTest extends CamelTestSupport {
         }
         context.getPropertiesComponent().setInitialProperties(props);
         new ConnectorConfiguration().configure(context);
+        // the shipped account, as its templatedRoute opens it when the routes load
+        HaloAccounts.open(context.getRegistry().lookupByNameAndType("haloAccounts", HaloAccounts.class), "default", "key",
+                "halo.api.secret", "http://127.0.0.1:1", start == null ? "" : start, "", "", "", "");
     }
 
     @Test

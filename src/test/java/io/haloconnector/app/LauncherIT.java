@@ -73,6 +73,7 @@ class LauncherIT {
         // the user's routes: the Halo poll as shipped, the stdout output sent to libprobe:out
         Path run = Files.createDirectories(work.resolve("run").resolve("routes")).getParent();
         Files.copy(Path.of("routes", "halo-events.yaml"), run.resolve("routes").resolve("halo-events.yaml"));
+        Files.copy(Path.of("routes", "halo-accounts.yaml"), run.resolve("routes").resolve("halo-accounts.yaml"));
         Files.writeString(run.resolve("routes").resolve("output-stdout.yaml"), String.join("\n",
                 "- route:",
                 "    id: halo-output-libprobe",

@@ -51,7 +51,7 @@ class PlainCamelMainIT {
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", runtimeClasspath(),
                     "-Dcamel.main.configurationClasses=io.haloconnector.app.ConnectorConfiguration",
-                    "-Dcamel.main.routesIncludePattern=classpath:routes/halo-events.yaml,classpath:routes/output-file.yaml",
+                    "-Dcamel.main.routesIncludePattern=classpath:routes/halo-events.yaml,classpath:routes/halo-accounts.yaml,classpath:routes/output-file.yaml",
                     "-Dhalo.api.url=" + simulator.baseUrl(),
                     "-Dhalo.api.key=" + simulator.apiKey(),
                     "-Dhalo.api.secret=" + simulator.apiSecret(),

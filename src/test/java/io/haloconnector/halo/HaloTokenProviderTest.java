@@ -58,7 +58,8 @@ class HaloTokenProviderTest extends CamelTestSupport {
                 return now.get();
             }
         };
-        return new HaloTokenProvider(template, "direct:token-request", "halo.example", "key", "secret", clock,
+        return new HaloTokenProvider(template, "direct:token-request", "https://halo.example", "key", "secret",
+                "check halo.api.key and halo.api.secret", clock,
                 HaloRequestObserver.NONE);
     }
 

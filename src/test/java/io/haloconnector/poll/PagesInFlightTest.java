@@ -90,7 +90,7 @@ class PagesInFlightTest {
     private PagesInFlight pages(int maxInFlight) {
         CatchUpProgress progress = new CatchUpProgress(Clock.systemUTC(), Duration.ofMinutes(1));
         progress.pollStarted(T0); // as openPollWindow does
-        return new PagesInFlight(cursor, progress, new ConnectorMetrics(new SimpleMeterRegistry()),
+        return new PagesInFlight(cursor, progress, new ConnectorMetrics(new SimpleMeterRegistry(), "default"),
                 new ConcurrencyLimit(maxInFlight));
     }
 

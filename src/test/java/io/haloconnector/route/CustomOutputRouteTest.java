@@ -41,7 +41,7 @@ class CustomOutputRouteTest extends ConnectorMainTestSupport {
     /** The Halo poll as shipped, and the user's route instead of routes/output-*.yaml. */
     @Override
     protected String routesIncludePattern() {
-        return "file:routes/halo-events.yaml,classpath:custom-output/sca-rule-failed-files.yaml";
+        return "file:routes/halo-events.yaml,file:routes/halo-accounts.yaml,classpath:custom-output/sca-rule-failed-files.yaml";
     }
 
     @Override

@@ -40,7 +40,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The halo-events-source Kamelet on a plain Camel context, set up the way README tells a runtime
  * other than camel-main to do it: the halo.* properties, {@code new ConnectorConfiguration().configure(context)},
- * {@code routes/halo-events.yaml}, and a user's route {@code from("kamelet:halo-events-source")}.
+ * {@code routes/halo-events.yaml} and {@code routes/halo-accounts.yaml}, and a user's route {@code from("kamelet:halo-events-source")}.
  * Real HTTP to the Halo simulator, a real checkpoint.
  */
 class HaloEventsSourceKameletTest extends CamelTestSupport {
@@ -86,7 +86,8 @@ class HaloEventsSourceKameletTest extends CamelTestSupport {
 
         new ConnectorConfiguration().configure(context);
         PluginHelper.getRoutesLoader(context).loadRoutes(
-                ResourceHelper.resolveMandatoryResource(context, "classpath:routes/halo-events.yaml"));
+                ResourceHelper.resolveMandatoryResource(context, "classpath:routes/halo-events.yaml"),
+                ResourceHelper.resolveMandatoryResource(context, "classpath:routes/halo-accounts.yaml"));
         return context;
     }
 

@@ -91,20 +91,20 @@ class ObservabilityTest {
             // the address the server is bound to, not the 0.0.0.0 of Camel's own summary
             assertThat(logs.text()).contains("Health and metrics at " + observe + "/observe/health and " + observe + "/observe/metrics");
             await().atMost(WAIT).until(() -> receiver.received().size() >= 2000);
-            await().atMost(WAIT).until(() -> sample("halo_events_delivered_total") >= 2000);
+            await().atMost(WAIT).until(() -> sample("halo_events_delivered_total{account=\"default\"}") >= 2000);
             String metrics = get("/observe/metrics").body();
-            assertThat(sample("halo_events_fetched_total")).isGreaterThanOrEqualTo(2000);
-            assertThat(sample("halo_token_refreshes_total")).isGreaterThanOrEqualTo(1);
+            assertThat(sample("halo_events_fetched_total{account=\"default\"}")).isGreaterThanOrEqualTo(2000);
+            assertThat(sample("halo_token_refreshes_total{account=\"default\"}")).isGreaterThanOrEqualTo(1);
             assertThat(sample("hec_batch_events_count")).isPositive();
             assertThat(sample("hec_batch_events_sum")).isEqualTo(2000);
-            assertThat(metrics).containsPattern("halo_api_requests_total\\{endpoint=\"events\",status=\"200\"} [1-9]")
+            assertThat(metrics).containsPattern("halo_api_requests_total\\{account=\"default\",endpoint=\"events\",status=\"200\"} [1-9]")
                     .containsPattern("hec_answers_total\\{code=\"0\"} [1-9]")
                     .contains("halo_events_duplicates_total").contains("hec_events_deadlettered_total");
-            double lag = sample("halo_cursor_lag_seconds");
+            double lag = sample("halo_cursor_lag_seconds{account=\"default\"}");
             assertThat(lag).isBetween(0.0, 3600.0 * 24);
             // a new event moves the counters again
             simulator.events().generate(52, Instant.now().minusSeconds(30), Instant.now().minusSeconds(1), 25);
-            await().atMost(WAIT).until(() -> sample("halo_events_delivered_total") >= 2025);
+            await().atMost(WAIT).until(() -> sample("halo_events_delivered_total{account=\"default\"}") >= 2025);
             assertThat(metrics).doesNotContain(TOKEN);
         }
     }

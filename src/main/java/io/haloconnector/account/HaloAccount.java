@@ -1,0 +1,123 @@
+package io.haloconnector.account;
+
+import io.haloconnector.config.AccountSettings;
+import io.haloconnector.halo.HaloEventsAnswer;
+import io.haloconnector.halo.HaloTokenProvider;
+import io.haloconnector.observe.ConnectorHealth;
+import io.haloconnector.observe.ConnectorMetrics;
+import io.haloconnector.poll.FetchEventPage;
+import io.haloconnector.poll.PageBatchHeaders;
+import io.haloconnector.poll.PageRequest;
+import io.haloconnector.poll.PageRequestRetry;
+import io.haloconnector.poll.PagesInFlight;
+import io.haloconnector.poll.ReportPollFailure;
+import io.haloconnector.poll.SetAsideBadEvents;
+import io.haloconnector.state.CheckpointOpening;
+import io.haloconnector.state.CheckpointStore;
+import io.haloconnector.state.DeliveredEvents;
+import io.haloconnector.state.EventCursor;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+
+import java.util.concurrent.ExecutorService;
+
+/**
+ * One Halo account's part of the connector: its token, its checkpoint and dedup ids, its metrics
+ * and health entry, and the poll steps that use them. Each {@code templatedRoute} of the
+ * {@code halo-account} template makes one (a local bean, {@link HaloAccounts#open}); as the poll
+ * route's first step it puts itself on the exchange, where the shared steps ({@link AccountStep})
+ * and the page and token request routes find it. Accounts share nothing but the output, so one
+ * account's revoked key, 429 storm or backlog does not hold up another.
+ */
+public final class HaloAccount implements Processor {
+    private final AccountSettings settings;
+    private final CheckpointOpening opening;
+    private final CheckpointStore store;
+    private final EventCursor cursor;
+    private final DeliveredEvents delivered;
+    private final ConnectorMetrics metrics;
+    private final ConnectorHealth health;
+    private final ExecutorService fetchers;
+    final HaloTokenProvider tokens;
+    final Processor requestPacing;
+    final HaloEventsAnswer eventsAnswer;
+    final PageRequestRetry pageRequestRetry;
+    final Processor openPollWindow;
+    final FetchEventPage fetchEventPage;
+    final SetAsideBadEvents setAsideBadEvents;
+    final PageBatchHeaders pageBatchHeaders;
+    final PagesInFlight pagesInFlight;
+    final ReportPollFailure reportPollFailure;
+
+    HaloAccount(AccountSettings settings, CheckpointOpening opening, CheckpointStore store, EventCursor cursor,
+                DeliveredEvents delivered, ConnectorMetrics metrics, ConnectorHealth health, ExecutorService fetchers,
+                HaloTokenProvider tokens, Processor requestPacing, HaloEventsAnswer eventsAnswer,
+                PageRequestRetry pageRequestRetry, Processor openPollWindow, FetchEventPage fetchEventPage,
+                SetAsideBadEvents setAsideBadEvents, PageBatchHeaders pageBatchHeaders, PagesInFlight pagesInFlight,
+                ReportPollFailure reportPollFailure) {
+        this.settings = settings;
+        this.opening = opening;
+        this.store = store;
+        this.cursor = cursor;
+        this.delivered = delivered;
+        this.metrics = metrics;
+        this.health = health;
+        this.fetchers = fetchers;
+        this.tokens = tokens;
+        this.requestPacing = requestPacing;
+        this.eventsAnswer = eventsAnswer;
+        this.pageRequestRetry = pageRequestRetry;
+        this.openPollWindow = openPollWindow;
+        this.fetchEventPage = fetchEventPage;
+        this.setAsideBadEvents = setAsideBadEvents;
+        this.pageBatchHeaders = pageBatchHeaders;
+        this.pagesInFlight = pagesInFlight;
+        this.reportPollFailure = reportPollFailure;
+    }
+
+    /** The poll route's first step: the account the poll is for, as the exchange property the shared steps read. */
+    @Override
+    public void process(Exchange exchange) {
+        exchange.setProperty(PageRequest.ACCOUNT, this);
+    }
+
+    public String name() {
+        return settings.name();
+    }
+
+    public AccountSettings settings() {
+        return settings;
+    }
+
+    public EventCursor cursor() {
+        return cursor;
+    }
+
+    public DeliveredEvents delivered() {
+        return delivered;
+    }
+
+    public ConnectorHealth health() {
+        return health;
+    }
+
+    public ConnectorMetrics metrics() {
+        return metrics;
+    }
+
+    /** True once the checkpoint was read (a state database may be unreachable at start). */
+    public boolean isOpen() {
+        return opening.isOpen();
+    }
+
+    /** At stop, after the routes: the fetch threads end and the checkpoint (its lock, its connections) closes. */
+    void close() {
+        fetchers.shutdownNow();
+        store.close();
+    }
+
+    @Override
+    public String toString() {
+        return "HaloAccount[" + settings.name() + "]";
+    }
+}

@@ -1,0 +1,389 @@
+package io.haloconnector.account;
+
+import io.haloconnector.config.AccountSettings;
+import io.haloconnector.config.ConfigurationException;
+import io.haloconnector.config.ConnectorProperty;
+import io.haloconnector.config.ConnectorSettings;
+import io.haloconnector.config.PropertyLookup;
+import io.haloconnector.halo.HaloEventsAnswer;
+import io.haloconnector.halo.HaloTokenProvider;
+import io.haloconnector.observe.ConnectorHealth;
+import io.haloconnector.observe.ConnectorMetrics;
+import io.haloconnector.output.RollingEventFiles;
+import io.haloconnector.poll.CatchUpProgress;
+import io.haloconnector.poll.FetchEventPage;
+import io.haloconnector.poll.OpenPollWindow;
+import io.haloconnector.poll.PageBatchHeaders;
+import io.haloconnector.poll.PageRequestRetry;
+import io.haloconnector.poll.PagesInFlight;
+import io.haloconnector.poll.ReportPollFailure;
+import io.haloconnector.poll.SetAsideBadEvents;
+import io.haloconnector.poll.SortedAnswers;
+import io.haloconnector.retry.Backoff;
+import io.haloconnector.retry.ConcurrencyLimit;
+import io.haloconnector.retry.RequestPacer;
+import io.haloconnector.state.CheckpointOpening;
+import io.haloconnector.state.CheckpointStore;
+import io.haloconnector.state.DeliveredEvents;
+import io.haloconnector.state.EventCursor;
+import io.haloconnector.state.FileCheckpointStore;
+import io.haloconnector.state.HaloDeadLetters;
+import io.haloconnector.state.JdbcCheckpointStore;
+import io.haloconnector.state.StateDatabase;
+import io.haloconnector.state.StateUnavailableException;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Expression;
+import org.apache.camel.Processor;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.impl.engine.DefaultProducerTemplate;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.ExpressionAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * The Halo accounts of this connector, one per {@code templatedRoute} of the {@code halo-account}
+ * template, and what they share: the context, the {@code halo.*} settings, the state database and
+ * the output's pages-in-flight limit. Binds the shared steps the template's YAML names
+ * ({@link #bindSteps}), opens each account as the template makes its route ({@link #open}), and
+ * refuses at start an account that repeats another's name, state key or API key id.
+ */
+public final class HaloAccounts {
+    /** The endpoint the token caches send each token request to. */
+    public static final String TOKEN_REQUESTS = "direct:halo-token-request";
+    /** The endpoint the poll route's prefetchers send each page request to. */
+    public static final String PAGE_REQUESTS = "direct:halo-events-page";
+    private static final Logger LOG = LoggerFactory.getLogger(HaloAccounts.class);
+
+    private final CamelContext context;
+    private final ConnectorSettings settings;
+    private final PropertyLookup props;
+    private final MeterRegistry meters;
+    private final StateDatabase database;
+    private final ConcurrencyLimit outputPages;
+    private final Clock clock;
+    private final Map<String, HaloAccount> accounts = new LinkedHashMap<>();
+    private final Map<String, String> stateKeys = new HashMap<>();
+    private final Map<String, String> keyIds = new HashMap<>();
+    private volatile String outputProblem;
+    // the file output's steps, made with the one account whose checkpoint holds the files' position
+    private volatile Processor eventFileName;
+    private volatile Processor eventFileSync;
+
+    /**
+     * @param database    the state database with halo.state.store=jdbc, else null (a checkpoint file per account)
+     * @param outputPages pages the output takes at once, shared by the accounts
+     */
+    public HaloAccounts(CamelContext context, ConnectorSettings settings, PropertyLookup props, MeterRegistry meters,
+                        StateDatabase database, ConcurrencyLimit outputPages, Clock clock) {
+        this.context = context;
+        this.settings = settings;
+        this.props = props;
+        this.meters = meters;
+        this.database = database;
+        this.outputPages = outputPages;
+        this.clock = clock;
+    }
+
+    /**
+     * The {@code halo-account} template's local bean {@code haloAccount}: opens the account its
+     * {@code templatedRoute} describes (blank parameters are unset).
+     *
+     * @param secretFrom the environment variable, or else the property, that holds the API key secret:
+     *                   the secret itself never passes through route text, which Camel logs at DEBUG
+     */
+    public static HaloAccount open(HaloAccounts accounts, String name, String key, String secretFrom, String url,
+                                   String start, String stateKey, String index, String source, String sourcetype) {
+        return accounts.open(AccountSettings.of(name, key, accounts.secret(secretFrom), url, start, stateKey, index, source,
+                sourcetype, accounts.props.getBoolean(ConnectorProperty.HALO_API_ALLOW_PLAIN_HTTP), accounts.clock));
+    }
+
+    /** The value of the environment variable {@code from}, or else of the property {@code from} (which may come from the environment too). */
+    private String secret(String from) {
+        String name = from == null ? "" : from.trim();
+        if (name.isEmpty()) {
+            return "";
+        }
+        String value = System.getenv(name);
+        return value != null ? value : props.get(name).orElse("");
+    }
+
+    /** Binds the steps the YAML routes name: each runs the account on the exchange. */
+    public void bindSteps(Registry registry) {
+        registry.bind("haloAccounts", this);
+        bindStep(registry, "haloRequestPacing", account -> account.requestPacing);
+        bindStep(registry, "haloBearerToken", account -> account.tokens);
+        bindStep(registry, "haloEventsAnswer", account -> account.eventsAnswer);
+        bindStep(registry, "pageRequestRetry", account -> account.pageRequestRetry);
+        bindStep(registry, "openPollWindow", account -> account.openPollWindow);
+        bindStep(registry, "fetchEventPage", account -> account.fetchEventPage);
+        bindStep(registry, "setAsideBadEvents", account -> account.setAsideBadEvents);
+        bindStep(registry, "pageBatchHeaders", account -> account.pageBatchHeaders);
+        bindStep(registry, "admitPage", account -> account.pagesInFlight.admitStep());
+        bindStep(registry, "commitPages", account -> account.pagesInFlight.deliveredStep());
+        bindStep(registry, "pageFailed", account -> account.pagesInFlight.failedStep());
+        bindStep(registry, "awaitPagesInFlight", account -> account.pagesInFlight.awaitStep());
+        bindStep(registry, "reportPollFailure", account -> account.reportPollFailure);
+        registry.bind("deliveredEvents", new AccountDeliveredEvents());
+        if ("file".equals(settings.output())) {
+            // the output route is made before the account routes: its steps find the account's files when they run
+            registry.bind("eventFileName", (Processor) exchange -> fileStep(eventFileName).process(exchange));
+            registry.bind("eventFileSync", (Processor) exchange -> fileStep(eventFileSync).process(exchange));
+        }
+        // the trigger routes' recipient list: every account's poll queue
+        registry.bind("accountPollQueues", (Expression) new ExpressionAdapter() {
+            @Override
+            public Object evaluate(org.apache.camel.Exchange exchange) {
+                return pollQueues();
+            }
+        });
+    }
+
+    private static void bindStep(Registry registry, String name, Function<HaloAccount, Processor> step) {
+        // a step object made once per account: PagesInFlight's steps are lambdas made on each call
+        Map<HaloAccount, Processor> made = new java.util.concurrent.ConcurrentHashMap<>();
+        registry.bind(name, new AccountStep(name, account -> made.computeIfAbsent(account, step)));
+    }
+
+    /** The seda queue of each account's poll route, in the order the accounts were opened. */
+    public synchronized List<String> pollQueues() {
+        List<String> queues = new ArrayList<>();
+        for (String name : accounts.keySet()) {
+            queues.add("seda:halo-poll-" + name + "?size=1&discardWhenFull=true");
+        }
+        return queues;
+    }
+
+    /** The accounts opened so far, in order. */
+    public synchronized List<HaloAccount> all() {
+        return List.copyOf(accounts.values());
+    }
+
+    /** The output does not take events, for this reason (null when it does again): every account's readiness says so. */
+    public void outputUnavailable(String why) {
+        outputProblem = why;
+        all().forEach(account -> account.health().outputUnavailable(why));
+    }
+
+    /**
+     * Opens one account: its checkpoint, token cache, request threads, metrics and health entry.
+     * An account that cannot open fails the start, so the accounts opened before it are closed
+     * too: their state locks are released whether or not the runtime stops what it started.
+     */
+    public synchronized HaloAccount open(AccountSettings account) {
+        try {
+            return openChecked(account);
+        } catch (RuntimeException e) {
+            try {
+                close();
+            } catch (RuntimeException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            accounts.clear();
+            stateKeys.clear();
+            keyIds.clear();
+            throw e;
+        }
+    }
+
+    private HaloAccount openChecked(AccountSettings account) {
+        refuseRepeats(account);
+        // only a start the user set can be wrong: the default is the retention itself
+        if (account.startConfigured() && account.start().isBefore(clock.instant().minus(ConnectorSettings.RETENTION))) {
+            LOG.warn("{}={} is older than Halo's 90-day retention: the oldest events are gone", account.startSetting(),
+                    account.start());
+        }
+        if ("file".equals(settings.output()) && !accounts.isEmpty()) {
+            // the file output's position is committed with one account's checkpoint, which recovers the files at start
+            throw new ConfigurationException("halo.output=file takes the events of one account, and account "
+                    + account.name() + " is a second: use one connector (state folder) per account, or another output");
+        }
+        // the shipped account keeps halo.state.dir itself, as a connector of one account always did
+        Path stateDir = AccountSettings.DEFAULT.equals(account.name()) ? settings.stateDir()
+                : settings.stateDir().resolve(account.stateKey());
+        try {
+            Files.createDirectories(stateDir);
+        } catch (IOException e) {
+            throw new ConfigurationException("the state folder " + stateDir + " of account " + account.name()
+                    + " cannot be made: " + e.getMessage() + "; check halo.state.dir");
+        }
+        CheckpointStore store = database == null ? new FileCheckpointStore(stateDir)
+                : new JdbcCheckpointStore(database, account.stateKey());
+        try {
+            HaloAccount opened = open(account, stateDir, store);
+            accounts.put(account.name(), opened);
+            return opened;
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    private HaloAccount open(AccountSettings account, Path stateDir, CheckpointStore store) {
+        DeliveredEvents delivered = new DeliveredEvents();
+        EventCursor cursor = new EventCursor(store, delivered, settings.pollOverlap(), settings.output());
+        CheckpointOpening opening = new CheckpointOpening(() -> {
+            if (database != null) {
+                database.migrate();
+            }
+            cursor.open(account.start(), account.startConfigured());
+            cursor.refuseCursorAfter(clock.instant());
+        });
+        try {
+            opening.open();
+        } catch (StateUnavailableException e) {
+            if (settings.output().equals("file")) {
+                try {
+                    opening.openWaiting(Duration.ofSeconds(5)); // the file output cuts off what the last run wrote past its commit first
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("stopped while waiting for the state database", interrupted);
+                }
+            } else {
+                // started without it: each poll tries again first (one ERROR line each, readiness down)
+                LOG.error("{}{}: the connector starts and each poll tries again", account.logPrefix(), e.getMessage());
+            }
+        }
+        if (settings.output().equals("file")) {
+            bindFileOutput(cursor);
+        }
+        HaloDeadLetters deadLetters;
+        try {
+            deadLetters = new HaloDeadLetters(stateDir);
+        } catch (IOException e) {
+            throw new ConfigurationException("the dead-letter file in " + stateDir + " cannot be read: " + e);
+        }
+        ConnectorMetrics metrics = new ConnectorMetrics(meters, account.name());
+        ConnectorHealth health = new ConnectorHealth(account.name());
+        if (outputProblem != null) {
+            health.outputUnavailable(outputProblem);
+        }
+        HealthCheckRegistry healthChecks = HealthCheckRegistry.get(context);
+        if (healthChecks != null) {
+            healthChecks.register(health);
+        }
+        metrics.cursorLag(() -> opening.isOpen() ? cursor.cursor() : null, clock);
+        CatchUpProgress progress = new CatchUpProgress(account.logPrefix(), clock,
+                props.getDuration(ConnectorProperty.HALO_PROGRESS_INTERVAL));
+
+        int concurrency = props.getInt(ConnectorProperty.HALO_FETCH_CONCURRENCY);
+        ConcurrencyLimit limit = new ConcurrencyLimit(concurrency);
+        RequestPacer pacer = new RequestPacer();
+        // the account's own request threads: its retries and backoffs never wait on another account's
+        ExecutorService fetchers = Executors.newFixedThreadPool(concurrency, daemonThreads("halo-fetch-" + account.name() + "-"));
+        DefaultProducerTemplate requests = new DefaultProducerTemplate(context, fetchers);
+        try {
+            context.addService(requests, true, true);
+        } catch (Exception e) {
+            fetchers.shutdownNow();
+            throw new IllegalStateException("the request template of account " + account.name() + " did not start: " + e, e);
+        }
+        String host = account.apiUrl().getHost();
+        HaloTokenProvider tokens = new HaloTokenProvider(requests, TOKEN_REQUESTS, account.apiBase(), account.key(),
+                account.secret(), account.credentialsHint(), clock, metrics);
+        metrics.tokenRefreshes(tokens, HaloTokenProvider::refreshes);
+        Map<String, Object> headers = new LinkedHashMap<>();
+        headers.put(PageBatchHeaders.ACCOUNT, account.name());
+        account.index().ifPresent(index -> headers.put(PageBatchHeaders.INDEX, index));
+        account.source().ifPresent(source -> headers.put(PageBatchHeaders.SOURCE, source));
+        account.sourcetype().ifPresent(sourcetype -> headers.put(PageBatchHeaders.SOURCETYPE, sourcetype));
+        SetAsideBadEvents.Mode badEvents = props.getOneOf(ConnectorProperty.HALO_DEAD_LETTER).equals("stop")
+                ? SetAsideBadEvents.Mode.STOP : SetAsideBadEvents.Mode.SET_ASIDE;
+        Duration maxDelay = settings.retryMaxDelay();
+        HaloAccount opened = new HaloAccount(account, opening, store, cursor, delivered, metrics, health, fetchers, tokens,
+                exchange -> pacer.acquire(),
+                new HaloEventsAnswer(host, tokens, metrics, pacer, limit, props.getInt(ConnectorProperty.HALO_EVENT_MAX_BYTES)),
+                new PageRequestRetry(new Backoff(maxDelay.compareTo(Duration.ofSeconds(1)) < 0 ? maxDelay : Duration.ofSeconds(1),
+                        maxDelay), settings.retryMaxAttempts(), host, metrics),
+                opening.before(new OpenPollWindow(cursor, progress, clock, settings.pollLag(), settings.perPage(),
+                        settings.maxResults(), new SortedAnswers(stateDir))),
+                new FetchEventPage(requests, PAGE_REQUESTS, account.apiBase(), health, metrics, limit),
+                new SetAsideBadEvents(deadLetters, metrics, badEvents),
+                new PageBatchHeaders(headers),
+                new PagesInFlight(cursor, progress, metrics, outputPages),
+                new ReportPollFailure(account.logPrefix(), cursor, health));
+        LOG.info("{}Polling Halo at {} ({}), key {}, checkpoint {}", account.logPrefix(), account.apiUrl(),
+                settings.pollCron(), account.key(), database == null ? stateDir : "'" + account.stateKey() + "' in the state database");
+        return opened;
+    }
+
+    /** The file output's steps, with the one account's committed position; the files are cut back to it first. */
+    private void bindFileOutput(EventCursor cursor) {
+        try {
+            RollingEventFiles files = new RollingEventFiles(settings.fileDir(), settings.fileMaxBytes(), Clock.systemUTC());
+            files.recover(cursor.committedOutputPosition());
+            eventFileName = files.nameStep(cursor::committedOutputPosition);
+            eventFileSync = files.syncStep();
+        } catch (IOException e) {
+            throw new ConfigurationException("the file output cannot use halo.file.dir=" + settings.fileDir() + ": " + e);
+        }
+    }
+
+    private static Processor fileStep(Processor step) {
+        if (step == null) {
+            throw new IllegalStateException("the file output has no Halo account: routes/halo-accounts.yaml names none");
+        }
+        return step;
+    }
+
+    /** Refuses an account that would share a checkpoint or a key with another: one line, at start. */
+    private void refuseRepeats(AccountSettings account) {
+        if (accounts.containsKey(account.name())) {
+            throw new ConfigurationException("account " + account.name() + " is configured twice (routes/halo-accounts.yaml):"
+                    + " give each templatedRoute its own account name");
+        }
+        String sameState = stateKeys.get(account.stateKey());
+        if (sameState != null) {
+            throw new ConfigurationException("accounts " + sameState + " and " + account.name() + " have the same state key '"
+                    + account.stateKey() + "': each account needs its own checkpoint (set stateKey apart)");
+        }
+        String sameKey = keyIds.get(account.key());
+        if (sameKey != null) {
+            throw new ConfigurationException("accounts " + sameKey + " and " + account.name() + " use the same API key id "
+                    + account.key() + ": one key is one Halo account, polled once (remove one of them)");
+        }
+        stateKeys.put(account.stateKey(), account.name());
+        keyIds.put(account.key(), account.name());
+    }
+
+    /** At stop, after the routes: every account's fetch threads end and its checkpoint closes. */
+    public synchronized void close() {
+        RuntimeException first = null;
+        for (HaloAccount account : accounts.values()) {
+            try {
+                account.close();
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, prefix + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,207 @@
+package io.haloconnector.route;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.haloconnector.LogCapture;
+import io.haloconnector.simulator.HaloSimulator;
+import io.haloconnector.simulator.SimulatorConfig;
+import io.haloconnector.testkit.hec.HecReceiver;
+import io.haloconnector.testkit.hec.HecReceiverConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Several Halo accounts in one connector, each a templatedRoute of the halo-account template in an
+ * accounts file of the test's own, each with its own Halo simulator (its own key), delivering to
+ * one HEC receiver: each account's events arrive exactly once with its own index, each account has
+ * its own metrics and readiness entry, and an account whose key is refused, or whose API answers
+ * 429 to most requests, does not hold up the others.
+ */
+class ManyAccountsTest {
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final String TOKEN = "7c2e9a41-3b5d-4f6a-8e1c-9d0b2a4c6e8f";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    Path work;
+
+    private final List<HaloSimulator> simulators = new ArrayList<>();
+    private HecReceiver receiver;
+    private URI observe;
+
+    @AfterEach
+    void stop() {
+        if (receiver != null) {
+            receiver.close();
+        }
+        simulators.forEach(HaloSimulator::close);
+    }
+
+    private HaloSimulator simulator(SimulatorConfig.Builder config, int seed, int events, Instant start) throws IOException {
+        HaloSimulator simulator = HaloSimulator.start(config.build());
+        simulators.add(simulator);
+        simulator.events().generate(seed, start, Instant.now().minusSeconds(60), events);
+        return simulator;
+    }
+
+    /** One templatedRoute; the secret is read from the property {@code test.<name>.secret}. */
+    private static String account(String name, HaloSimulator simulator, String index) {
+        return String.join("\n",
+                "- templatedRoute:",
+                "    routeTemplateRef: halo-account",
+                "    routeId: halo-events-" + name,
+                "    parameters:",
+                "      - name: account",
+                "        value: " + name,
+                "      - name: key",
+                "        value: " + simulator.apiKey(),
+                "      - name: secretFrom",
+                "        value: test." + name + ".secret",
+                "      - name: url",
+                "        value: " + simulator.baseUrl(),
+                "      - name: index",
+                "        value: " + index,
+                "");
+    }
+
+    private Map<String, String> properties(HaloSimulator any, Path accounts, Instant start) throws IOException {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        observe = URI.create("http://127.0.0.1:" + port);
+        Map<String, String> props = RunningConnector.properties(any, work);
+        props.put("camel.main.routesIncludePattern", "file:routes/halo-events.yaml,file:routes/output-hec.yaml,file:" + accounts);
+        props.put("halo.start", start.toString());
+        props.put("halo.perPage", "100");
+        props.put("halo.output", "hec");
+        props.put("hec.url", receiver.baseUrl().toString());
+        props.put("hec.token", TOKEN);
+        props.put("hec.retry.maxDelay", "200ms");
+        props.put("camel.management.enabled", "true");
+        props.put("camel.management.port", Integer.toString(port));
+        return props;
+    }
+
+    @Test
+    void aRevokedKeyAndA429StormOnTwoAccountsDoNotHoldUpTheThird() throws Exception {
+        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(24));
+        receiver = HecReceiver.start(HecReceiverConfig.builder().token(TOKEN).build());
+        HaloSimulator prod = simulator(SimulatorConfig.builder().apiKey("key-prod").latency(Duration.ofMillis(5)), 61, 3000, start);
+        HaloSimulator staging = simulator(SimulatorConfig.builder().apiKey("key-staging"), 62, 500, start);
+        // most of acme's requests are refused with 429: its retries and waits are its own
+        HaloSimulator acme = simulator(SimulatorConfig.builder().apiKey("key-acme").rateLimitPerSecond(3), 63, 1000, start);
+        Path accounts = work.resolve("accounts.yaml");
+        Files.writeString(accounts, account("prod", prod, "halo_prod") + account("staging", staging, "halo_staging")
+                + account("acme", acme, "halo_acme"));
+        Map<String, String> props = properties(prod, accounts, start);
+        props.put("test.prod.secret", prod.apiSecret());
+        props.put("test.staging.secret", "revoked-" + staging.apiSecret());
+        props.put("test.acme.secret", acme.apiSecret());
+        props.put("halo.retry.maxAttempts", "20");
+
+        try (LogCapture logs = new LogCapture(); RunningConnector connector = RunningConnector.start(props)) {
+            Instant started = Instant.now();
+            await().atMost(WAIT).until(() -> ids(received("halo_prod")).size() >= 3000);
+            Duration prodTook = Duration.between(started, Instant.now());
+            // by then staging's key was refused at least twice: its failing polls ran alongside prod's catch-up
+            assertThat(count(logs.text(), "Account staging: Poll stopped: Halo at 127.0.0.1 refused the API key (HTTP 401"
+                    + " from /oauth/access_token): check the key and secret of account staging")).isGreaterThanOrEqualTo(1);
+            await().atMost(WAIT).until(() -> ids(received("halo_acme")).size() >= 1000);
+            System.out.printf("prod's 3,000 events took %d ms beside a revoked account and a 429 storm%n", prodTook.toMillis());
+
+            assertExactlyOnce(received("halo_prod"), prod);
+            assertExactlyOnce(received("halo_acme"), acme);
+            assertThat(received("halo_staging")).isEmpty();
+            assertThat(receiver.received()).allSatisfy(envelope ->
+                    assertThat(envelope.get("index").asText()).isIn("halo_prod", "halo_acme"));
+            assertThat(acme.stats().statusCounts().getOrDefault(429, 0L)).as("acme met 429s").isPositive();
+
+            String metrics = get("/observe/metrics").body();
+            assertThat(sample(metrics, "halo_events_delivered_total{account=\"prod\"}")).isEqualTo(3000);
+            assertThat(sample(metrics, "halo_events_delivered_total{account=\"acme\"}")).isEqualTo(1000);
+            assertThat(sample(metrics, "halo_events_delivered_total{account=\"staging\"}")).isZero();
+            assertThat(metrics).containsPattern("halo_api_requests_total\\{account=\"staging\",endpoint=\"token\",status=\"401\"} [1-9]")
+                    .containsPattern("halo_api_requests_total\\{account=\"acme\",endpoint=\"events\",status=\"429\"} [1-9]");
+            // readiness: down while staging is refused, and the body names the account and why
+            HttpResponse<String> ready = get("/observe/health/ready?exposureLevel=full");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).contains("halo-account-staging").contains("refused the API key")
+                    .contains("halo-account-prod").contains("halo-account-acme");
+            assertThat(logs.text()).doesNotContain(staging.apiSecret()).doesNotContain(prod.apiSecret());
+        }
+    }
+
+    @Test
+    void twoAccountsWithOneKeyIdOrOneStateKeyAreRefusedAtStart() throws Exception {
+        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(1));
+        receiver = HecReceiver.start(HecReceiverConfig.builder().token(TOKEN).build());
+        HaloSimulator halo = simulator(SimulatorConfig.builder(), 64, 10, start);
+        Path accounts = work.resolve("accounts.yaml");
+        Files.writeString(accounts, account("east", halo, "a") + account("west", halo, "b"));
+        Map<String, String> props = properties(halo, accounts, start);
+        props.put("test.east.secret", halo.apiSecret());
+        props.put("test.west.secret", halo.apiSecret());
+        assertThatThrownBy(() -> RunningConnector.start(props).close()).hasStackTraceContaining(
+                "accounts east and west use the same API key id " + halo.apiKey()
+                        + ": one key is one Halo account, polled once (remove one of them)");
+
+        Files.writeString(accounts, account("east", halo, "a") + account("west", halo, "b").replace(
+                "      - name: index", "      - name: stateKey\n        value: east\n      - name: index")
+                .replace("value: " + halo.apiKey(), "value: other-key"));
+        assertThatThrownBy(() -> RunningConnector.start(props).close()).hasStackTraceContaining(
+                "accounts east and west have the same state key 'east': each account needs its own checkpoint");
+    }
+
+    private List<JsonNode> received(String index) {
+        return receiver.received().stream().filter(e -> index.equals(e.path("index").asText())).toList();
+    }
+
+    private static Set<String> ids(List<JsonNode> envelopes) {
+        return envelopes.stream().map(e -> e.get("event").get("id").asText()).collect(Collectors.toSet());
+    }
+
+    private static void assertExactlyOnce(List<JsonNode> envelopes, HaloSimulator simulator) {
+        Set<String> expected = simulator.events().all().stream().map(e -> e.get("id").asText()).collect(Collectors.toSet());
+        assertThat(new HashSet<>(ids(envelopes))).isEqualTo(expected);
+        assertThat(envelopes).hasSize(expected.size());
+    }
+
+    private static long count(String text, String needle) {
+        return Pattern.compile(Pattern.quote(needle)).matcher(text).results().count();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(observe.resolve(path)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static double sample(String metrics, String name) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " ([0-9.eE+-]+|NaN)$").matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    }
+}
