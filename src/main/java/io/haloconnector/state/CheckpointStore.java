@@ -18,6 +18,12 @@ public interface CheckpointStore extends AutoCloseable {
     /** Where, for log lines: a path or a database name. */
     String location();
 
+    /** How a user moves this store's cursor back by hand, for a message that asks them to. */
+    default String resetHint() {
+        return "set \"cursor\" in that file to the created_at of the last event your output received (or delete the"
+                + " file to start again from the account's start)";
+    }
+
     @Override
     default void close() {
     }

@@ -141,9 +141,8 @@ public final class EventCursor {
     public synchronized void refuseCursorAfter(Instant now) {
         if (current.cursor() != null && current.cursor().isAfter(now)) {
             throw new StateException("the checkpoint " + store.location() + " holds the cursor " + current.cursor()
-                    + ", later than now (" + now + "), so no event before it would be read: stop the connector and set"
-                    + " \"cursor\" in that file to the created_at of the last event your output received (or delete the"
-                    + " file to start again from halo.start)", null);
+                    + ", later than now (" + now + "), so no event before it would be read: stop the connector and "
+                    + store.resetHint(), null);
         }
     }
 

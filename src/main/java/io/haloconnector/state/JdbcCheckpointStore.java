@@ -45,6 +45,12 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     }
 
     @Override
+    public String resetHint() {
+        return "run UPDATE halo_checkpoint SET cursor_at = '<created_at of the last event your output received>' WHERE"
+                + " state_key = '" + stateKey + "' (or DELETE that row to start again from the account's start)";
+    }
+
+    @Override
     public void close() {
         // the accounts share the pool: the connector closes it after the last account's store
     }

@@ -188,7 +188,7 @@ class FutureEventsTest {
         assertThat(lines).hasSize(1);
         assertThat(lines.get(0)).contains(file.toAbsolutePath().toString()).contains("cursor " + YEAR_2100)
                 .contains("set \"cursor\" in that file to the created_at of the last event your output received")
-                .contains("delete the file to start again from halo.start");
+                .contains("delete the file to start again from the account's start");
         assertThat(simulator.stats().eventsRequests()).as("Halo not polled").isEqualTo(requests);
 
         // the reset the line describes: the cursor back at the last event delivered
