@@ -1,5 +1,6 @@
 package io.haloconnector.app;
 
+import io.haloconnector.cluster.PollerLeadership;
 import io.haloconnector.config.ConfigurationException;
 import io.haloconnector.config.ConnectorProperty;
 import io.haloconnector.config.ConnectorSettings;
@@ -133,6 +134,11 @@ public class ConnectorConfiguration implements CamelConfiguration {
 
         // halo.state.store: the checkpoint in halo.state.dir (default) or in PostgreSQL
         JdbcStateSettings jdbc = JdbcStateSettings.selected(props) ? JdbcStateSettings.from(props) : null;
+        // each node's own checkpoint file would start the account over on every takeover: events repeated
+        if (jdbc == null && PollerLeadership.clusterService(context).isPresent()) {
+            throw new ConfigurationException("a cluster service (camel.beans.*) needs the checkpoint shared by the"
+                    + " nodes: set halo.state.store=jdbc, or remove the cluster service to run one node");
+        }
         StateDatabase database = jdbc == null ? null : StateDatabase.open(jdbc);
         CheckpointStore store = jdbc == null ? new FileCheckpointStore(settings.stateDir())
                 : new JdbcCheckpointStore(database, jdbc.stateKey());
@@ -166,6 +172,11 @@ public class ConnectorConfiguration implements CamelConfiguration {
             throw e;
         }
         metrics.cursorLag(() -> opening.isOpen() ? cursor.cursor() : null, clock);
+        // the account today is the state key; with a cluster service only its leader polls it
+        PollerLeadership leadership = PollerLeadership.forAccount(context, props.getOrDefault(ConnectorProperty.HALO_STATE_KEY).trim());
+        // a standby's checkpoint goes stale as the leader commits: it is read again before its first poll as leader
+        leadership.onStandby(opening::reopen);
+        health.pollingWhen(leadership::isActive);
         CatchUpProgress progress = new CatchUpProgress(clock,
                 props.getDuration(ConnectorProperty.HALO_PROGRESS_INTERVAL));
         LOG.info("Polling Halo at {} ({}), {} events a page, output {}; Java {}, max heap {} MB", settings.apiUrl(),
@@ -213,6 +224,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         registry.bind("catchUpProgress", progress);
         registry.bind("connectorMetrics", metrics);
         registry.bind("connectorHealth", health); // found by Camel's health registry: /observe/health/ready
+        registry.bind("pollerLeadership", leadership); // the poll route's routePolicy
         // stopped after the routes: the output and the state lock close last
         context.addService(new ServiceSupport() {
             @Override
