@@ -215,6 +215,8 @@ public class ConnectorConfiguration implements CamelConfiguration {
         registry.bind("newEventsOfPage", new NewEventsOfPage());
         registry.bind("pageBatchHeaders", new PageBatchHeaders());
         PagesInFlight pagesInFlight = new PagesInFlight(cursor, progress, metrics, outputPages);
+        // ClusteredRoutePolicy drops the lead before it stops the route: the poll ends at the page boundary
+        pagesInFlight.pollWhile(leadership::isActive);
         registry.bind("admitPage", pagesInFlight.admitStep());
         registry.bind("commitPages", pagesInFlight.deliveredStep());
         registry.bind("pageFailed", pagesInFlight.failedStep());
