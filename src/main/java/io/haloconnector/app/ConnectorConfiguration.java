@@ -173,7 +173,8 @@ public class ConnectorConfiguration implements CamelConfiguration {
         }
         metrics.cursorLag(() -> opening.isOpen() ? cursor.cursor() : null, clock);
         // the account today is the state key; with a cluster service only its leader polls it
-        PollerLeadership leadership = PollerLeadership.forAccount(context, props.getOrDefault(ConnectorProperty.HALO_STATE_KEY).trim());
+        PollerLeadership leadership = PollerLeadership.forAccount(context,
+                props.getOrDefault(ConnectorProperty.HALO_STATE_KEY).trim());
         // a standby's checkpoint goes stale as the leader commits: it is read again before its first poll as leader
         leadership.onStandby(opening::reopen);
         health.pollingWhen(leadership::isActive);

@@ -124,8 +124,7 @@ class TwoNodeFailoverTest {
         leader.process().kill();
         int receivedAtKill = receiver.received().size();
 
-        await().atMost(TAKEOVER.plusSeconds(15)).until(() -> deliveries().stream().anyMatch(d -> d.node().equals(standby.name())));
-        Instant firstByStandby = deliveries().stream().filter(d -> d.node().equals(standby.name())).findFirst().orElseThrow().at();
+        Instant firstByStandby = firstDelivery(standby);
         Duration takeover = Duration.between(killedAt, firstByStandby);
         assertRole(standby, "active", 1);
         await().atMost(Duration.ofSeconds(60)).until(() -> new HashSet<>(Reliability.idsOfEnvelopes(receiver.received()))
@@ -158,8 +157,7 @@ class TwoNodeFailoverTest {
         assertThat(leader.process().terminate(20)).as("the leader's exit code after SIGTERM").isZero();
         Duration stop = Duration.between(stoppedAt, Instant.now());
 
-        await().atMost(TAKEOVER.plusSeconds(15)).until(() -> deliveries().stream().anyMatch(d -> d.node().equals(standby.name())));
-        Instant firstByStandby = deliveries().stream().filter(d -> d.node().equals(standby.name())).findFirst().orElseThrow().at();
+        Instant firstByStandby = firstDelivery(standby);
         Duration takeover = Duration.between(stoppedAt, firstByStandby);
         await().atMost(Duration.ofSeconds(60)).until(() -> receiver.received().size() >= expected.size());
         assertThat(standby.process().terminate(20)).isZero();
@@ -171,6 +169,12 @@ class TwoNodeFailoverTest {
         // the leader commits what it delivered before it lets the lock go: the standby reads that checkpoint
         Reliability.assertExactlyOnce(ids, expected);
         assertOneNodeAtATime(leader, standby);
+    }
+
+    /** When {@code node}'s first request reached the receiver (waiting for it at most 30 s). */
+    private Instant firstDelivery(Node node) {
+        await().atMost(TAKEOVER.plusSeconds(15)).until(() -> deliveries().stream().anyMatch(d -> d.node().equals(node.name())));
+        return deliveries().stream().filter(d -> d.node().equals(node.name())).findFirst().orElseThrow().at();
     }
 
     /** Two nodes, same configuration, started together; the expected event ids. */
