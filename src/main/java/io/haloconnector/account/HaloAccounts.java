@@ -1,5 +1,6 @@
 package io.haloconnector.account;
 
+import io.haloconnector.cluster.PollerLeadership;
 import io.haloconnector.config.AccountSettings;
 import io.haloconnector.config.ConfigurationException;
 import io.haloconnector.config.ConnectorProperty;
@@ -82,6 +83,7 @@ public final class HaloAccounts {
     private final Map<String, HaloAccount> accounts = new LinkedHashMap<>();
     private final Map<String, String> stateKeys = new HashMap<>();
     private final Map<String, String> keyIds = new HashMap<>();
+    private final Map<String, PollerLeadership> leaderships = new HashMap<>();
     private volatile String outputProblem;
     // the file output's steps, made with the one account whose checkpoint holds the files' position
     private volatile Processor eventFileName;
@@ -123,6 +125,24 @@ public final class HaloAccounts {
         }
         String value = System.getenv(name);
         return value != null ? value : props.get(name).orElse("");
+    }
+
+    /**
+     * The {@code halo-account} template's local bean {@code pollerLeadership}, its poll route's
+     * policy: with a cluster service only the node leading the account polls it.
+     */
+    public static PollerLeadership leadership(HaloAccounts accounts, String name) {
+        return accounts.leadership(name.trim());
+    }
+
+    private synchronized PollerLeadership leadership(String name) {
+        return leaderships.computeIfAbsent(name, account -> {
+            try {
+                return PollerLeadership.forAccount(context, account);
+            } catch (Exception e) {
+                throw new IllegalStateException("the cluster service for account " + account + " did not start: " + e, e);
+            }
+        });
     }
 
     /** Binds the steps the YAML routes name: each runs the account on the exchange. */
@@ -280,6 +300,10 @@ public final class HaloAccounts {
             healthChecks.register(health);
         }
         metrics.cursorLag(() -> opening.isOpen() ? cursor.cursor() : null, clock);
+        PollerLeadership leadership = leadership(account.name());
+        // a standby's checkpoint goes stale as the leader commits: it is read again before its first poll as leader
+        leadership.onStandby(opening::reopen);
+        health.pollingWhen(leadership::isActive);
         CatchUpProgress progress = new CatchUpProgress(account.logPrefix(), clock,
                 props.getDuration(ConnectorProperty.HALO_PROGRESS_INTERVAL));
 
@@ -307,6 +331,9 @@ public final class HaloAccounts {
         SetAsideBadEvents.Mode badEvents = props.getOneOf(ConnectorProperty.HALO_DEAD_LETTER).equals("stop")
                 ? SetAsideBadEvents.Mode.STOP : SetAsideBadEvents.Mode.SET_ASIDE;
         Duration maxDelay = settings.retryMaxDelay();
+        PagesInFlight pagesInFlight = new PagesInFlight(cursor, progress, metrics, outputPages);
+        // ClusteredRoutePolicy drops the lead before it stops the route: the poll ends at the page boundary
+        pagesInFlight.pollWhile(leadership::isActive);
         HaloAccount opened = new HaloAccount(account, opening, store, cursor, delivered, metrics, health, fetchers, tokens,
                 exchange -> pacer.acquire(),
                 new HaloEventsAnswer(host, tokens, metrics, pacer, limit, props.getInt(ConnectorProperty.HALO_EVENT_MAX_BYTES)),
@@ -317,7 +344,7 @@ public final class HaloAccounts {
                 new FetchEventPage(requests, PAGE_REQUESTS, account.apiBase(), health, metrics, limit),
                 new SetAsideBadEvents(deadLetters, metrics, badEvents),
                 new PageBatchHeaders(headers),
-                new PagesInFlight(cursor, progress, metrics, outputPages),
+                pagesInFlight,
                 new ReportPollFailure(account.logPrefix(), cursor, health));
         LOG.info("{}Polling Halo at {} ({}), key {}, checkpoint {}", account.logPrefix(), account.apiUrl(),
                 settings.pollCron(), account.key(), database == null ? stateDir : "'" + account.stateKey() + "' in the state database");

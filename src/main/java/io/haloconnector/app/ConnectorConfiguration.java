@@ -1,6 +1,7 @@
 package io.haloconnector.app;
 
 import io.haloconnector.account.HaloAccounts;
+import io.haloconnector.cluster.PollerLeadership;
 import io.haloconnector.config.ConfigurationException;
 import io.haloconnector.config.ConnectorProperty;
 import io.haloconnector.config.ConnectorSettings;
@@ -124,6 +125,11 @@ public class ConnectorConfiguration implements CamelConfiguration {
 
         // halo.state.store: a checkpoint per account in halo.state.dir (default) or in PostgreSQL
         JdbcStateSettings jdbc = JdbcStateSettings.selected(props) ? JdbcStateSettings.from(props) : null;
+        // each node's own checkpoint file would start the account over on every takeover: events repeated
+        if (jdbc == null && PollerLeadership.clusterService(context).isPresent()) {
+            throw new ConfigurationException("a cluster service (camel.beans.*) needs the checkpoint shared by the"
+                    + " nodes: set halo.state.store=jdbc, or remove the cluster service to run one node");
+        }
         StateDatabase database = jdbc == null ? null : StateDatabase.open(jdbc);
         List<AutoCloseable> outputs = new ArrayList<>();
         AtomicReference<HaloAccounts> accounts = new AtomicReference<>();

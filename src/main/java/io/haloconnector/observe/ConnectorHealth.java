@@ -4,16 +4,19 @@ import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Readiness of one Halo account ({@code /observe/health/ready}, check {@code halo-account-<name>}):
  * ready only when the account's last poll reached Halo and the output is taking events; when
- * not, the body says why. The connector is ready when every account is. Liveness is Camel's own
- * context check.
+ * not, the body says why. The connector is ready when every account is. A standby node of a
+ * cluster (another node polls the account) is ready with detail {@code poller=standby}. Liveness
+ * is Camel's own context check.
  */
 public final class ConnectorHealth extends AbstractHealthCheck {
     private volatile String haloProblem = "no poll has reached Halo yet";
     private volatile String outputProblem;
+    private volatile BooleanSupplier polling = () -> true;
 
     public ConnectorHealth(String account) {
         super("halo", "halo-account-" + account);
@@ -39,8 +42,21 @@ public final class ConnectorHealth extends AbstractHealthCheck {
         outputProblem = why;
     }
 
+    /** Whether this node polls the account (false: a standby, another node of the cluster polls it). */
+    public void pollingWhen(BooleanSupplier polling) {
+        this.polling = polling;
+    }
+
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        if (!polling.getAsBoolean()) {
+            // a standby takes over when the leader goes: it is ready, whatever its last poll said
+            builder.up();
+            builder.message("standby: another node polls this account");
+            builder.detail("poller", "standby");
+            return;
+        }
+        builder.detail("poller", "active");
         String halo = haloProblem;
         String output = outputProblem;
         if (halo == null && output == null) {

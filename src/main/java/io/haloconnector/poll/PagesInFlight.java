@@ -17,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * The pages handed to the output route and not yet committed, in page order, and their commit.
@@ -30,8 +31,8 @@ import java.util.List;
  * repeats at most the pages in flight. A failed page ({@link #failedStep()}) is never committed,
  * nor any page after it: the poll waits for the others to finish and ends with one line, and the
  * ids of the uncommitted pages are dropped ({@link ReportPollFailure}) so the next poll delivers
- * them again. A shutdown ends the poll at a page boundary, after every page in flight is
- * committed ({@link #awaitStep()}).
+ * them again. A shutdown, or the loss of the account's lead ({@link #pollWhile}), ends the poll at a
+ * page boundary, after every page in flight is committed ({@link #awaitStep()}).
  */
 public final class PagesInFlight {
     /** Exchange property: the {@link Page} an output exchange carries. */
@@ -68,12 +69,22 @@ public final class PagesInFlight {
     private final Deque<Page> inFlight = new ArrayDeque<>();
     private Throwable failure;
     private boolean committing;
+    private volatile BooleanSupplier polling = () -> true;
 
     public PagesInFlight(EventCursor cursor, CatchUpProgress progress, ConnectorMetrics metrics, ConcurrencyLimit limit) {
         this.cursor = cursor;
         this.progress = progress;
         this.metrics = metrics;
         this.limit = limit;
+    }
+
+    /**
+     * The poll goes on only while {@code polling} holds (this node leads its account): a node that
+     * loses the lead ends its poll at the next page boundary, its pages committed, rather than
+     * polling on beside the new leader until the route's stop times out.
+     */
+    public void pollWhile(BooleanSupplier polling) {
+        this.polling = polling;
     }
 
     /**
@@ -100,7 +111,7 @@ public final class PagesInFlight {
             if (loss != null) {
                 LOG.error(loss);
             }
-            boolean more = window.hasMorePages() && !exchange.getContext().isStopping();
+            boolean more = window.hasMorePages() && !exchange.getContext().isStopping() && polling.getAsBoolean();
             exchange.setProperty(PollProperties.MORE_PAGES, more);
             Page admitted = new Page(page.events(), batch.size(), moveTo, window.pollUntil(),
                     beyondWindow(batch, window.pollUntil()), more ? -1 : window.pagesRead());

@@ -9,7 +9,7 @@ import java.time.Duration;
 
 /**
  * Opens the checkpoint once: at start, or, when the state database cannot be reached then, at
- * the start of each poll until it can. A poll that cannot open it fails like any poll (one ERROR
+ * the start of each poll until it can (and again after {@link #reopen}). A poll that cannot open it fails like any poll (one ERROR
  * line, readiness down with the reason) and fetches nothing, so the connector waits for its
  * database without exiting.
  */
@@ -30,6 +30,14 @@ public final class CheckpointOpening {
             open.run();
             opened = true;
         }
+    }
+
+    /**
+     * The checkpoint is read again before the next poll: a standby node's copy goes stale while
+     * another node polls and commits, and polling from it would repeat what that node delivered.
+     */
+    public synchronized void reopen() {
+        opened = false;
     }
 
     /** True once the checkpoint was read. */

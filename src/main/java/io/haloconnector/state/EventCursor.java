@@ -41,7 +41,7 @@ public final class EventCursor {
     }
 
     /** Reads the checkpoint (it wins over {@code configuredStart}), says in the log which was used. */
-    public Checkpoint open(Instant configuredStart, boolean startConfigured) {
+    public synchronized Checkpoint open(Instant configuredStart, boolean startConfigured) {
         current = store.load().map(saved -> {
             LOG.info("Resuming from the checkpoint {}: cursor {}, {} recent ids, first run started at {}",
                     store.location(), saved.cursor() == null ? "(no event yet)" : saved.cursor(),
@@ -57,6 +57,8 @@ public final class EventCursor {
         });
         delivered.restore(current.deliveredIds());
         savedCursor = current.cursor();
+        // read again after another node polled: a commit of ours it never saw is delivered again, not saved over its own
+        unsaved = null;
         return current;
     }
 

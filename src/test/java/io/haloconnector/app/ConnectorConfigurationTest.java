@@ -3,6 +3,8 @@ package io.haloconnector.app;
 import io.haloconnector.account.HaloAccounts;
 import ch.qos.logback.classic.Level;
 import io.haloconnector.LogCapture;
+import io.haloconnector.config.ConfigurationException;
+import org.apache.camel.component.file.cluster.FileLockClusterService;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,6 +15,7 @@ import java.time.Instant;
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What the configuration class and the opening of an account say at start about the settings they were given. */
 class ConnectorConfigurationTest extends CamelTestSupport {
@@ -52,5 +55,16 @@ class ConnectorConfigurationTest extends CamelTestSupport {
             assertThat(logs.lines(Level.WARN)).containsExactly(
                     "halo.start=" + start + " is older than Halo's 90-day retention: the oldest events are gone");
         }
+    }
+
+    @Test
+    void aClusterServiceWithTheCheckpointInAFileIsRefused() {
+        FileLockClusterService cluster = new FileLockClusterService();
+        cluster.setRoot(work.resolve("cluster").toString());
+        context.getRegistry().bind("cluster", cluster);
+        // each node would read its own checkpoint file: a takeover would deliver the account's events again
+        assertThatThrownBy(() -> configure(null)).isInstanceOf(ConfigurationException.class)
+                .hasMessage("a cluster service (camel.beans.*) needs the checkpoint shared by the nodes: set"
+                        + " halo.state.store=jdbc, or remove the cluster service to run one node");
     }
 }

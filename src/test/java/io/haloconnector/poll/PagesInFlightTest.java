@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.haloconnector.TestEvents.event;
@@ -174,5 +175,24 @@ class PagesInFlightTest {
         Exchange admitted = second.get();
         assertThat(cursor.savedCursor()).as("page 1 was committed before page 2 went out").isEqualTo(T0.plusSeconds(2));
         assertThat(admitted.getProperty(PollProperties.MORE_PAGES, Boolean.class)).isFalse();
+    }
+
+    @Test
+    void aNodeThatLosesTheLeadEndsThePollAtThePageBoundaryWithItsPagesCommitted() throws Exception {
+        PagesInFlight pages = pages(3);
+        AtomicBoolean leads = new AtomicBoolean(true);
+        pages.pollWhile(leads::get);
+        Exchange first = admit(pages, 1, false);
+        assertThat(first.getProperty(PollProperties.MORE_PAGES, Boolean.class)).as("more pages, still the leader").isTrue();
+        leads.set(false);
+        Exchange second = admit(pages, 2, false);
+        assertThat(second.getProperty(PollProperties.MORE_PAGES, Boolean.class))
+                .as("Halo has more, but another node polls from here").isFalse();
+
+        deliver(pages, first, "f:10");
+        deliver(pages, second, "f:20");
+        pages.awaitStep().process(new DefaultExchange(context));
+        assertThat(cursor.savedCursor()).as("both pages committed: the new leader goes on after them").isEqualTo(T0.plusSeconds(4));
+        assertThat(pages.size()).isZero();
     }
 }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
@@ -241,7 +242,7 @@ final class HecProtocol {
             return ReceiverAnswer.badEvent(6, "Invalid data format", envelopes.size());
         }
         long ackId = store.accept(envelopes, channel,
-                new HecReceiver.AcceptedRequest(envelopes.size(), request.body().length, body.length, gzip));
+                new HecReceiver.AcceptedRequest(envelopes.size(), request.body().length, body.length, gzip, Instant.now()));
         return success(ackId);
     }
 

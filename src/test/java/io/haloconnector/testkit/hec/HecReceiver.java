@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,8 +35,9 @@ public final class HecReceiver implements AutoCloseable {
      * @param bodyBytes    body size on the wire
      * @param decodedBytes body size after gzip decoding
      * @param gzip         whether it was sent with {@code Content-Encoding: gzip}
+     * @param acceptedAt   when it was accepted (which sender delivered when: several nodes, one receiver)
      */
-    public record AcceptedRequest(int events, int bodyBytes, int decodedBytes, boolean gzip) {
+    public record AcceptedRequest(int events, int bodyBytes, int decodedBytes, boolean gzip, Instant acceptedAt) {
     }
 
     /** Thread-safe counters behind {@link #stats()}. */

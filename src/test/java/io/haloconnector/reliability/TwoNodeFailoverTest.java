@@ -1,0 +1,303 @@
+package io.haloconnector.reliability;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.haloconnector.simulator.HaloSimulator;
+import io.haloconnector.simulator.SimulatorConfig;
+import io.haloconnector.testkit.hec.HecReceiver;
+import io.haloconnector.testkit.hec.HecReceiverConfig;
+import io.haloconnector.testkit.postgres.PostgresServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import static io.haloconnector.reliability.Reliability.print;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two connector processes with the same configuration, one PostgreSQL checkpoint and one cluster
+ * folder ({@code FileLockClusterService}): only the node leading {@code halo-default} polls; the
+ * other is ready as a standby. When the leader dies (kill -9) or stops (SIGTERM) mid-catch-up,
+ * the standby takes over within 15 s, every event arrives, repeats stay within the pages in
+ * flight, and the two nodes never deliver at the same time (each node sends its own
+ * {@code hec.host}; the receiver stamps each request).
+ */
+class TwoNodeFailoverTest {
+    private static final AtomicInteger DATABASES = new AtomicInteger();
+    private static final int EVENTS = 50_000;
+    private static final int PER_PAGE = 200;
+    /** hec.maxInFlight: a kill repeats at most this many pages. */
+    private static final int IN_FLIGHT = 4;
+    /** The takeover the documented cluster settings promise (docs/cluster.md). */
+    private static final Duration TAKEOVER = Duration.ofSeconds(15);
+    private static PostgresServer postgres;
+
+    @TempDir
+    Path work;
+
+    private HaloSimulator simulator;
+    private HecReceiver receiver;
+    private final Map<String, Node> nodes = new HashMap<>();
+    private String url;
+
+    /** One connector process, its name (its hec.host and cluster id) and its management port. */
+    private record Node(String name, ConnectorProcess process, int port) {
+    }
+
+    /** One accepted HEC request and the node that sent it. */
+    private record Delivery(String node, Instant at, int events) {
+    }
+
+    @BeforeAll
+    static void startPostgres() throws Exception {
+        postgres = PostgresServer.launch();
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @BeforeEach
+    void newDatabase() throws Exception {
+        url = postgres.createDatabase("cluster_" + DATABASES.incrementAndGet());
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        for (Node node : nodes.values()) {
+            node.process().close();
+            // who held the lock when, and any error: what a failed run needs
+            node.process().stderr().lines().filter(l -> l.contains("[FileLockClusterView] Lock") || l.contains(" ERROR "))
+                    .limit(20).forEach(l -> print("%s log: %s", node.name(), l));
+        }
+        if (receiver != null) {
+            receiver.close();
+        }
+        if (simulator != null) {
+            simulator.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void theStandbyTakesOverWithin15SecondsOfAKillNineAndTheNodesNeverDeliverTogether() throws Exception {
+        Set<String> expected = startBoth(EVENTS);
+        Node leader = leader();
+        Node standby = other(leader);
+        assertRole(standby, "standby", 0);
+        long seed = System.nanoTime();
+        int killAt = 5_000 + new Random(seed).nextInt(EVENTS / 2);
+        print("two nodes, kill -9: %d events, halo.perPage=%d, %s leads; killed after %d received (seed %d)", EVENTS,
+                PER_PAGE, leader.name(), killAt, seed);
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> receiver.received().size() >= killAt);
+        Instant killedAt = Instant.now();
+        leader.process().kill();
+        int receivedAtKill = receiver.received().size();
+
+        Instant firstByStandby = firstDelivery(standby);
+        Duration takeover = Duration.between(killedAt, firstByStandby);
+        assertRole(standby, "active", 1);
+        await().atMost(Duration.ofSeconds(60)).until(() -> new HashSet<>(Reliability.idsOfEnvelopes(receiver.received()))
+                .size() >= expected.size());
+        assertThat(standby.process().terminate(20)).as("exit code after SIGTERM").isZero();
+
+        List<String> ids = Reliability.idsOfEnvelopes(receiver.received());
+        int repeats = Reliability.repeats(ids);
+        print("two nodes, kill -9: %d received at the kill, takeover %d ms from the kill to %s's first delivery, %d repeats"
+                + " (bound %d)", receivedAtKill, takeover.toMillis(), standby.name(), repeats, IN_FLIGHT * PER_PAGE);
+        assertThat(takeover).as("kill -9 to the standby's first delivery").isLessThanOrEqualTo(TAKEOVER);
+        assertThat(new HashSet<>(ids)).as("every event arrived, nothing else").isEqualTo(expected);
+        assertThat(repeats).as("repeats: at most the pages in flight").isLessThanOrEqualTo(IN_FLIGHT * PER_PAGE);
+        assertOneNodeAtATime(leader, standby);
+        assertThat(deliveries()).filteredOn(d -> d.node().equals(standby.name()))
+                .allMatch(d -> d.at().isAfter(killedAt), "the standby delivers nothing before the kill");
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aSigtermOfTheLeaderHandsOverWithoutARepeat() throws Exception {
+        Set<String> expected = startBoth(EVENTS / 2);
+        Node leader = leader();
+        Node standby = other(leader);
+        assertRole(standby, "standby", 0);
+        int stopAt = 3_000 + new Random().nextInt(EVENTS / 8);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> receiver.received().size() >= stopAt);
+        Instant stoppedAt = Instant.now();
+        assertThat(leader.process().terminate(20)).as("the leader's exit code after SIGTERM").isZero();
+        Duration stop = Duration.between(stoppedAt, Instant.now());
+
+        Instant firstByStandby = firstDelivery(standby);
+        Duration takeover = Duration.between(stoppedAt, firstByStandby);
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.received().size() >= expected.size());
+        assertThat(standby.process().terminate(20)).isZero();
+
+        List<String> ids = Reliability.idsOfEnvelopes(receiver.received());
+        print("two nodes, SIGTERM: %s stopped in %d ms, %s's first delivery %d ms after the SIGTERM, %d repeats",
+                leader.name(), stop.toMillis(), standby.name(), takeover.toMillis(), Reliability.repeats(ids));
+        assertThat(takeover).isLessThanOrEqualTo(TAKEOVER);
+        // the leader commits what it delivered before it lets the lock go: the standby reads that checkpoint
+        Reliability.assertExactlyOnce(ids, expected);
+        assertOneNodeAtATime(leader, standby);
+    }
+
+    /** When {@code node}'s first request reached the receiver (waiting for it at most 30 s). */
+    private Instant firstDelivery(Node node) {
+        await().atMost(TAKEOVER.plusSeconds(15)).until(() -> deliveries().stream().anyMatch(d -> d.node().equals(node.name())));
+        return deliveries().stream().filter(d -> d.node().equals(node.name())).findFirst().orElseThrow().at();
+    }
+
+    /** Two nodes, same configuration, started together; the expected event ids. */
+    private Set<String> startBoth(int events) throws IOException {
+        simulator = HaloSimulator.start(SimulatorConfig.builder().build());
+        receiver = HecReceiver.start(HecReceiverConfig.builder().token(Reliability.HEC_TOKEN).build());
+        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(2));
+        simulator.events().generate(47, start, Instant.now().minusSeconds(30), events);
+        for (String name : List.of("node-a", "node-b")) {
+            int port = freePort();
+            nodes.put(name, new Node(name, ConnectorProcess.start(work.resolve(name), properties(start, name, port), env(),
+                    List.of()), port));
+        }
+        return simulator.events().all().stream().map(e -> e.get("id").asText()).collect(Collectors.toSet());
+    }
+
+    /** The node whose events arrive first; its readiness says so too. */
+    private Node leader() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> !receiver.received().isEmpty());
+        Node leader = nodes.get(receiver.received().get(0).get("host").asText());
+        assertRole(leader, "active", 1);
+        return leader;
+    }
+
+    private Node other(Node node) {
+        return nodes.values().stream().filter(n -> n != node).findFirst().orElseThrow();
+    }
+
+    /** The same properties on each node but its name: the cluster id, and the hec.host the receiver tells it by. */
+    private Map<String, String> properties(Instant start, String name, int port) {
+        Map<String, String> props = Reliability.withHec(Reliability.properties(simulator.baseUrl(), simulator.apiKey(), start,
+                work.resolve(name)), receiver.baseUrl());
+        props.put("halo.state.store", "jdbc");
+        props.put("halo.state.jdbc.url", url);
+        props.put("halo.state.jdbc.username", PostgresServer.USER);
+        props.put("halo.perPage", Integer.toString(PER_PAGE));
+        props.put("hec.maxInFlight", Integer.toString(IN_FLIGHT));
+        props.put("hec.batch.events", "100"); // two POSTs a page: the kill can fall between them
+        props.put("hec.host", name);
+        // the cluster settings docs/cluster.md documents for a shared folder
+        props.put("camel.beans.cluster", "#class:org.apache.camel.component.file.cluster.FileLockClusterService");
+        props.put("camel.beans.cluster.id", name);
+        props.put("camel.beans.cluster.root", work.resolve("cluster").toString());
+        props.put("camel.beans.cluster.acquireLockDelay", "1");
+        props.put("camel.beans.cluster.acquireLockInterval", "2");
+        props.put("camel.beans.cluster.heartbeatTimeoutMultiplier", "3");
+        props.put("camel.management.enabled", "true");
+        props.put("camel.management.port", Integer.toString(port));
+        return props;
+    }
+
+    private Map<String, String> env() {
+        Map<String, String> env = new HashMap<>(Reliability.secrets(simulator.apiSecret()));
+        env.put("HALO_STATE_JDBC_PASSWORD", postgres.password());
+        return env;
+    }
+
+    /** Each accepted request with the node that sent it (the hec.host of its envelopes), in arrival order. */
+    private List<Delivery> deliveries() {
+        List<HecReceiver.AcceptedRequest> requests = receiver.acceptedRequests();
+        List<JsonNode> envelopes = receiver.received();
+        List<Delivery> deliveries = new ArrayList<>();
+        int next = 0;
+        for (HecReceiver.AcceptedRequest request : requests) {
+            if (next + request.events() > envelopes.size()) {
+                break; // accepted between the two reads
+            }
+            Set<String> hosts = envelopes.subList(next, next + request.events()).stream().map(e -> e.get("host").asText())
+                    .collect(Collectors.toSet());
+            assertThat(hosts).as("one node per request").hasSize(1);
+            deliveries.add(new Delivery(hosts.iterator().next(), request.acceptedAt(), request.events()));
+            next += request.events();
+        }
+        return deliveries;
+    }
+
+    /** Every delivery of the first node comes before every delivery of the second: never both at once. */
+    private void assertOneNodeAtATime(Node first, Node second) {
+        List<Delivery> deliveries = deliveries();
+        Instant lastOfFirst = deliveries.stream().filter(d -> d.node().equals(first.name())).map(Delivery::at)
+                .max(Instant::compareTo).orElseThrow();
+        Instant firstOfSecond = deliveries.stream().filter(d -> d.node().equals(second.name())).map(Delivery::at)
+                .min(Instant::compareTo).orElseThrow();
+        long switches = 0;
+        for (int i = 1; i < deliveries.size(); i++) {
+            if (!deliveries.get(i).node().equals(deliveries.get(i - 1).node())) {
+                switches++;
+            }
+        }
+        print("two nodes: %s delivered until %s, %s from %s (gap %d ms)", first.name(), lastOfFirst, second.name(),
+                firstOfSecond, Duration.between(lastOfFirst, firstOfSecond).toMillis());
+        assertThat(switches).as("deliveries change node once").isEqualTo(1);
+        assertThat(lastOfFirst).as("the first node's last delivery is before the second node's first").isBefore(firstOfSecond);
+    }
+
+    /** Readiness says {@code poller=<role>} (ready either way) and the gauge {@code halo_poller_active} is {@code gauge}. */
+    private static void assertRole(Node node, String role, int gauge) throws Exception {
+        HttpResponse<String> ready = get(node, "/observe/health/ready?exposureLevel=full&data=true");
+        String metrics = get(node, "/observe/metrics").body();
+        print("two nodes: %s readiness %d %s; %s", node.name(), ready.statusCode(), connectorCheck(ready.body()),
+                metrics.lines().filter(l -> l.startsWith("halo_poller_active")).findFirst().orElse("(no gauge)"));
+        assertThat(ready.body().replace(" ", "")).contains("\"poller\":\"" + role + "\"");
+        if (role.equals("standby")) {
+            assertThat(ready.statusCode()).as("a standby is ready").isEqualTo(200);
+            assertThat(ready.body()).contains("another node polls this account");
+        }
+        assertThat(metrics).contains("halo_poller_active{account=\"default\"} " + gauge + ".0");
+    }
+
+    /** The connector's entry of a readiness body (the route and consumer entries say nothing here). */
+    private static String connectorCheck(String body) {
+        int at = body.indexOf("{\"name\":\"connector\"");
+        return at < 0 ? body : body.substring(at);
+    }
+
+    private static HttpResponse<String> get(Node node, String path) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
