@@ -232,7 +232,7 @@ class BadEventsTest {
     private static double metric(int port, String reason) throws Exception {
         String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                 + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = Pattern.compile("(?m)^halo_events_deadlettered_total\\{reason=\"" + reason + "\"} ([0-9.]+)$").matcher(text);
+        Matcher m = Pattern.compile("(?m)^halo_events_deadlettered_total\\{account=\"default\",reason=\"" + reason + "\"} ([0-9.]+)$").matcher(text);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 

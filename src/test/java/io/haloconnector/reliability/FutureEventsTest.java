@@ -133,7 +133,7 @@ class FutureEventsTest {
         assertThat(warning).contains("WARN").contains("created_at " + YEAR_2100);
         assertThat(warningsAbout(FUTURE_ID)).as("one WARN, though every poll lists it again").isEqualTo(1);
         assertThat(firstRunWarnings).as("the 2100 event's WARN is among the first run's").isPositive();
-        assertThat(metrics).contains("halo_events_beyond_window_total " + firstRunWarnings + ".0");
+        assertThat(metrics).contains("halo_events_beyond_window_total{account=\"default\"} " + firstRunWarnings + ".0");
     }
 
     @Test
