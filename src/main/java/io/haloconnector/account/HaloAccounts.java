@@ -34,6 +34,7 @@ import io.haloconnector.state.StateDatabase;
 import io.haloconnector.state.StateUnavailableException;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.Processor;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -53,6 +54,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -170,7 +172,7 @@ public final class HaloAccounts {
         // the trigger routes' recipient list: every account's poll queue
         registry.bind("accountPollQueues", (Expression) new ExpressionAdapter() {
             @Override
-            public Object evaluate(org.apache.camel.Exchange exchange) {
+            public Object evaluate(Exchange exchange) {
                 return pollQueues();
             }
         });
@@ -178,7 +180,7 @@ public final class HaloAccounts {
 
     private static void bindStep(Registry registry, String name, Function<HaloAccount, Processor> step) {
         // a step object made once per account: PagesInFlight's steps are lambdas made on each call
-        Map<HaloAccount, Processor> made = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<HaloAccount, Processor> made = new ConcurrentHashMap<>();
         registry.bind(name, new AccountStep(name, account -> made.computeIfAbsent(account, step)));
     }
 
