@@ -2,6 +2,7 @@ package io.haloconnector.bench;
 
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
+import io.haloconnector.testkit.AccountsFile;
 import io.haloconnector.testkit.hec.HecReceiver;
 import io.haloconnector.testkit.hec.HecReceiverConfig;
 
@@ -71,7 +72,7 @@ public final class AccountsBenchmark {
         Process connector = null;
         Instant start = Instant.now().minus(Duration.ofDays(2));
         try {
-            StringBuilder yaml = new StringBuilder();
+            AccountsFile yaml = new AccountsFile();
             Map<String, String> props = new LinkedHashMap<>();
             for (int i = 0; i < accounts; i++) {
                 HaloSimulator simulator = HaloSimulator.start(SimulatorConfig.builder().apiKey("bench-key-" + i)
@@ -79,26 +80,12 @@ public final class AccountsBenchmark {
                 simulators.add(simulator);
                 simulator.events().generate(100 + i, start, Instant.now().minusSeconds(30), events);
                 String name = "account-" + i;
-                yaml.append(String.join("\n",
-                        "- templatedRoute:",
-                        "    routeTemplateRef: halo-account",
-                        "    routeId: halo-events-" + name,
-                        "    parameters:",
-                        "      - name: account",
-                        "        value: " + name,
-                        "      - name: key",
-                        "        value: " + simulator.apiKey(),
-                        "      - name: secretFrom",
-                        "        value: bench." + name + ".secret",
-                        "      - name: url",
-                        "        value: " + simulator.baseUrl(),
-                        "      - name: start",
-                        "        value: " + start,
-                        ""));
+                yaml.account(name, simulator.apiKey(), "bench." + name + ".secret",
+                        Map.of("url", simulator.baseUrl().toString(), "start", start.toString()));
                 props.put("bench." + name + ".secret", simulator.apiSecret());
             }
             Path accountsFile = dir.resolve("accounts.yaml");
-            Files.writeString(accountsFile, yaml);
+            Files.writeString(accountsFile, yaml.toString());
             Path routes = Path.of("routes").toAbsolutePath();
             props.put("camel.main.routesIncludePattern", "file:" + routes.resolve("halo-events.yaml") + ",file:"
                     + routes.resolve("output-hec.yaml") + ",file:" + accountsFile);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.haloconnector.LogCapture;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
+import io.haloconnector.testkit.AccountsFile;
 import io.haloconnector.testkit.hec.HecReceiver;
 import io.haloconnector.testkit.hec.HecReceiverConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -70,22 +71,8 @@ class ManyAccountsTest {
 
     /** One templatedRoute; the secret is read from the property {@code test.<name>.secret}. */
     private static String account(String name, HaloSimulator simulator, String index) {
-        return String.join("\n",
-                "- templatedRoute:",
-                "    routeTemplateRef: halo-account",
-                "    routeId: halo-events-" + name,
-                "    parameters:",
-                "      - name: account",
-                "        value: " + name,
-                "      - name: key",
-                "        value: " + simulator.apiKey(),
-                "      - name: secretFrom",
-                "        value: test." + name + ".secret",
-                "      - name: url",
-                "        value: " + simulator.baseUrl(),
-                "      - name: index",
-                "        value: " + index,
-                "");
+        return new AccountsFile().account(name, simulator.apiKey(), "test." + name + ".secret",
+                Map.of("url", simulator.baseUrl().toString(), "index", index)).toString();
     }
 
     private Map<String, String> properties(HaloSimulator any, Path accounts, Instant start) throws IOException {
@@ -175,9 +162,8 @@ class ManyAccountsTest {
                 "accounts east and west use the same API key id " + halo.apiKey()
                         + ": one key is one Halo account, polled once (remove one of them)");
 
-        Files.writeString(accounts, account("east", halo, "a") + account("west", halo, "b").replace(
-                "      - name: index", "      - name: stateKey\n        value: east\n      - name: index")
-                .replace("value: " + halo.apiKey(), "value: other-key"));
+        Files.writeString(accounts, account("east", halo, "a") + new AccountsFile().account("west", "other-key",
+                "test.west.secret", Map.of("url", halo.baseUrl().toString(), "stateKey", "east")));
         assertThatThrownBy(() -> RunningConnector.start(props).close()).hasStackTraceContaining(
                 "accounts east and west have the same state key 'east': each account needs its own checkpoint");
     }
