@@ -1,6 +1,6 @@
 package io.haloconnector.syslog;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.haloconnector.halo.EventFields;
 import io.haloconnector.halo.HaloEvent;
 
 /**
@@ -14,9 +14,8 @@ public final class CefFormat extends SyslogPayloadFormat {
     static final String VERSION = "1.0";
 
     @Override
-    String payload(HaloEvent event, JsonNode tree, int severity) {
-        String name = tree.path("name").isTextual() && !tree.path("name").asText().isEmpty()
-                ? tree.path("name").asText() : event.type();
+    String payload(HaloEvent event, EventFields fields, int severity) {
+        String name = fields.isString(NAME) && !fields.text(NAME).isEmpty() ? fields.text(NAME) : event.type();
         StringBuilder out = new StringBuilder(256 + event.json().length);
         out.append("CEF:0|").append(VENDOR).append('|').append(PRODUCT).append('|').append(VERSION).append('|');
         header(out, SiemFields.signatureId(event.type())).append('|');
@@ -24,7 +23,7 @@ public final class CefFormat extends SyslogPayloadFormat {
         out.append(severity).append('|');
         out.append(SiemFields.CEF_TIME).append('=').append(event.createdAt().toEpochMilli());
         for (SiemFields field : SiemFields.values()) {
-            String value = field.valueIn(tree);
+            String value = field.valueIn(fields);
             if (value == null) {
                 continue;
             }

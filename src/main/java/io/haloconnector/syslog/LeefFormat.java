@@ -1,6 +1,6 @@
 package io.haloconnector.syslog;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.haloconnector.halo.EventFields;
 import io.haloconnector.halo.HaloEvent;
 
 import java.time.ZoneOffset;
@@ -21,7 +21,7 @@ public final class LeefFormat extends SyslogPayloadFormat {
     private static final DateTimeFormatter DEV_TIME = DateTimeFormatter.ofPattern(SiemFields.LEEF_TIME_PATTERN).withZone(ZoneOffset.UTC);
 
     @Override
-    String payload(HaloEvent event, JsonNode tree, int severity) {
+    String payload(HaloEvent event, EventFields fields, int severity) {
         StringBuilder out = new StringBuilder(256 + event.json().length);
         out.append("LEEF:2.0|").append(CefFormat.VENDOR).append('|').append(CefFormat.PRODUCT).append('|')
                 .append(CefFormat.VERSION).append('|').append(SiemFields.signatureId(event.type())).append('|')
@@ -30,7 +30,7 @@ public final class LeefFormat extends SyslogPayloadFormat {
         out.append(DELIMITER).append(SiemFields.LEEF_TIME_FORMAT).append('=').append(SiemFields.LEEF_TIME_PATTERN);
         out.append(DELIMITER).append(SiemFields.LEEF_SEVERITY).append('=').append(Math.max(1, severity));
         for (SiemFields field : SiemFields.values()) {
-            String value = field.valueIn(tree);
+            String value = field.valueIn(fields);
             if (value != null) {
                 value(out.append(DELIMITER).append(field.leef()).append('='), value);
             }
