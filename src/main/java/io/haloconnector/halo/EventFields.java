@@ -53,7 +53,20 @@ public final class EventFields {
         if (value.string) {
             return value.text.trim().equals("true");
         }
-        return value.text.equals("true") || value.text.matches("-?[0-9]*[1-9][0-9]*");
+        return value.text.equals("true") || isNonZeroWholeNumber(value.text);
+    }
+
+    private static boolean isNonZeroWholeNumber(String number) {
+        int start = number.startsWith("-") ? 1 : 0;
+        boolean nonZero = false;
+        for (int i = start; i < number.length(); i++) {
+            char c = number.charAt(i);
+            if (c < '0' || c > '9') {
+                return false; // a fraction or an exponent: not a whole number as JSON writes one
+            }
+            nonZero |= c != '0';
+        }
+        return nonZero;
     }
 
     private record Value(String text, boolean string) {
