@@ -186,10 +186,8 @@ public final class EventPageParser {
                 } else if (is(name, nameFrom, nameTo, CREATED_AT)) {
                     createdAt = b == '"' ? string() : skipped(b);
                 } else if (is(name, nameFrom, nameTo, TYPE)) {
-                    type = b == '"' ? string() : "";
-                    if (b != '"') {
-                        json.skipValue(b, 2); // a type that is not text: none
-                    }
+                    String text = b == '"' ? string() : skipped(b);
+                    type = text == null ? "" : text; // a type that is not text: none
                 } else {
                     json.skipValue(b, 2); // the event object is level 1
                 }
@@ -248,7 +246,7 @@ public final class EventPageParser {
         return json.text(from, json.sinceMark() - 1, escapes);
     }
 
-    /** Skips a value that is not the string wanted: null. */
+    /** Skips a value that is not the string wanted; null. */
     private String skipped(int first) throws IOException {
         json.skipValue(first, 2);
         return null;
