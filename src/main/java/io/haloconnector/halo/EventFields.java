@@ -76,10 +76,13 @@ public final class EventFields {
     public static final class Reader {
         private final List<String> names;
         private final byte[][] encoded;
+        // the names' hash codes: a field name is compared byte by byte only with a name of its hash
+        private final int[] hashes;
 
         private Reader(List<String> names) {
             this.names = names;
             this.encoded = names.stream().map(name -> name.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+            this.hashes = names.stream().mapToInt(String::hashCode).toArray();
         }
 
         public EventFields read(HaloEvent event) {
@@ -131,8 +134,9 @@ public final class EventFields {
             if (escapes) {
                 return names.indexOf(json.text(from, to, true));
             }
-            for (int i = 0; i < encoded.length; i++) {
-                if (json.bytesEqual(from, to, encoded[i])) {
+            int hash = json.asciiHash(from, to); // String.hashCode of an ASCII name; any other name matches none
+            for (int i = 0; i < hashes.length; i++) {
+                if (hashes[i] == hash && json.bytesEqual(from, to, encoded[i])) {
                     return i;
                 }
             }

@@ -312,6 +312,15 @@ final class JsonScanner {
         return true;
     }
 
+    /** {@code String.hashCode()} of the bytes [from, to), offsets relative to the mark, read as ASCII. */
+    int asciiHash(int from, int to) {
+        int hash = 0;
+        for (int at = mark + from, stop = mark + to; at < stop; at++) {
+            hash = 31 * hash + buf[at];
+        }
+        return hash;
+    }
+
     /**
      * Reads more of the stream into the buffer, keeping the bytes from the mark on (or none). False
      * at the end of the stream. Throws {@link TooLarge} when the bytes kept would pass the limit.

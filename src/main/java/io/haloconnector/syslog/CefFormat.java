@@ -37,7 +37,12 @@ public final class CefFormat extends SyslogPayloadFormat {
 
     /** A header field: pipe and backslash escaped; CEF has no escape for a line break there, so it becomes a space. */
     static StringBuilder header(StringBuilder out, String value) {
-        for (int i = 0; i < value.length(); i++) {
+        int plain = 0; // the text up to the first character to escape is appended in one piece
+        while (plain < value.length() && isPlainInHeader(value.charAt(plain))) {
+            plain++;
+        }
+        out.append(value, 0, plain);
+        for (int i = plain; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
                 case '\\' -> out.append("\\\\");
@@ -51,7 +56,12 @@ public final class CefFormat extends SyslogPayloadFormat {
 
     /** An extension value: backslash, equals sign, line feed and carriage return escaped (a pipe needs none). */
     static StringBuilder extension(StringBuilder out, String value) {
-        for (int i = 0; i < value.length(); i++) {
+        int plain = 0; // the text up to the first character to escape is appended in one piece
+        while (plain < value.length() && isPlainInExtension(value.charAt(plain))) {
+            plain++;
+        }
+        out.append(value, 0, plain);
+        for (int i = plain; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
                 case '\\' -> out.append("\\\\");
@@ -62,5 +72,15 @@ public final class CefFormat extends SyslogPayloadFormat {
             }
         }
         return out;
+    }
+
+    /** Whether a header character is written as it is. */
+    private static boolean isPlainInHeader(char c) {
+        return c != '\\' && c != '|' && c != '\n' && c != '\r';
+    }
+
+    /** Whether an extension value's character is written as it is. */
+    private static boolean isPlainInExtension(char c) {
+        return c != '\\' && c != '=' && c != '\n' && c != '\r';
     }
 }

@@ -39,7 +39,12 @@ public final class LeefFormat extends SyslogPayloadFormat {
     }
 
     static StringBuilder value(StringBuilder out, String value) {
-        for (int i = 0; i < value.length(); i++) {
+        int plain = 0; // the text up to the first character to escape is appended in one piece
+        while (plain < value.length() && isPlainInValue(value.charAt(plain))) {
+            plain++;
+        }
+        out.append(value, 0, plain);
+        for (int i = plain; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
                 case '\\' -> out.append("\\\\");
@@ -50,5 +55,10 @@ public final class LeefFormat extends SyslogPayloadFormat {
             }
         }
         return out;
+    }
+
+    /** Whether a value's character is written as it is. */
+    private static boolean isPlainInValue(char c) {
+        return c != '\\' && c != '\t' && c != '\n' && c != '\r';
     }
 }
