@@ -88,6 +88,7 @@ public final class EventPageParser {
     }
 
     private EventPage page() throws IOException {
+        json.skipByteOrderMark();
         if (json.next() != '{') {
             throw new MalformedResponseException("an events page is not a JSON object");
         }

@@ -69,6 +69,16 @@ final class JsonScanner {
         this.end = json.length;
     }
 
+    /** Skips a UTF-8 byte order mark at the very start, as Jackson does. */
+    void skipByteOrderMark() throws IOException {
+        while (end - pos < 3 && fill()) {
+            // a body may arrive a byte at a time
+        }
+        if (end - pos >= 3 && buf[pos] == (byte) 0xEF && buf[pos + 1] == (byte) 0xBB && buf[pos + 2] == (byte) 0xBF) {
+            pos += 3;
+        }
+    }
+
     /** Keeps the bytes from the one just scanned on (a document's opening brace, say). */
     void markPrevious() {
         mark = pos - 1;

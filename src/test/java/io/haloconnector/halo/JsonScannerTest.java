@@ -1,9 +1,12 @@
 package io.haloconnector.halo;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -41,7 +44,7 @@ class JsonScannerTest {
         "tru", "nul", "True", "NaN", "[1,]", "[1 2]", "{\"a\"}", "{\"a\":}", "{a:1}", "{\"a\":1,}", "['a']", "[", "]"})
     void invalidJsonInAnEventIsAMalformedPage(String value) {
         String event = "{\"id\":\"a\",\"created_at\":\"2026-11-01T00:00:00Z\",\"x\":" + value + "}";
-        assertThatThrownBy(() -> HaloJson.MAPPER.readTree(event)).isInstanceOf(java.io.IOException.class);
+        assertThatThrownBy(() -> HaloJson.MAPPER.readTree(event)).isInstanceOf(IOException.class);
 
         assertThatThrownBy(() -> EventPageParser.parse(("{\"events\":[" + event + "]}").getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(MalformedResponseException.class).hasMessageContaining("not valid JSON");
@@ -50,7 +53,7 @@ class JsonScannerTest {
     @ParameterizedTest
     @ValueSource(strings = {"C3", "E282", "FF", "80", "BF", "F8808080", "C3A9", "E282AC", "F09F9982", "C0AF", "F5808080"})
     void bytesAboveAsciiInAStringPassOrFailAsJacksonReadsThem(String hex) {
-        byte[] bytes = java.util.HexFormat.of().parseHex(hex);
+        byte[] bytes = HexFormat.of().parseHex(hex);
         byte[] head = "{\"id\":\"a\",\"created_at\":\"2026-11-01T00:00:00Z\",\"m\":\"x".getBytes(StandardCharsets.UTF_8);
         byte[] tail = "\"}".getBytes(StandardCharsets.UTF_8);
         byte[] event = new byte[head.length + bytes.length + tail.length];
@@ -61,7 +64,7 @@ class JsonScannerTest {
         try {
             HaloJson.MAPPER.readTree(event);
             jacksonReadsIt = true;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             jacksonReadsIt = false;
         }
         byte[] page = ("{\"events\":[" + new String(event, StandardCharsets.ISO_8859_1) + "]}").getBytes(StandardCharsets.ISO_8859_1);
@@ -81,5 +84,13 @@ class JsonScannerTest {
     void aPageCutAnywhereIsAMalformedPage(String cut) {
         assertThatThrownBy(() -> EventPageParser.parse(cut.getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(MalformedResponseException.class).hasMessageContaining("not valid JSON (truncated?)");
+    }
+
+    @Test
+    void aPageStartingWithAByteOrderMarkIsReadAsJacksonReadsIt() throws Exception {
+        byte[] body = ("\uFEFF{\"events\":[{\"id\":\"a\",\"created_at\":\"2026-11-01T00:00:00Z\"}]}").getBytes(StandardCharsets.UTF_8);
+        assertThat(HaloJson.MAPPER.readTree(body).get("events")).hasSize(1);
+
+        assertThat(EventPageParser.parse(body).events()).extracting(HaloEvent::id).containsExactly("a");
     }
 }
