@@ -317,60 +317,38 @@ public final class EventPageParser {
 
     /**
      * Goes past an event the scanner cannot check (too large, too deep): its bytes, from its opening
-     * brace, are scanned for its closing one (only strings and brackets matter for that), keeping the
-     * first {@code maxEventBytes} and a digest of all; the page is then read on after it.
+     * brace to its closing one, keeping the first {@code maxEventBytes} and a digest of all; the page
+     * is then read on after it.
      */
     private void readPast(int position, String id, BadEvent.Reason reason, String detail) throws IOException {
-        MessageDigest sha256 = sha256();
-        byte[] kept = new byte[maxEventBytes + 1]; // one more: to see whether the cut splits a character
-        int keptLength = 0;
-        long size = 0;
-        int depth = 0;
-        boolean inString = false;
-        boolean escaped = false;
-        int from = json.mark;
-        json.unmark();
-        while (true) {
-            byte[] chunk = json.buf;
-            int length = json.end;
-            int end = -1;
-            for (int i = from; i < length && end < 0; i++) {
-                byte b = chunk[i];
-                if (inString) {
-                    if (escaped) {
-                        escaped = false;
-                    } else if (b == '\\') {
-                        escaped = true;
-                    } else if (b == '"') {
-                        inString = false;
-                    }
-                } else if (b == '"') {
-                    inString = true;
-                } else if (b == '{' || b == '[') {
-                    depth++;
-                } else if ((b == '}' || b == ']') && --depth == 0) {
-                    end = i + 1;
-                }
-            }
-            int used = (end < 0 ? length : end) - from;
-            sha256.update(chunk, from, used);
-            int keep = Math.min(used, kept.length - keptLength);
-            System.arraycopy(chunk, from, kept, keptLength, keep);
-            keptLength += keep;
-            size += used;
-            if (end >= 0) {
-                json.pos = end;
-                break;
-            }
-            json.pos = length;
-            if (!json.fill()) {
-                throw new MalformedResponseException("an events page ends inside event " + position + " (truncated?)");
-            }
-            from = json.pos;
+        BadEventBytes bytes = new BadEventBytes(maxEventBytes);
+        if (!json.skipMarkedUnchecked(bytes)) {
+            throw new MalformedResponseException("an events page ends inside event " + position + " (truncated?)");
         }
-        byte[] raw = Arrays.copyOf(kept, cut(kept, keptLength, maxEventBytes));
-        badEvents.add(new BadEvent(position, id, reason, (reason == BadEvent.Reason.TOO_LARGE ? size + " bytes, " : "")
-                + detail, size, raw, HexFormat.of().formatHex(sha256.digest())));
+        byte[] raw = Arrays.copyOf(bytes.kept, cut(bytes.kept, bytes.keptLength, maxEventBytes));
+        badEvents.add(new BadEvent(position, id, reason, (reason == BadEvent.Reason.TOO_LARGE ? bytes.size + " bytes, " : "")
+                + detail, bytes.size, raw, HexFormat.of().formatHex(bytes.sha256.digest())));
+    }
+
+    /** A bad event's bytes as they are read past: the first ones kept, all of them counted and digested. */
+    private static final class BadEventBytes implements JsonScanner.ByteRun {
+        final MessageDigest sha256 = sha256();
+        final byte[] kept;
+        int keptLength;
+        long size;
+
+        BadEventBytes(int maxEventBytes) {
+            this.kept = new byte[maxEventBytes + 1]; // one more: to see whether the cut splits a character
+        }
+
+        @Override
+        public void take(byte[] bytes, int from, int length) {
+            sha256.update(bytes, from, length);
+            int keep = Math.min(length, kept.length - keptLength);
+            System.arraycopy(bytes, from, kept, keptLength, keep);
+            keptLength += keep;
+            size += length;
+        }
     }
 
     private BadEvent bad(int position, String id, BadEvent.Reason reason, String detail, byte[] event) {

@@ -37,11 +37,11 @@ final class JsonScanner {
     private final int keepLimit;
     private final int maxDepth;
     /** The bytes held; [pos, end) not yet scanned. */
-    byte[] buf;
-    int pos;
-    int end;
+    private byte[] buf;
+    private int pos;
+    private int end;
     /** The first byte to keep, or -1. */
-    int mark = -1;
+    private int mark = -1;
     /** Bytes dropped from the front of {@link #buf} so far: for the offsets in error messages. */
     private long dropped;
     /** Set when whitespace between tokens held a line break (reset by the caller). */
@@ -332,10 +332,54 @@ final class JsonScanner {
     }
 
     /**
+     * From the mark (an opening brace or bracket) to just past its closing one, checking nothing but
+     * strings and brackets (for a value too large or too deep to check), handing each run of its
+     * bytes to {@code bytes} and keeping none; the mark is dropped. False when the input ends first.
+     */
+    boolean skipMarkedUnchecked(ByteRun bytes) throws IOException {
+        int depth = 0;
+        boolean inString = false;
+        boolean escaped = false;
+        int from = mark;
+        mark = -1;
+        while (true) {
+            int stop = -1;
+            for (int i = from; i < end && stop < 0; i++) {
+                byte b = buf[i];
+                if (inString) {
+                    if (escaped) {
+                        escaped = false;
+                    } else if (b == '\\') {
+                        escaped = true;
+                    } else if (b == '"') {
+                        inString = false;
+                    }
+                } else if (b == '"') {
+                    inString = true;
+                } else if (b == '{' || b == '[') {
+                    depth++;
+                } else if ((b == '}' || b == ']') && --depth == 0) {
+                    stop = i + 1;
+                }
+            }
+            bytes.take(buf, from, (stop < 0 ? end : stop) - from);
+            if (stop >= 0) {
+                pos = stop;
+                return true;
+            }
+            pos = end;
+            if (!fill()) {
+                return false;
+            }
+            from = pos;
+        }
+    }
+
+    /**
      * Reads more of the stream into the buffer, keeping the bytes from the mark on (or none). False
      * at the end of the stream. Throws {@link TooLarge} when the bytes kept would pass the limit.
      */
-    boolean fill() throws IOException {
+    private boolean fill() throws IOException {
         if (body == null) {
             return false;
         }
@@ -469,6 +513,11 @@ final class JsonScanner {
         TooLarge() {
             super("larger than the limit", null, false, false);
         }
+    }
+
+    /** Receives a run of bytes, valid only during the call. */
+    interface ByteRun {
+        void take(byte[] bytes, int from, int length);
     }
 
     /** A container nested deeper than the limit. */
