@@ -1,17 +1,10 @@
 package io.haloconnector.halo;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -25,8 +18,9 @@ import java.util.List;
 /**
  * Reads an events page in one streaming pass over the HTTP body: for each event it takes the id,
  * {@code created_at} and type and keeps the event object's own bytes, so no event is built into a
- * tree or written out again (a tree and a second serialisation per event were the largest share of
- * the connector's CPU per event), and the page is never held whole.
+ * tree or written out again, and the page is never held whole. The bytes are checked against the
+ * JSON grammar by {@link JsonScanner}, which makes no token or value for the fields nobody reads
+ * (Jackson's tokeniser doing that was most of the page parse's CPU).
  * <p>
  * An event that cannot be delivered does not stop the page: it becomes a {@link BadEvent} and the
  * events after it are read on. Without a usable id (a string, or a whole number, whose text is then
@@ -43,29 +37,20 @@ public final class EventPageParser {
     public static final int MAX_EVENT_DEPTH = 200;
     /** For events on their own and tests: the default of {@code halo.event.maxBytes} (ConnectorProperty). */
     static final int DEFAULT_MAX_EVENT_BYTES = 1_000_000;
-    // the page object and its events array come before an event's own levels
-    private static final int PAGE_LEVELS = 2;
-    // a page restarted after an event the parser could not get past: the events array goes on after this
-    private static final byte[] RESUME = "{\"events\":[0".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ID = ascii("id");
+    private static final byte[] CREATED_AT = ascii("created_at");
+    private static final byte[] TYPE = ascii("type");
+    // levels of the page's own fields: the page object is level -1, so its fields nest as far as an event's
+    private static final int PAGE_FIELD_LEVEL = 0;
 
-    // Jackson's nesting limit is what stops a deep event without a context object per level; names
-    // and numbers are left unlimited because PageStream already bounds an event's bytes
-    private static final JsonFactory PAGES = HaloJson.MAPPER.getFactory().copy()
-            .disable(JsonParser.Feature.AUTO_CLOSE_SOURCE)
-            .setStreamReadConstraints(StreamReadConstraints.builder()
-                    .maxNestingDepth(MAX_EVENT_DEPTH + PAGE_LEVELS)
-                    .maxNameLength(Integer.MAX_VALUE)
-                    .maxNumberLength(Integer.MAX_VALUE)
-                    .build());
-
-    private final PageStream input;
-    private JsonParser json;
+    private final JsonScanner json;
+    private final int maxEventBytes;
     private final List<HaloEvent> events = new ArrayList<>();
     private final List<BadEvent> badEvents = new ArrayList<>();
 
-    private EventPageParser(InputStream body, int maxEventBytes) throws IOException {
-        this.input = new PageStream(body, maxEventBytes);
-        this.json = PAGES.createParser(input);
+    private EventPageParser(InputStream body, int maxEventBytes) {
+        this.json = new JsonScanner(body, "an events page", maxEventBytes, MAX_EVENT_DEPTH);
+        this.maxEventBytes = maxEventBytes;
     }
 
     /**
@@ -73,16 +58,7 @@ public final class EventPageParser {
      * when the answer is not an events page, and the body's own IOException when reading it fails.
      */
     public static EventPage parse(InputStream body, int maxEventBytes) throws IOException {
-        try {
-            EventPageParser parser = new EventPageParser(body, maxEventBytes);
-            try {
-                return parser.page();
-            } finally {
-                parser.json.close();
-            }
-        } catch (JsonProcessingException e) {
-            throw new MalformedResponseException("an events page is not valid JSON (truncated?): " + e.getOriginalMessage());
-        }
+        return new EventPageParser(body, maxEventBytes).page();
     }
 
     /** A page held in memory (tests, tools), with the default event size limit. */
@@ -112,26 +88,36 @@ public final class EventPageParser {
     }
 
     private EventPage page() throws IOException {
-        if (json.nextToken() != JsonToken.START_OBJECT) {
+        json.skipByteOrderMark();
+        if (json.next() != '{') {
             throw new MalformedResponseException("an events page is not a JSON object");
         }
         boolean hasEvents = false;
         long count = -1;
         boolean hasNext = false;
-        while (json.nextToken() == JsonToken.FIELD_NAME) {
-            String field = json.currentName();
-            JsonToken value = json.nextToken();
+        int b = json.next();
+        while (b != '}') {
+            json.expectAt(b, '"', "a field name");
+            String field = pageText();
+            json.expect(':', "':' after a field name");
+            b = json.next();
             switch (field) {
                 case "events" -> {
-                    events(value);
+                    events(b);
                     hasEvents = true;
                 }
-                case "count" -> count = value.isNumeric() ? json.getValueAsLong() : -1;
-                case "pagination" -> hasNext = hasNext(value);
-                default -> json.skipChildren();
+                case "count" -> count = count(b);
+                case "pagination" -> hasNext = hasNext(b);
+                default -> skipPageField(b);
+            }
+            b = json.next();
+            if (b == ',') {
+                b = json.next();
+            } else {
+                json.expectAt(b, '}', "',' or '}'");
             }
         }
-        if (json.nextToken() != null) {
+        if (json.next() >= 0) {
             throw new MalformedResponseException("an events page has data after its JSON object");
         }
         if (!hasEvents) {
@@ -140,64 +126,95 @@ public final class EventPageParser {
         return new EventPage(events, count < 0 ? events.size() + badEvents.size() : count, hasNext, badEvents);
     }
 
-    private void events(JsonToken start) throws IOException {
-        if (start != JsonToken.START_ARRAY) {
+    private void events(int start) throws IOException {
+        if (start < 0) {
+            throw json.endsEarly();
+        }
+        if (start != '[') {
             throw new MalformedResponseException("an events page has no \"events\" array");
         }
         int position = 0;
-        for (JsonToken token = json.nextToken(); token != JsonToken.END_ARRAY; token = json.nextToken()) {
+        int b = json.next();
+        while (b != ']') {
             position++;
-            if (token != JsonToken.START_OBJECT) {
+            if (b < 0) {
+                throw json.endsEarly();
+            }
+            if (b != '{') {
                 throw new MalformedResponseException("an event is not a JSON object");
             }
             event(position);
+            b = json.next();
+            if (b == ',') {
+                b = json.next();
+            } else {
+                json.expectAt(b, ']', "',' or ']'");
+            }
         }
     }
 
-    /** The parser is on the event's START_OBJECT; it is left on its END_OBJECT, or on a page restarted after it. */
+    /** The scanner is just past the event's opening brace; it is left just past its closing one. */
     private void event(int position) throws IOException {
-        JsonLocation from = json.currentTokenLocation();
-        input.eventStarts(from.getByteOffset());
-        JsonToken id = null;
+        json.markPrevious();
+        json.lineBreak = false;
         String idText = null;
+        String idWrong = "no \"id\" field"; // why there is no usable id, while there is none
         String createdAt = null;
         String type = "";
         try {
-            while (json.nextToken() == JsonToken.FIELD_NAME) {
-                String field = json.currentName();
-                JsonToken value = json.nextToken();
-                switch (field) {
-                    case "id" -> {
-                        id = value;
-                        idText = value == JsonToken.VALUE_STRING || value == JsonToken.VALUE_NUMBER_INT ? json.getText() : null;
+            int b = json.next();
+            while (b != '}') {
+                json.expectAt(b, '"', "a field name");
+                int nameFrom = json.sinceMark();
+                boolean escapes = json.skipString();
+                int nameTo = json.sinceMark() - 1;
+                json.expect(':', "':' after a field name");
+                b = json.next();
+                byte[] name = escapes ? ascii(json.text(nameFrom, nameTo, true)) : null;
+                if (is(name, nameFrom, nameTo, ID)) {
+                    idText = null;
+                    if (b == '"') {
+                        idText = string();
+                        idWrong = "\"id\" is blank";
+                    } else if (b == '-' || (b >= '0' && b <= '9')) {
+                        int from = json.sinceMark() - 1;
+                        idText = json.skipNumber() ? json.text(from, json.sinceMark(), false) : null;
+                        idWrong = "\"id\" is a number with a fraction";
+                    } else {
+                        idWrong = "\"id\" is " + describe(b);
+                        json.skipValue(b, 2);
                     }
-                    case "created_at" -> createdAt = value == JsonToken.VALUE_STRING ? json.getText() : null;
-                    case "type" -> type = value == JsonToken.VALUE_STRING ? json.getText() : "";
-                    default -> json.skipChildren();
+                } else if (is(name, nameFrom, nameTo, CREATED_AT)) {
+                    createdAt = b == '"' ? string() : skipped(b);
+                } else if (is(name, nameFrom, nameTo, TYPE)) {
+                    String text = b == '"' ? string() : skipped(b);
+                    type = text == null ? "" : text; // a type that is not text: none
+                } else {
+                    json.skipValue(b, 2); // the event object is level 1
+                }
+                b = json.next();
+                if (b == ',') {
+                    b = json.next();
+                } else {
+                    json.expectAt(b, '}', "',' or '}'");
                 }
             }
-        } catch (PageStream.EventTooLarge e) {
-            readPast(position, idText, BadEvent.Reason.TOO_LARGE, "larger than halo.event.maxBytes ("
-                    + input.maxEventBytes() + " bytes)");
+        } catch (JsonScanner.TooLarge e) {
+            readPast(position, idText, BadEvent.Reason.TOO_LARGE, "larger than halo.event.maxBytes (" + maxEventBytes + " bytes)");
             return;
-        } catch (StreamConstraintsException e) {
-            if (json.getParsingContext().getNestingDepth() > MAX_EVENT_DEPTH + PAGE_LEVELS) {
-                readPast(position, idText, BadEvent.Reason.TOO_DEEP, "nested deeper than " + MAX_EVENT_DEPTH + " levels");
-            } else {
-                readPast(position, idText, BadEvent.Reason.TOO_LARGE, e.getOriginalMessage());
-            }
+        } catch (JsonScanner.TooDeep e) {
+            readPast(position, idText, BadEvent.Reason.TOO_DEEP, "nested deeper than " + MAX_EVENT_DEPTH + " levels");
             return;
         }
-        JsonLocation to = json.currentLocation(); // just past the closing brace
-        byte[] event = input.eventEnds(to.getByteOffset());
-        if (event.length > input.maxEventBytes()) {
+        byte[] event = json.bytes(0, json.sinceMark());
+        json.unmark();
+        if (event.length > maxEventBytes) {
             badEvents.add(bad(position, idText, BadEvent.Reason.TOO_LARGE, event.length + " bytes, larger than"
-                    + " halo.event.maxBytes (" + input.maxEventBytes() + ")", event));
+                    + " halo.event.maxBytes (" + maxEventBytes + " bytes)", event));
             return;
         }
         if (idText == null || idText.isBlank()) {
-            badEvents.add(bad(position, null, BadEvent.Reason.NO_ID, id == null ? "no \"id\" field"
-                    : "\"id\" is " + describe(id), event));
+            badEvents.add(bad(position, null, BadEvent.Reason.NO_ID, idWrong, event));
             return;
         }
         if (createdAt == null) {
@@ -212,108 +229,141 @@ public final class EventPageParser {
                     + " UTC time: '" + shorten(createdAt) + "'", event));
             return;
         }
-        if (to.getLineNr() != from.getLineNr()) { // the parser counts line breaks: most events have none
+        if (json.lineBreak) { // line breaks between the event's tokens: most events have none
             oneLine(event);
         }
         events.add(new HaloEvent(idText, created, type, event));
     }
 
-    /**
-     * Goes past an event the parser cannot read on (too large, too deep) without it: the event's
-     * bytes are scanned for its closing brace (only strings and brackets matter for that), keeping
-     * the first {@code maxEventBytes}, and a new parser continues the events array after it.
-     */
-    private void readPast(int position, String id, BadEvent.Reason reason, String detail) throws IOException {
-        json.close();
-        MessageDigest sha256 = sha256();
-        byte[] kept = new byte[input.maxEventBytes() + 1]; // one more: to see whether the cut splits a character
-        int keptLength = 0;
-        long size = 0;
-        int depth = 0;
-        boolean inString = false;
-        boolean escaped = false;
-        byte[] chunk = input.takeEventBytes();
-        int length = chunk.length;
-        while (true) {
-            int end = -1;
-            for (int i = 0; i < length && end < 0; i++) {
-                byte b = chunk[i];
-                if (inString) {
-                    if (escaped) {
-                        escaped = false;
-                    } else if (b == '\\') {
-                        escaped = true;
-                    } else if (b == '"') {
-                        inString = false;
-                    }
-                } else if (b == '"') {
-                    inString = true;
-                } else if (b == '{' || b == '[') {
-                    depth++;
-                } else if ((b == '}' || b == ']') && --depth == 0) {
-                    end = i + 1;
-                }
-            }
-            int used = end < 0 ? length : end;
-            sha256.update(chunk, 0, used);
-            int keep = (int) Math.min(used, kept.length - keptLength);
-            System.arraycopy(chunk, 0, kept, keptLength, keep);
-            keptLength += keep;
-            size += used;
-            if (end >= 0) {
-                input.restart(RESUME, chunk, end, length - end);
-                break;
-            }
-            if (chunk.length < 64 * 1024) {
-                chunk = new byte[64 * 1024];
-            }
-            length = input.readBody(chunk, 0, chunk.length);
-            if (length < 0) {
-                throw new MalformedResponseException("an events page ends inside event " + position + " (truncated?)");
-            }
-        }
-        byte[] raw = Arrays.copyOf(kept, cut(kept, keptLength, input.maxEventBytes()));
-        badEvents.add(new BadEvent(position, id, reason, (reason == BadEvent.Reason.TOO_LARGE ? size + " bytes, " : "")
-                + detail, size, raw, HexFormat.of().formatHex(sha256.digest())));
-        json = PAGES.createParser(input);
-        // the new parser is on {"events":[0 ... : the page object, the array, the placeholder
-        for (int i = 0; i < 4; i++) {
-            json.nextToken();
+    /** Whether a field name is {@code wanted}: {@code decoded} when it had escapes, else its bytes at [from, to). */
+    private boolean is(byte[] decoded, int from, int to, byte[] wanted) {
+        return decoded != null ? Arrays.equals(decoded, wanted) : json.bytesEqual(from, to, wanted);
+    }
+
+    /** After a string value's opening quote: its text. */
+    private String string() throws IOException {
+        int from = json.sinceMark();
+        boolean escapes = json.skipString();
+        return json.text(from, json.sinceMark() - 1, escapes);
+    }
+
+    /** Skips a value that is not the string wanted; null. */
+    private String skipped(int first) throws IOException {
+        json.skipValue(first, 2);
+        return null;
+    }
+
+    /** A string of the page itself (a field name, pagination.next): kept only while it is read. */
+    private String pageText() throws IOException {
+        json.markPrevious();
+        try {
+            int from = json.sinceMark();
+            boolean escapes = json.skipString();
+            return json.text(from, json.sinceMark() - 1, escapes);
+        } catch (JsonScanner.TooLarge e) {
+            throw new MalformedResponseException("an events page has a text of more than halo.event.maxBytes ("
+                    + maxEventBytes + " bytes) outside its events");
+        } finally {
+            json.unmark();
         }
     }
 
-    private BadEvent bad(int position, String id, BadEvent.Reason reason, String detail, byte[] event) {
-        return new BadEvent(position, id, reason, detail, event.length,
-                Arrays.copyOf(event, cut(event, event.length, input.maxEventBytes())),
-                HexFormat.of().formatHex(sha256().digest(event)));
+    private long count(int first) throws IOException {
+        if (first != '-' && (first < '0' || first > '9')) {
+            skipPageField(first);
+            return -1;
+        }
+        json.markPrevious();
+        json.skipNumber();
+        String number = json.text(0, json.sinceMark(), false);
+        json.unmark();
+        return new BigDecimal(number).longValue();
     }
 
-    private boolean hasNext(JsonToken start) throws IOException {
-        if (start != JsonToken.START_OBJECT) {
-            json.skipChildren();
+    private boolean hasNext(int first) throws IOException {
+        if (first != '{') {
+            skipPageField(first);
             return false;
         }
         boolean hasNext = false;
-        while (json.nextToken() == JsonToken.FIELD_NAME) {
-            String field = json.currentName();
-            JsonToken value = json.nextToken();
-            if (field.equals("next") && value == JsonToken.VALUE_STRING) {
-                hasNext = !json.getText().isBlank();
+        int b = json.next();
+        while (b != '}') {
+            json.expectAt(b, '"', "a field name");
+            String field = pageText();
+            json.expect(':', "':' after a field name");
+            b = json.next();
+            if (field.equals("next") && b == '"') {
+                hasNext = !pageText().isBlank();
             } else {
-                json.skipChildren();
+                skipPageField(b);
+            }
+            b = json.next();
+            if (b == ',') {
+                b = json.next();
+            } else {
+                json.expectAt(b, '}', "',' or '}'");
             }
         }
         return hasNext;
     }
 
-    private static String describe(JsonToken token) {
-        return switch (token) {
-            case VALUE_STRING -> "blank";
-            case VALUE_NUMBER_FLOAT -> "a number with a fraction";
-            case VALUE_NULL -> "null";
-            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
-            case START_OBJECT -> "an object";
-            case START_ARRAY -> "an array";
+    private void skipPageField(int first) throws IOException {
+        try {
+            json.skipValue(first, PAGE_FIELD_LEVEL + 1);
+        } catch (JsonScanner.TooDeep e) {
+            throw new MalformedResponseException("an events page has a field nested deeper than " + MAX_EVENT_DEPTH + " levels");
+        }
+    }
+
+    /**
+     * Goes past an event the scanner cannot check (too large, too deep): its bytes, from its opening
+     * brace to its closing one, keeping the first {@code maxEventBytes} and a digest of all; the page
+     * is then read on after it.
+     */
+    private void readPast(int position, String id, BadEvent.Reason reason, String detail) throws IOException {
+        BadEventBytes bytes = new BadEventBytes(maxEventBytes);
+        if (!json.skipMarkedUnchecked(bytes)) {
+            throw new MalformedResponseException("an events page ends inside event " + position + " (truncated?)");
+        }
+        byte[] raw = Arrays.copyOf(bytes.kept, cut(bytes.kept, bytes.keptLength, maxEventBytes));
+        badEvents.add(new BadEvent(position, id, reason, (reason == BadEvent.Reason.TOO_LARGE ? bytes.size + " bytes, " : "")
+                + detail, bytes.size, raw, HexFormat.of().formatHex(bytes.sha256.digest())));
+    }
+
+    /** A bad event's bytes as they are read past: the first ones kept, all of them counted and digested. */
+    private static final class BadEventBytes implements JsonScanner.ByteRun {
+        final MessageDigest sha256 = sha256();
+        final byte[] kept;
+        int keptLength;
+        long size;
+
+        BadEventBytes(int maxEventBytes) {
+            this.kept = new byte[maxEventBytes + 1]; // one more: to see whether the cut splits a character
+        }
+
+        @Override
+        public void take(byte[] bytes, int from, int length) {
+            sha256.update(bytes, from, length);
+            int keep = Math.min(length, kept.length - keptLength);
+            System.arraycopy(bytes, from, kept, keptLength, keep);
+            keptLength += keep;
+            size += length;
+        }
+    }
+
+    private BadEvent bad(int position, String id, BadEvent.Reason reason, String detail, byte[] event) {
+        return new BadEvent(position, id, reason, detail, event.length,
+                Arrays.copyOf(event, cut(event, event.length, maxEventBytes)),
+                HexFormat.of().formatHex(sha256().digest(event)));
+    }
+
+    /** What a value that is neither a string nor a number is, from its first byte. */
+    private static String describe(int first) {
+        return switch (first) {
+            case 'n' -> "null";
+            case 't', 'f' -> "a boolean";
+            case '{' -> "an object";
+            case '[' -> "an array";
             default -> "not a string";
         };
     }
@@ -352,5 +402,9 @@ public final class EventPageParser {
                 event[i] = ' ';
             }
         }
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

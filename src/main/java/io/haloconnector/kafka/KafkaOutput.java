@@ -9,7 +9,8 @@ import java.time.Duration;
 
 /**
  * Prepares what the Kafka output route ({@code routes/output-kafka.yaml}) refers to: the split's
- * aggregation {@code recordsOfPage}, the timeouts in milliseconds and the trust store's type as
+ * aggregation {@code recordsOfPage}, the record headers' expressions {@code eventType} and
+ * {@code eventCreatedAt} (the key is the poll's {@code eventId}), the timeouts in milliseconds and the trust store's type as
  * placeholders, and the two secrets (the SASL login
  * and the trust store's password) on the kafka component itself, so they never enter an endpoint
  * URI, a route dump or a log line (the Kafka client prints them as {@code [hidden]}).
@@ -34,6 +35,8 @@ public final class KafkaOutput {
         settings.trustStoreType().ifPresent(type -> properties.addOverrideProperty("kafka.tls.trustStoreType", type));
 
         context.getRegistry().bind("recordsOfPage", new RecordsOfPage(settings.timeout()));
+        context.getRegistry().bind("eventType", EventRecordHeader.TYPE);
+        context.getRegistry().bind("eventCreatedAt", EventRecordHeader.CREATED_AT);
 
         KafkaComponent kafka = context.getComponent("kafka", KafkaComponent.class);
         settings.saslJaasConfig().ifPresent(kafka.getConfiguration()::setSaslJaasConfig);

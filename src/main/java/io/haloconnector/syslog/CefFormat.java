@@ -1,6 +1,6 @@
 package io.haloconnector.syslog;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.haloconnector.halo.EventFields;
 import io.haloconnector.halo.HaloEvent;
 
 /**
@@ -14,9 +14,8 @@ public final class CefFormat extends SyslogPayloadFormat {
     static final String VERSION = "1.0";
 
     @Override
-    String payload(HaloEvent event, JsonNode tree, int severity) {
-        String name = tree.path("name").isTextual() && !tree.path("name").asText().isEmpty()
-                ? tree.path("name").asText() : event.type();
+    String payload(HaloEvent event, EventFields fields, int severity) {
+        String name = fields.isString(NAME) && !fields.text(NAME).isEmpty() ? fields.text(NAME) : event.type();
         StringBuilder out = new StringBuilder(256 + event.json().length);
         out.append("CEF:0|").append(VENDOR).append('|').append(PRODUCT).append('|').append(VERSION).append('|');
         header(out, SiemFields.signatureId(event.type())).append('|');
@@ -24,7 +23,7 @@ public final class CefFormat extends SyslogPayloadFormat {
         out.append(severity).append('|');
         out.append(SiemFields.CEF_TIME).append('=').append(event.createdAt().toEpochMilli());
         for (SiemFields field : SiemFields.values()) {
-            String value = field.valueIn(tree);
+            String value = field.valueIn(fields);
             if (value == null) {
                 continue;
             }
@@ -38,7 +37,12 @@ public final class CefFormat extends SyslogPayloadFormat {
 
     /** A header field: pipe and backslash escaped; CEF has no escape for a line break there, so it becomes a space. */
     static StringBuilder header(StringBuilder out, String value) {
-        for (int i = 0; i < value.length(); i++) {
+        int plain = 0; // the text up to the first character to escape is appended in one piece
+        while (plain < value.length() && isPlainInHeader(value.charAt(plain))) {
+            plain++;
+        }
+        out.append(value, 0, plain);
+        for (int i = plain; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
                 case '\\' -> out.append("\\\\");
@@ -52,7 +56,12 @@ public final class CefFormat extends SyslogPayloadFormat {
 
     /** An extension value: backslash, equals sign, line feed and carriage return escaped (a pipe needs none). */
     static StringBuilder extension(StringBuilder out, String value) {
-        for (int i = 0; i < value.length(); i++) {
+        int plain = 0; // the text up to the first character to escape is appended in one piece
+        while (plain < value.length() && isPlainInExtension(value.charAt(plain))) {
+            plain++;
+        }
+        out.append(value, 0, plain);
+        for (int i = plain; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
                 case '\\' -> out.append("\\\\");
@@ -63,5 +72,15 @@ public final class CefFormat extends SyslogPayloadFormat {
             }
         }
         return out;
+    }
+
+    /** Whether a header character is written as it is. */
+    private static boolean isPlainInHeader(char c) {
+        return c != '\\' && c != '|' && c != '\n' && c != '\r';
+    }
+
+    /** Whether an extension value's character is written as it is. */
+    private static boolean isPlainInExtension(char c) {
+        return c != '\\' && c != '=' && c != '\n' && c != '\r';
     }
 }

@@ -1,6 +1,6 @@
 package io.haloconnector.syslog;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.haloconnector.halo.EventFields;
 import io.haloconnector.halo.HaloEvent;
 
 import java.time.ZoneOffset;
@@ -21,7 +21,7 @@ public final class LeefFormat extends SyslogPayloadFormat {
     private static final DateTimeFormatter DEV_TIME = DateTimeFormatter.ofPattern(SiemFields.LEEF_TIME_PATTERN).withZone(ZoneOffset.UTC);
 
     @Override
-    String payload(HaloEvent event, JsonNode tree, int severity) {
+    String payload(HaloEvent event, EventFields fields, int severity) {
         StringBuilder out = new StringBuilder(256 + event.json().length);
         out.append("LEEF:2.0|").append(CefFormat.VENDOR).append('|').append(CefFormat.PRODUCT).append('|')
                 .append(CefFormat.VERSION).append('|').append(SiemFields.signatureId(event.type())).append('|')
@@ -30,7 +30,7 @@ public final class LeefFormat extends SyslogPayloadFormat {
         out.append(DELIMITER).append(SiemFields.LEEF_TIME_FORMAT).append('=').append(SiemFields.LEEF_TIME_PATTERN);
         out.append(DELIMITER).append(SiemFields.LEEF_SEVERITY).append('=').append(Math.max(1, severity));
         for (SiemFields field : SiemFields.values()) {
-            String value = field.valueIn(tree);
+            String value = field.valueIn(fields);
             if (value != null) {
                 value(out.append(DELIMITER).append(field.leef()).append('='), value);
             }
@@ -39,7 +39,12 @@ public final class LeefFormat extends SyslogPayloadFormat {
     }
 
     static StringBuilder value(StringBuilder out, String value) {
-        for (int i = 0; i < value.length(); i++) {
+        int plain = 0; // the text up to the first character to escape is appended in one piece
+        while (plain < value.length() && isPlainInValue(value.charAt(plain))) {
+            plain++;
+        }
+        out.append(value, 0, plain);
+        for (int i = plain; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
                 case '\\' -> out.append("\\\\");
@@ -50,5 +55,10 @@ public final class LeefFormat extends SyslogPayloadFormat {
             }
         }
         return out;
+    }
+
+    /** Whether a value's character is written as it is. */
+    private static boolean isPlainInValue(char c) {
+        return c != '\\' && c != '\t' && c != '\n' && c != '\r';
     }
 }

@@ -1,6 +1,6 @@
 package io.haloconnector.syslog;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.haloconnector.halo.EventFields;
 
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -98,14 +98,11 @@ public enum SiemFields {
     /**
      * The field's value as text, or null when the event lacks it, holds null or an empty string, or
      * (src, dst) holds no IPv4 address: ArcSight and QRadar reject other text in an address field.
+     * A value that is not a string is written as the event holds it (a number, {@code true}, an object's JSON).
      */
-    public String valueIn(JsonNode event) {
-        JsonNode node = event.get(halo);
-        if (node == null || node.isNull() || node.isMissingNode()) {
-            return null;
-        }
-        String text = node.isValueNode() ? node.asText() : node.toString();
-        if (text.isEmpty()) {
+    public String valueIn(EventFields event) {
+        String text = event.text(halo);
+        if (text == null || text.isEmpty()) {
             return null;
         }
         if ((this == SERVER_PRIMARY_IP || this == ACTOR_IP) && !IPV4.matcher(text).matches()) {

@@ -1,10 +1,13 @@
 package io.haloconnector.syslog;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.haloconnector.halo.EventFields;
 import io.haloconnector.halo.HaloEvent;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A route step that turns one {@link HaloEvent} into the text of its syslog message (the body
@@ -18,19 +21,33 @@ public abstract class SyslogPayloadFormat implements Processor {
     public static final String TIMESTAMP = "haloSyslogTimestamp";
     /** The event's type, the message's MSGID. */
     public static final String MSGID = "haloSyslogMsgId";
+    /** The event's own name, CEF's Name when it has one. */
+    static final String NAME = "name";
+    /** Halo's flag that raises an event's severity. */
+    static final String CRITICAL = "critical";
+    // the fields any format reads, read in one scan of the event (no JSON tree)
+    private static final EventFields.Reader FIELDS = EventFields.reader(fieldsRead());
 
     @Override
     public void process(Exchange exchange) throws Exception {
         Message in = exchange.getIn();
         HaloEvent event = in.getMandatoryBody(HaloEvent.class);
-        JsonNode tree = event.tree();
-        int severity = SiemFields.severity(event.type(), tree.path("critical").asBoolean(false));
+        EventFields fields = FIELDS.read(event);
+        int severity = SiemFields.severity(event.type(), fields.isTrue(CRITICAL));
         in.setHeader(SEVERITY, SiemFields.syslogSeverity(severity));
         in.setHeader(TIMESTAMP, event.createdAt());
         in.setHeader(MSGID, event.type());
-        in.setBody(payload(event, tree, severity));
+        in.setBody(payload(event, fields, severity));
     }
 
     /** The message text of one event, on one line; {@code severity} is 0 to 10. */
-    abstract String payload(HaloEvent event, JsonNode tree, int severity);
+    abstract String payload(HaloEvent event, EventFields fields, int severity);
+
+    private static List<String> fieldsRead() {
+        List<String> names = new ArrayList<>(List.of(NAME, CRITICAL));
+        for (SiemFields field : SiemFields.values()) {
+            names.add(field.halo());
+        }
+        return names;
+    }
 }

@@ -210,6 +210,60 @@ class EventPageParserTest {
                 .isInstanceOf(MalformedResponseException.class).hasMessageContaining("no id");
     }
 
+    @Test
+    void aPageReadOneByteAtATimeGivesTheSameEventsAndBadEventsAsInOnePiece() throws Exception {
+        String deep = "{\"id\":\"deep\",\"created_at\":\"2026-11-01T00:00:00Z\",\"x\":" + "[".repeat(250) + "\"]}\"" + "]".repeat(250) + "}";
+        String big = "{\"id\":\"big\",\"created_at\":\"2026-11-01T00:00:00Z\",\"m\":\"" + "ü{\\\"[".repeat(400) + "\"}";
+        String tricky = "{\"m\":\"}]{[\\\\\",\"i\\u0064\":\"e\\u0301\",\"created_at\":\"2026-11-01T00:00:02Z\",\"type\":\"t\\\"1\",\"n\":{\"id\":\"inner\"}}";
+        String body = "{\n \"count\": 6,\n \"events\": [\n  " + GOOD_A + ",\n  " + deep + ",\n  " + big + ",\n  " + tricky
+                + ",\n  {\"id\":\"x\"},\n  " + GOOD_B + "\n ],\n \"pagination\": {\"next\": \"https://x/v1/events?page=2\"}\n}";
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+
+        EventPage whole = EventPageParser.parse(new ByteArrayInputStream(bytes), 2_000);
+        for (int chunk : new int[] {1, 7, 4096}) {
+            EventPage read = EventPageParser.parse(new ChunkedStream(bytes, chunk), 2_000);
+            assertThat(read.events()).isEqualTo(whole.events());
+            assertThat(read.badEvents()).usingRecursiveFieldByFieldElementComparator().isEqualTo(whole.badEvents());
+            assertThat(read.count()).isEqualTo(6);
+            assertThat(read.hasNext()).isTrue();
+        }
+        assertThat(whole.events()).extracting(HaloEvent::id).containsExactly("a", "e\u0301", "b");
+        HaloEvent third = whole.events().get(1);
+        assertThat(third.type()).isEqualTo("t\"1");
+        assertThat(new String(third.json(), StandardCharsets.UTF_8)).isEqualTo(tricky);
+        assertThat(whole.badEvents()).extracting(BadEvent::reason).containsExactly(TOO_DEEP, TOO_LARGE, BAD_CREATED_AT);
+        assertThat(whole.badEvents()).extracting(BadEvent::id).containsExactly("deep", "big", "x");
+        BadEvent tooLarge = whole.badEvents().get(1);
+        assertThat(tooLarge.size()).isEqualTo(big.getBytes(StandardCharsets.UTF_8).length);
+        assertThat(tooLarge.sha256()).isEqualTo(sha256(big.getBytes(StandardCharsets.UTF_8)));
+        assertThat(big).startsWith(new String(tooLarge.raw(), StandardCharsets.UTF_8));
+        assertThat(tooLarge.raw().length).isBetween(2_000 - 3, 2_000);
+    }
+
+    @Test
+    void anEventOverTheLimitInAPageReadInSmallPiecesIsReadPastAndThePageGoesOn() throws Exception {
+        String huge = "{\"id\":\"huge\",\"created_at\":\"2026-11-01T00:00:00Z\",\"m\":[" + "{\"s\":\"}]\\\"\"},".repeat(20_000) + "1]}";
+        byte[] bytes = ("{\"events\":[" + GOOD_A + "," + huge + "," + GOOD_B + "]}").getBytes(StandardCharsets.UTF_8);
+
+        EventPage page = EventPageParser.parse(new ChunkedStream(bytes, 1000), 10_000);
+
+        assertThat(page.events()).extracting(HaloEvent::id).containsExactly("a", "b");
+        assertThat(page.badEvents()).singleElement().satisfies(bad -> {
+            assertThat(bad.reason()).isEqualTo(TOO_LARGE);
+            assertThat(bad.id()).isEqualTo("huge");
+            assertThat(bad.size()).isEqualTo(huge.length());
+            assertThat(bad.raw()).hasSize(10_000);
+            assertThat(bad.detail()).contains(huge.length() + " bytes", "halo.event.maxBytes (10000 bytes)");
+        });
+    }
+
+    @Test
+    void aPageCutInsideAnEventBeingReadPastIsMalformed() {
+        byte[] bytes = ("{\"events\":[" + GOOD_A + ",{\"id\":\"huge\",\"m\":\"" + "x".repeat(5_000)).getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> EventPageParser.parse(new ChunkedStream(bytes, 100), 1_000))
+                .isInstanceOf(MalformedResponseException.class).hasMessageContaining("ends inside event 2");
+    }
+
     private static final String GOOD_A = "{\"id\":\"a\",\"created_at\":\"2026-11-01T00:00:00Z\"}";
     private static final String GOOD_B = "{\"id\":\"b\",\"created_at\":\"2026-11-01T00:00:01Z\"}";
 
@@ -246,6 +300,34 @@ class EventPageParserTest {
             for (int i = 0; i < n; i++) {
                 buffer[offset + i] = unit[(int) (at++ % unit.length)];
             }
+            return n;
+        }
+    }
+
+    /** The bytes, at most {@code chunk} per read, as a network stream hands them over. */
+    private static final class ChunkedStream extends InputStream {
+        private final byte[] bytes;
+        private final int chunk;
+        private int at;
+
+        ChunkedStream(byte[] bytes, int chunk) {
+            this.bytes = bytes;
+            this.chunk = chunk;
+        }
+
+        @Override
+        public int read() {
+            return at < bytes.length ? bytes[at++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) {
+            if (at >= bytes.length) {
+                return -1;
+            }
+            int n = Math.min(Math.min(length, chunk), bytes.length - at);
+            System.arraycopy(bytes, at, buffer, offset, n);
+            at += n;
             return n;
         }
     }

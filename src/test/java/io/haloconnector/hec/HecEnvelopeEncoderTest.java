@@ -7,9 +7,12 @@ import io.haloconnector.halo.HaloEvent;
 import io.haloconnector.halo.HaloJson;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,5 +55,26 @@ class HecEnvelopeEncoderTest {
         assertThat(parsed.has("index")).isFalse();
         assertThat(parsed.get("time").decimalValue().toPlainString()).isEqualTo("1401616800.123456");
         assertThat(parsed.get("fields").get("halo_event_type").asText()).isEmpty();
+    }
+
+    @Test
+    void theTimeIsTheExactDecimalOfCreatedAtWithThreeSixOrNineDecimals() {
+        Random random = new Random(7);
+        for (int i = 0; i < 10_000; i++) {
+            long seconds = random.nextLong(-3_000_000_000L, 5_000_000_000L);
+            int nanos = switch (i % 4) {
+                case 0 -> 0;
+                case 1 -> random.nextInt(1_000) * 1_000_000;
+                case 2 -> random.nextInt(1_000_000) * 1_000;
+                default -> random.nextInt(1_000_000_000);
+            };
+            Instant instant = Instant.ofEpochSecond(seconds, nanos);
+            BigDecimal exact = BigDecimal.valueOf(seconds).add(BigDecimal.valueOf(nanos, 9));
+            String text = new String(HecEnvelopeEncoder.epochSeconds(instant), StandardCharsets.US_ASCII);
+
+            assertThat(new BigDecimal(text)).as(instant.toString()).isEqualByComparingTo(exact);
+            int scale = nanos % 1_000_000 == 0 ? 3 : nanos % 1_000 == 0 ? 6 : 9;
+            assertThat(text).as(instant.toString()).matches("-?[0-9]+\\.[0-9]{" + scale + "}");
+        }
     }
 }
