@@ -4,12 +4,12 @@ import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
 import io.haloconnector.testkit.hec.HecReceiver;
 import io.haloconnector.testkit.hec.HecReceiverConfig;
+import io.haloconnector.testkit.postgres.PostgresDatabases;
 import io.haloconnector.testkit.postgres.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +32,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static io.haloconnector.reliability.Reliability.print;
@@ -48,10 +47,10 @@ import static org.awaitility.Awaitility.await;
  * no log line.
  */
 class PostgresStateTest {
-    private static final AtomicInteger DATABASES = new AtomicInteger();
     /** hec.maxInFlight: a crash or a failed save repeats at most this many pages. */
     private static final int IN_FLIGHT = 4;
-    private static PostgresServer postgres;
+    @RegisterExtension
+    static final PostgresDatabases POSTGRES = new PostgresDatabases();
 
     @TempDir
     Path work;
@@ -61,21 +60,9 @@ class PostgresStateTest {
     private ConnectorProcess connector;
     private String url;
 
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = PostgresServer.launch();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
-
     @BeforeEach
     void newDatabase() throws Exception {
-        url = postgres.createDatabase("connector_" + DATABASES.incrementAndGet());
+        url = POSTGRES.create("connector");
     }
 
     @AfterEach
@@ -129,8 +116,8 @@ class PostgresStateTest {
         assertThat(repeatsAfterKill).as("repeats: at most the pages in flight").isLessThanOrEqualTo(IN_FLIGHT * perPage);
         assertThat(repeatsAfterSigterm).as("a SIGTERM commits what it delivered").isZero();
         String log = connector.stderr();
-        assertThat(log).contains("Resuming from the checkpoint state key 'default' in postgresql://127.0.0.1:" + postgres.port());
-        assertThat(log).doesNotContain(postgres.password());
+        assertThat(log).contains("Resuming from the checkpoint state key 'default' in postgresql://127.0.0.1:" + POSTGRES.server().port());
+        assertThat(log).doesNotContain(POSTGRES.server().password());
     }
 
     @Test
@@ -147,7 +134,7 @@ class PostgresStateTest {
 
         connector = ConnectorProcess.start(work, props, env(), List.of());
         await().atMost(Duration.ofSeconds(60)).until(() -> receiver.received().size() >= 500);
-        postgres.stop();
+        POSTGRES.server().stop();
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> connector.stderr().contains("Poll stopped: cannot write the checkpoint"));
             int receivedAtFailure = receiver.received().size();
@@ -159,7 +146,7 @@ class PostgresStateTest {
             print("postgres stopped: %s", failure);
             print("postgres stopped: %d events received when the save failed, %d after 4 failed polls; readiness %d %s",
                     receivedAtFailure, receiver.received().size(), ready.statusCode(), ready.body().replaceAll("\\s+", " "));
-            assertThat(failure).contains("ERROR", "state key 'default' in postgresql://127.0.0.1:" + postgres.port(),
+            assertThat(failure).contains("ERROR", "state key 'default' in postgresql://127.0.0.1:" + POSTGRES.server().port(),
                     "delivery stops until it can");
             assertThat(receiver.received().size()).as("delivery stopped").isEqualTo(receivedAtFailure).isLessThan(events);
             assertThat(simulator.stats().eventsRequests()).as("Halo no longer polled").isEqualTo(requestsAtFailure);
@@ -167,7 +154,7 @@ class PostgresStateTest {
             assertThat(ready.body()).contains("cannot write the checkpoint");
             assertThat(connector.isAlive()).isTrue();
         } finally {
-            postgres.start();
+            POSTGRES.server().start();
         }
         await().atMost(Duration.ofSeconds(90)).until(() -> new HashSet<>(Reliability.idsOfEnvelopes(receiver.received()))
                 .size() >= expected.size());
@@ -179,7 +166,7 @@ class PostgresStateTest {
                 .forEach(l -> print("postgres stopped, log: %s", l));
         assertThat(new HashSet<>(ids)).isEqualTo(expected);
         assertThat(Reliability.repeats(ids)).as("repeats: at most the pages in flight").isLessThanOrEqualTo(IN_FLIGHT * perPage);
-        assertThat(connector.stderr()).contains("is writable again: delivery resumes").doesNotContain(postgres.password());
+        assertThat(connector.stderr()).contains("is writable again: delivery resumes").doesNotContain(POSTGRES.server().password());
     }
 
     @Test
@@ -189,7 +176,7 @@ class PostgresStateTest {
         Set<String> expected = expectedIds();
         int port = freePort();
         Map<String, String> props = withHealth(properties(start), port);
-        postgres.stop();
+        POSTGRES.server().stop();
         try {
             connector = ConnectorProcess.start(work, props, env(), List.of());
             await().atMost(Duration.ofSeconds(60)).until(() -> pollStoppedLines("cannot be reached") >= 3);
@@ -202,13 +189,13 @@ class PostgresStateTest {
             assertThat(connector.isAlive()).as("keeps trying, does not exit").isTrue();
             assertThat(receiver.received()).isEmpty();
         } finally {
-            postgres.start();
+            POSTGRES.server().start();
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> receiver.received().size() >= expected.size());
         await().atMost(Duration.ofSeconds(30)).until(() -> ready(port).statusCode() == 200);
         assertThat(connector.terminate(20)).isZero();
         Reliability.assertExactlyOnce(Reliability.idsOfEnvelopes(receiver.received()), expected);
-        assertThat(connector.stderr()).doesNotContain(postgres.password());
+        assertThat(connector.stderr()).doesNotContain(POSTGRES.server().password());
     }
 
     @Test
@@ -222,14 +209,14 @@ class PostgresStateTest {
         print("postgres wrong password: %s", lines);
         assertThat(lines).singleElement().asString()
                 .contains("refused the login (28P01", "fix halo.state.jdbc.username or halo.state.jdbc.password");
-        assertThat(connector.stderr()).doesNotContain(wrong).doesNotContain(postgres.password());
+        assertThat(connector.stderr()).doesNotContain(wrong).doesNotContain(POSTGRES.server().password());
     }
 
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void aNewerSchemaEndsTheStartWithExit2AndOneLineSayingWhatToDo() throws Exception {
         Instant start = start(SimulatorConfig.builder().build(), 10);
-        try (Connection connection = postgres.connect(url); Statement statement = connection.createStatement()) {
+        try (Connection connection = POSTGRES.server().connect(url); Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE halo_schema_version (version integer NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())");
             statement.execute("INSERT INTO halo_schema_version (version) VALUES (7)");
         }
@@ -269,7 +256,7 @@ class PostgresStateTest {
     }
 
     private Map<String, String> env() {
-        return env(postgres.password());
+        return env(POSTGRES.server().password());
     }
 
     /** The secrets as users give them: in the environment. */

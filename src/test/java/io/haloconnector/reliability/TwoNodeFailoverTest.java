@@ -5,12 +5,12 @@ import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
 import io.haloconnector.testkit.hec.HecReceiver;
 import io.haloconnector.testkit.hec.HecReceiverConfig;
+import io.haloconnector.testkit.postgres.PostgresDatabases;
 import io.haloconnector.testkit.postgres.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +32,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static io.haloconnector.reliability.Reliability.print;
@@ -48,14 +47,14 @@ import static org.awaitility.Awaitility.await;
  * {@code hec.host}; the receiver stamps each request).
  */
 class TwoNodeFailoverTest {
-    private static final AtomicInteger DATABASES = new AtomicInteger();
     private static final int EVENTS = 50_000;
     private static final int PER_PAGE = 200;
     /** hec.maxInFlight: a kill repeats at most this many pages. */
     private static final int IN_FLIGHT = 4;
     /** The takeover the documented cluster settings promise (docs/cluster.md). */
     private static final Duration TAKEOVER = Duration.ofSeconds(15);
-    private static PostgresServer postgres;
+    @RegisterExtension
+    static final PostgresDatabases POSTGRES = new PostgresDatabases();
 
     @TempDir
     Path work;
@@ -73,21 +72,9 @@ class TwoNodeFailoverTest {
     private record Delivery(String node, Instant at, int events) {
     }
 
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        postgres = PostgresServer.launch();
-    }
-
-    @AfterAll
-    static void stopPostgres() {
-        if (postgres != null) {
-            postgres.close();
-        }
-    }
-
     @BeforeEach
     void newDatabase() throws Exception {
-        url = postgres.createDatabase("cluster_" + DATABASES.incrementAndGet());
+        url = POSTGRES.create("cluster");
     }
 
     @AfterEach
@@ -249,7 +236,7 @@ class TwoNodeFailoverTest {
 
     private Map<String, String> env() {
         Map<String, String> env = new HashMap<>(Reliability.secrets(simulator.apiSecret()));
-        env.put("HALO_STATE_JDBC_PASSWORD", postgres.password());
+        env.put("HALO_STATE_JDBC_PASSWORD", POSTGRES.server().password());
         return env;
     }
 

@@ -3,12 +3,12 @@ package io.haloconnector.state;
 import io.haloconnector.config.ConfigurationException;
 import io.haloconnector.config.JdbcStateSettings;
 import io.haloconnector.halo.HaloEvent;
+import io.haloconnector.testkit.postgres.PostgresDatabases;
 import io.haloconnector.testkit.postgres.PostgresServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.ServerSocket;
 import java.sql.Connection;
@@ -20,7 +20,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.haloconnector.TestEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,27 +32,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * server going away fails the save and its return lets the next save through.
  */
 class JdbcCheckpointStoreTest extends CheckpointStoreContract {
-    private static final AtomicInteger DATABASES = new AtomicInteger();
-    private static PostgresServer server;
+    @RegisterExtension
+    static final PostgresDatabases POSTGRES = new PostgresDatabases();
 
     private String url;
     private final List<StateDatabase> opened = new ArrayList<>();
 
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = PostgresServer.launch();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
     @BeforeEach
     void newDatabase() throws Exception {
-        url = server.createDatabase("store_" + DATABASES.incrementAndGet());
+        url = POSTGRES.create("store");
     }
 
     @AfterEach
@@ -67,7 +54,7 @@ class JdbcCheckpointStoreTest extends CheckpointStoreContract {
     }
 
     private JdbcCheckpointStore openStore(String key) {
-        StateDatabase database = database(url, server.password());
+        StateDatabase database = database(url, POSTGRES.server().password());
         database.migrate();
         return new JdbcCheckpointStore(database, key);
     }
@@ -86,7 +73,7 @@ class JdbcCheckpointStoreTest extends CheckpointStoreContract {
         try (JdbcCheckpointStore store = openStore("default")) {
             store.save(first);
             // the database refuses one id of the next save, after the row and the deletes have been written
-            try (Connection connection = server.connect(url); Statement statement = connection.createStatement()) {
+            try (Connection connection = POSTGRES.server().connect(url); Statement statement = connection.createStatement()) {
                 statement.execute("CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
                         + " IF NEW.event_id = 'poison' THEN RAISE EXCEPTION 'poison refused'; END IF; RETURN NEW; END $$");
                 statement.execute("CREATE TRIGGER refuse_poison BEFORE INSERT ON halo_delivered_id FOR EACH ROW"
@@ -129,17 +116,17 @@ class JdbcCheckpointStoreTest extends CheckpointStoreContract {
             b.save(staging);
             b.save(new Checkpoint(START, START.plusSeconds(500), Map.of(), "hec", null));
             assertThat(a.load()).contains(production);
-            assertThat(b.location()).isEqualTo("state key 'staging' in postgresql://127.0.0.1:" + server.port() + "/"
+            assertThat(b.location()).isEqualTo("state key 'staging' in postgresql://127.0.0.1:" + POSTGRES.server().port() + "/"
                     + url.substring(url.lastIndexOf('/') + 1));
         }
     }
 
     @Test
     void theSchemaIsCreatedOnceAndANewerOneIsRefusedWithOneLineSayingWhatToDo() throws Exception {
-        StateDatabase database = database(url, server.password());
+        StateDatabase database = database(url, POSTGRES.server().password());
         database.migrate();
         database.migrate(); // a restart: nothing to do
-        try (Connection connection = server.connect(url); Statement statement = connection.createStatement()) {
+        try (Connection connection = POSTGRES.server().connect(url); Statement statement = connection.createStatement()) {
             try (ResultSet rs = statement.executeQuery("SELECT count(*), max(version) FROM halo_schema_version")) {
                 rs.next();
                 assertThat(rs.getInt(1)).isEqualTo(1);
@@ -149,7 +136,7 @@ class JdbcCheckpointStoreTest extends CheckpointStoreContract {
         }
         assertThatThrownBy(database::migrate).isInstanceOf(StateException.class)
                 .isNotInstanceOf(StateUnavailableException.class)
-                .hasMessage("the state database postgresql://127.0.0.1:" + server.port() + url.substring(url.lastIndexOf('/'))
+                .hasMessage("the state database postgresql://127.0.0.1:" + POSTGRES.server().port() + url.substring(url.lastIndexOf('/'))
                         + " has schema version 2, newer than this connector knows (1): run the connector version that wrote it,"
                         + " or set halo.state.jdbc.url to another database");
     }
@@ -170,11 +157,11 @@ class JdbcCheckpointStoreTest extends CheckpointStoreContract {
         try (ServerSocket socket = new ServerSocket(0)) {
             closed = socket.getLocalPort();
         }
-        StateDatabase database = database("jdbc:postgresql://127.0.0.1:" + closed + "/halo", server.password());
+        StateDatabase database = database("jdbc:postgresql://127.0.0.1:" + closed + "/halo", POSTGRES.server().password());
         assertThatThrownBy(database::migrate).isInstanceOf(StateUnavailableException.class)
                 .hasMessageContaining("the state database postgresql://127.0.0.1:" + closed + "/halo cannot be reached")
                 .hasMessageContaining("check halo.state.jdbc.url and that PostgreSQL runs")
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(server.password()));
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain(POSTGRES.server().password()));
     }
 
     @Test
@@ -183,14 +170,14 @@ class JdbcCheckpointStoreTest extends CheckpointStoreContract {
         Checkpoint after = new Checkpoint(START, START.plusSeconds(2), Map.of(START.plusSeconds(2), Set.of("b")), "hec", null);
         try (JdbcCheckpointStore store = openStore("default")) {
             store.save(before);
-            server.stop();
+            POSTGRES.server().stop();
             try {
                 assertThatThrownBy(() -> store.save(after)).isInstanceOf(StateException.class)
                         .hasMessageContaining("cannot write the checkpoint (state key 'default' in postgresql://127.0.0.1:")
                         .hasMessageContaining("delivery stops until it can")
-                        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(server.password()).doesNotContain("\n"));
+                        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(POSTGRES.server().password()).doesNotContain("\n"));
             } finally {
-                server.start();
+                POSTGRES.server().start();
             }
             store.save(after); // the pool connects again by itself
             assertThat(store.load()).contains(after);
