@@ -57,6 +57,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -87,6 +91,9 @@ public final class HaloAccounts {
     private final Map<String, String> keyIds = new HashMap<>();
     private final Map<String, PollerLeadership> leaderships = new HashMap<>();
     private volatile String outputProblem;
+    // pages requested ahead by all accounts together: a node of many accounts catching up at once
+    // holds (2 x halo.fetch.concurrency + one per account) pages, not halo.fetch.concurrency each
+    private final Semaphore pagesAhead;
     // the file output's steps, made with the one account whose checkpoint holds the files' position
     private volatile Processor eventFileName;
     private volatile Processor eventFileSync;
@@ -104,6 +111,7 @@ public final class HaloAccounts {
         this.database = database;
         this.outputPages = outputPages;
         this.clock = clock;
+        this.pagesAhead = new Semaphore(2 * props.getInt(ConnectorProperty.HALO_FETCH_CONCURRENCY));
     }
 
     /**
@@ -313,7 +321,10 @@ public final class HaloAccounts {
         ConcurrencyLimit limit = new ConcurrencyLimit(concurrency);
         RequestPacer pacer = new RequestPacer();
         // the account's own request threads: its retries and backoffs never wait on another account's
-        ExecutorService fetchers = Executors.newFixedThreadPool(concurrency, daemonThreads("halo-fetch-" + account.name() + "-"));
+        ThreadPoolExecutor fetchers = new ThreadPoolExecutor(concurrency, concurrency, 1, TimeUnit.MINUTES,
+                new LinkedBlockingQueue<>(), daemonThreads("halo-fetch-" + account.name() + "-"));
+        // an account at rest gives its request threads back: a node of many accounts keeps those catching up
+        fetchers.allowCoreThreadTimeOut(true);
         DefaultProducerTemplate requests = new DefaultProducerTemplate(context, fetchers);
         try {
             context.addService(requests, true, true);
@@ -343,7 +354,7 @@ public final class HaloAccounts {
                         maxDelay), settings.retryMaxAttempts(), host, metrics),
                 opening.before(new OpenPollWindow(cursor, progress, clock, settings.pollLag(), settings.perPage(),
                         settings.maxResults(), new SortedAnswers(stateDir))),
-                new FetchEventPage(requests, PAGE_REQUESTS, account.apiBase(), health, metrics, limit),
+                new FetchEventPage(requests, PAGE_REQUESTS, account.apiBase(), health, metrics, limit, pagesAhead),
                 new SetAsideBadEvents(deadLetters, metrics, badEvents),
                 new PageBatchHeaders(headers),
                 pagesInFlight,

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 
 /**
  * Takes the window's current page from the page request route (with the next ones already in
@@ -36,11 +37,15 @@ public final class FetchEventPage implements Processor {
     private final ConnectorMetrics metrics;
     private final ConcurrencyLimit limit;
     private final String apiBase;
+    private final Semaphore pagesAhead;
     private Endpoint pageRequests;
 
-    /** @param apiBase the account's API URL, the start of the request route's {@code toD} */
+    /**
+     * @param apiBase    the account's API URL, the start of the request route's {@code toD}
+     * @param pagesAhead permits for pages requested ahead, shared by the node's accounts
+     */
     public FetchEventPage(ProducerTemplate template, String pageRequestUri, String apiBase,
-                          ConnectorHealth health, ConnectorMetrics metrics, ConcurrencyLimit limit) {
+                          ConnectorHealth health, ConnectorMetrics metrics, ConcurrencyLimit limit, Semaphore pagesAhead) {
         this.template = template;
         this.apiBase = apiBase;
         this.host = java.net.URI.create(apiBase).getHost();
@@ -48,6 +53,7 @@ public final class FetchEventPage implements Processor {
         this.health = health;
         this.metrics = metrics;
         this.limit = limit;
+        this.pagesAhead = pagesAhead;
     }
 
     @Override
@@ -59,8 +65,10 @@ public final class FetchEventPage implements Processor {
                 pageRequests = exchange.getContext().getEndpoint(pageRequestUri);
             }
             // each request carries the poll's account: the request route's steps are that account's
-            prefetch = new PagePrefetch(template, pageRequests, limit, exchange.getProperty(PageRequest.ACCOUNT), apiBase);
+            prefetch = new PagePrefetch(template, pageRequests, limit, pagesAhead, exchange.getProperty(PageRequest.ACCOUNT), apiBase);
             exchange.setProperty(PollProperties.PREFETCH, prefetch);
+            // however the poll ends, the pages it requested ahead and did not take give their permits back
+            exchange.getExchangeExtension().addOnCompletion(prefetch.closer());
         }
         EventPage page = fetch(exchange, window, prefetch);
         health.haloReached();

@@ -25,6 +25,10 @@ public final class PollWindow {
     /** A slice is at most this many times as long as the one before it (after a quiet stretch). */
     private static final double MAX_GROWTH = 4;
 
+    /** The time range of one query: {@code since} included, {@code until} not. */
+    public record Slice(Instant since, Instant until) {
+    }
+
     private final Instant pollUntil;
     private final int perPage;
     private final SortedAnswers sorted;
@@ -67,6 +71,11 @@ public final class PollWindow {
     /** The end of the whole window (now minus the lag when the poll started): the cursor never passes it. */
     public Instant pollUntil() {
         return pollUntil;
+    }
+
+    /** The slice being read. */
+    public Slice slice() {
+        return new Slice(since, until);
     }
 
     public int page() {
@@ -173,8 +182,29 @@ public final class PollWindow {
         return text;
     }
 
-    private long readable() {
+    /** The events one query can page through (the deep-pagination cap). */
+    public long readable() {
         return (long) maxPage() * perPage;
+    }
+
+    /**
+     * The slice {@link #advance} moves to once {@code slice} is read whole, its page 1 having
+     * counted {@code count} events (unless events arrive meanwhile and it is narrowed); null when it
+     * ends the window. So the next slice's pages can be requested before the route gets there.
+     */
+    public Slice sliceAfter(Slice slice, long count) {
+        return following(slice, count, readAsFarAsCap && slice.equals(slice()));
+    }
+
+    // the next slice as long as this one's density says fits (at most MAX_GROWTH times longer)
+    private Slice following(Slice slice, long count, boolean asFarAsCap) {
+        if (!slice.until().isBefore(pollUntil)) {
+            return null;
+        }
+        long width = Duration.between(slice.since(), slice.until()).toMillis();
+        double scale = asFarAsCap ? 1 : Math.min(MAX_GROWTH, FILL * readable() / Math.max(1, count));
+        Instant end = slice.until().plusMillis(Math.max(1, (long) (width * scale)));
+        return new Slice(slice.until(), end.isBefore(pollUntil) ? end : pollUntil);
     }
 
     /**
@@ -208,16 +238,13 @@ public final class PollWindow {
     /** The slice is read whole (or as far as the cap allows): the cursor may move to its newest event. */
     private void completeSlice() {
         moveSafeCursor(newestInSlice);
-        if (!until.isBefore(pollUntil)) {
+        Slice next = following(slice(), sliceCount, readAsFarAsCap);
+        if (next == null) {
             done = true;
             return;
         }
-        long width = Duration.between(since, until).toMillis();
-        // the next slice as long as this one's density says fits (at most MAX_GROWTH times longer)
-        double scale = readAsFarAsCap ? 1 : Math.min(MAX_GROWTH, FILL * readable() / Math.max(1, sliceCount));
-        since = until;
-        Instant next = since.plusMillis(Math.max(1, (long) (width * scale)));
-        until = next.isBefore(pollUntil) ? next : pollUntil;
+        since = next.since();
+        until = next.until();
         startSlice();
     }
 

@@ -52,6 +52,8 @@ final class EventsEndpoint implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) throws IOException {
         stats.eventsRequest();
+        String query = timeRange(exchange.getRequestURI().getRawQuery());
+        stats.queryOpen(query);
         try {
             exchange.getRequestBody().close();
             Pause.of(config.latency());
@@ -68,7 +70,20 @@ final class EventsEndpoint implements HttpHandler {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             replies.reset(exchange);
+        } finally {
+            stats.queryAnswered(query);
         }
+    }
+
+    /** The since and until parameters of a query as they were sent, for the stats. */
+    private static String timeRange(String rawQuery) {
+        StringBuilder range = new StringBuilder();
+        for (String parameter : (rawQuery == null ? "" : rawQuery).split("&")) {
+            if (parameter.startsWith("since=") || parameter.startsWith("until=")) {
+                range.append(parameter).append('&');
+            }
+        }
+        return range.toString();
     }
 
     /** The page, sent as a body fault shapes it (null: whole). */

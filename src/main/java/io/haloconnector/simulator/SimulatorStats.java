@@ -3,6 +3,7 @@ package io.haloconnector.simulator;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -14,6 +15,9 @@ public final class SimulatorStats {
     private final LongAdder tokenRequests = new LongAdder();
     private final LongAdder eventsServed = new LongAdder();
     private final Map<Integer, LongAdder> statusCounts = new ConcurrentHashMap<>();
+    // requests being answered, by their query's since and until
+    private final Map<String, Integer> openByQuery = new ConcurrentHashMap<>();
+    private final AtomicInteger mostQueriesOpen = new AtomicInteger();
 
     SimulatorStats() {
     }
@@ -35,6 +39,15 @@ public final class SimulatorStats {
         return copy;
     }
 
+    /**
+     * The most {@code /v1/events} queries (distinct {@code since} and {@code until}) that had a
+     * request being answered at one time: above one, a client asked for a later stretch of time
+     * before it had all the pages of an earlier one.
+     */
+    public int mostQueriesAtOnce() {
+        return mostQueriesOpen.get();
+    }
+
     /** Events sent in complete 200 pages (truncated bodies not counted). */
     public long eventsServed() {
         return eventsServed.sum();
@@ -42,6 +55,16 @@ public final class SimulatorStats {
 
     void eventsRequest() {
         eventsRequests.increment();
+    }
+
+    /** A request of this query is being answered until {@link #queryAnswered}. */
+    void queryOpen(String query) {
+        openByQuery.merge(query, 1, Integer::sum);
+        mostQueriesOpen.accumulateAndGet(openByQuery.size(), Math::max);
+    }
+
+    void queryAnswered(String query) {
+        openByQuery.computeIfPresent(query, (key, open) -> open == 1 ? null : open - 1);
     }
 
     void tokenRequest() {

@@ -60,8 +60,11 @@ class PollWindowTest {
         PollWindow window = new PollWindow(T0, HOUR, 10, 20, new SortedAnswers());
         window.narrowedFor(burst(s(1), 10, 100, true));
         window.narrowedFor(burst(s(1), 10, 16, true));
+        // what the prefetch asks for ahead: the slice advance moves to once this one is read
+        PollWindow.Slice predicted = window.sliceAfter(window.slice(), 16);
         window.advance(burst(s(1), 10, 16, true));
         window.advance(burst(s(2), 6, 16, false));
+        assertThat(window.slice()).isEqualTo(predicted);
         // 16 events in 576 s: the next slice as long again (16 is 80% of 20)
         assertThat(window.since()).isEqualTo(s(576));
         assertThat(window.until()).isEqualTo(s(1152));
@@ -72,6 +75,7 @@ class PollWindowTest {
     @Test
     void theLastSliceEndsAtTheWindowsEnd() {
         PollWindow window = new PollWindow(T0, HOUR, 10, 20, new SortedAnswers());
+        assertThat(window.sliceAfter(window.slice(), 2)).as("no slice after the window's end").isNull();
         window.narrowedFor(page(2, false, s(1), s(2)));
         window.advance(page(2, false, s(1), s(2)));
         assertThat(window.hasMorePages()).isFalse();

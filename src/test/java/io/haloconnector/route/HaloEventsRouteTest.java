@@ -113,6 +113,30 @@ class HaloEventsRouteTest {
     }
 
     @Test
+    void aCatchUpAsksForTheNextSliceOfTheWindowWhileTheLastPagesOfOneAreStillOnTheirWay() throws Exception {
+        simulator(SimulatorConfig.builder().maxResults(100).latency(Duration.ofMillis(30)));
+        Instant start = hoursAgo(48);
+        simulator.events().generate(16, start, hoursAgo(1), 3000);
+        Set<String> expected = expectedIds(start);
+        Map<String, String> props = properties(start);
+        // 5 pages per query: the window is read in slices of about 4 pages
+        props.put("halo.perPage", "20");
+        props.put("halo.api.maxResults", "100");
+        props.put("halo.fetch.concurrency", "8");
+
+        try (RunningConnector connector = RunningConnector.start(props)) {
+            await().atMost(WAIT).until(() -> connector.delivered().size() >= expected.size());
+            assertExactlyOnce(connector.delivered(), expected);
+        }
+        assertThat(simulator.stats().mostQueriesAtOnce()).as("slices with requests open at once").isGreaterThan(1);
+        // a slice's pages are asked for only as far as its page 1 counted: nothing is asked in vain
+        // but the page 1 of the slices narrowed before they are read
+        long pages = expected.size() / 20;
+        assertThat(simulator.stats().eventsRequests()).as("requests, against %d full pages", pages)
+                .isLessThan(pages * 3 / 2);
+    }
+
+    @Test
     void aRestartOnTheSameStateDeliversOnlyNewEventsIncludingTheRestOfABurst() throws Exception {
         simulator(SimulatorConfig.builder());
         Instant start = hoursAgo(10);
@@ -143,6 +167,8 @@ class HaloEventsRouteTest {
         Set<String> expected = expectedIds(start);
         Map<String, String> props = properties(start);
         props.put("halo.perPage", "20");
+        // two pages at a time, so the catch-up outlasts several 2 s tokens
+        props.put("halo.fetch.concurrency", "2");
 
         try (RunningConnector connector = RunningConnector.start(props)) {
             await().atMost(WAIT).until(() -> connector.delivered().size() >= 1000);
