@@ -57,7 +57,7 @@ class LauncherTest {
     void theMeasuredJvmOptionsComeFirstThenPropertiesThenTheClasspathAndTheConnectorsArguments() throws Exception {
         Run run = launch(Map.of(), "-Dhalo.output=file", "--demo", "-Xmx512m");
         assertThat(run.exit()).isZero();
-        assertThat(run.javaArgs()).containsExactly("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        assertThat(run.javaArgs()).containsExactly("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:SurvivorRatio=3",
                 "-Dhalo.output=file", "-Xmx512m", "-cp", classpath(), "io.haloconnector.app.ConnectorMain", "--demo");
     }
 
