@@ -58,6 +58,11 @@ public final class FetchEventPage implements Processor {
 
     @Override
     public void process(Exchange exchange) throws InterruptedException {
+        // the page before went to the output as a copy with its labels and its PagesInFlight entry:
+        // off the poll's exchange now, or the split copies them for every event of this page
+        // (six properties instead of five also make each copy's map grow once)
+        exchange.removeProperty(PagesInFlight.PROPERTY);
+        PageBatchHeaders.removeFrom(exchange.getMessage());
         PollWindow window = exchange.getProperty(PollProperties.WINDOW, PollWindow.class);
         PagePrefetch prefetch = exchange.getProperty(PollProperties.PREFETCH, PagePrefetch.class);
         if (prefetch == null) {

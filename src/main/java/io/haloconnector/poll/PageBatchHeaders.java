@@ -54,4 +54,11 @@ public final class PageBatchHeaders implements org.apache.camel.Processor {
         message.setHeader(CURSOR, newest == null ? null : newest.toString());
         accountHeaders.forEach(message::setHeader);
     }
+
+    /** Takes the labels of the page handed to the output off the poll's message. */
+    static void removeFrom(Message message) {
+        for (String name : new String[] {EVENT_COUNT, PAGE, CURSOR, ACCOUNT, INDEX, SOURCE, SOURCETYPE}) {
+            message.removeHeader(name);
+        }
+    }
 }
