@@ -359,8 +359,7 @@ public final class HaloAccounts {
                 new PageBatchHeaders(headers),
                 pagesInFlight,
                 new ReportPollFailure(account.logPrefix(), cursor, health));
-        LOG.info("{}Polling Halo at {} ({}), key {}, checkpoint {}", account.logPrefix(), account.apiUrl(),
-                settings.pollCron(), account.key(), database == null ? stateDir : "'" + account.stateKey() + "' in the state database");
+        LOG.info("{}Polling Halo at {}, key {}, checkpoint {}", account.logPrefix(), account.apiUrl(), account.key(), database == null ? stateDir : "'" + account.stateKey() + "' in the state database");
         return opened;
     }
 

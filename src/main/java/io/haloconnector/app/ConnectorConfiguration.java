@@ -127,6 +127,8 @@ public class ConnectorConfiguration implements CamelConfiguration {
         }
         // the steps of the halo-account template and of the request routes, each run by the exchange's account
         accounts.get().bindSteps(registry);
+        // an events query edited in the YAML is refused as the routes load; the schedule is said as they run it
+        new RoutesAsLoaded(settings.perPage()).watch(context);
         registry.bind("eventId", new EventId());
         registry.bind("newEventsOfPage", new NewEventsOfPage());
         // stopped after the routes: the output, the accounts' checkpoints and the state database close last

@@ -90,6 +90,7 @@ public final class FetchEventPage implements Processor {
                 if (window.narrowedFor(page)) {
                     continue; // more events than one query can page through: a narrower slice, this page unused
                 }
+                checkPageSize(window, page);
                 prefetch.learned(window, page);
                 return page;
             } catch (HaloRequestRejectedException e) {
@@ -116,6 +117,23 @@ public final class FetchEventPage implements Processor {
             }
         }
         return EventPage.empty(); // the window ended with a slice the API's cap cut short (reported at the commit)
+    }
+
+    /**
+     * The window counts pages by halo.perPage: a page that holds more, or fewer with a next page
+     * announced, was asked for with another per_page (an edited events query, a proxy rewriting it),
+     * and paging on would skip or repeat events. So the poll stops here, before the page's events
+     * are delivered, with the checkpoint where it was.
+     */
+    static void checkPageSize(PollWindow window, EventPage page) {
+        int size = page.events().size() + page.badEvents().size();
+        if (size > window.perPage() || page.hasNext() && size < window.perPage()) {
+            throw new HaloApiException("Halo answered page " + window.page() + " with " + size + " events"
+                    + (page.hasNext() ? " and a next page" : "") + " where the connector pages by halo.perPage="
+                    + window.perPage() + ": the events query must send per_page=${exchangeProperty.haloPerPage}"
+                    + " (routes/halo-events.yaml, route halo-events-request); set the page size with halo.perPage."
+                    + " No event of this page was delivered");
+        }
     }
 
     /**
