@@ -11,6 +11,7 @@ import io.haloconnector.config.JdbcStateSettings;
 import io.haloconnector.config.KafkaSettings;
 import io.haloconnector.config.ManagementEndpoint;
 import io.haloconnector.config.PropertyLookup;
+import io.haloconnector.config.SettingSources;
 import io.haloconnector.config.SyslogSettings;
 import io.haloconnector.hec.HecDelivery;
 import io.haloconnector.hec.HecObserver;
@@ -72,6 +73,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
                 property.defaultValue().ifPresent(value -> context.getPropertiesComponent().addInitialProperty(property.property(), value));
             }
         }
+        SettingSources.log(context, ConnectorMain.PACKED_DEFAULTS);
         ConnectorSettings settings = ConnectorSettings.from(props, clock);
         ManagementEndpoint management = ManagementEndpoint.from(props);
         if (management != null) {
