@@ -47,7 +47,11 @@ public final class ConnectorMain {
         for (int i = 0; i < args.length; i++) {
             if ("--demo".equals(args[i])) {
                 demo = true;
-            } else if ("--config".equals(args[i]) && i + 1 < args.length) {
+            } else if ("--config".equals(args[i])) {
+                if (i + 1 == args.length) {
+                    System.err.println("halo-connector: --config needs the properties file: --config FILE");
+                    return EXIT_CONFIGURATION;
+                }
                 config = args[++i];
             } else if (args[i].startsWith("--config=")) {
                 config = args[i].substring("--config=".length());

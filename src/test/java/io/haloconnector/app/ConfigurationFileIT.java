@@ -153,7 +153,7 @@ class ConfigurationFileIT {
 
     @Test
     @Timeout(120)
-    void aConfigFileThatIsNotThereIsOneLineAndExitTwo() throws Exception {
+    void aConfigFileThatIsNotThereOrNotNamedIsOneLineAndExitTwo() throws Exception {
         Path run = Files.createDirectories(work.resolve("run"));
         Process argument = launch(run, Map.of(), "--config", "nowhere.properties");
         assertThat(argument.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -168,6 +168,12 @@ class ConfigurationFileIT {
         assertThat(variable.exitValue()).isEqualTo(ConnectorMain.EXIT_CONFIGURATION);
         assertThat(Files.readString(run.resolve("stderr.log")).strip()).doesNotContain("\n")
                 .startsWith("halo-connector: HALO_CONNECTOR_CONFIG=/nowhere/application.properties: no such file");
+
+        Process noFile = launch(run, Map.of(), "--config");
+        assertThat(noFile.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(noFile.exitValue()).isEqualTo(ConnectorMain.EXIT_CONFIGURATION);
+        assertThat(Files.readString(run.resolve("stderr.log")).strip())
+                .isEqualTo("halo-connector: --config needs the properties file: --config FILE");
     }
 
     @Test
