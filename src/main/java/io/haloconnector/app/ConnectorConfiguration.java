@@ -11,6 +11,7 @@ import io.haloconnector.config.JdbcStateSettings;
 import io.haloconnector.config.KafkaSettings;
 import io.haloconnector.config.ManagementEndpoint;
 import io.haloconnector.config.PropertyLookup;
+import io.haloconnector.config.SettingSources;
 import io.haloconnector.config.SyslogSettings;
 import io.haloconnector.hec.HecDelivery;
 import io.haloconnector.hec.HecObserver;
@@ -41,6 +42,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -65,11 +67,16 @@ public class ConnectorConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         PropertyLookup props = name -> context.getPropertiesComponent().resolveProperty(name)
                 .map(String::trim).filter(value -> !value.isEmpty());
+        SettingSources.log(context, ConnectorMain.PACKED_DEFAULTS);
         // the routes read some settings as placeholders: their defaults come from the one table, so a
         // runtime that loads no application.properties of ours still resolves them
         for (ConnectorProperty property : ConnectorProperty.values()) {
-            if (context.getPropertiesComponent().resolveProperty(property.property()).isEmpty()) {
-                property.defaultValue().ifPresent(value -> context.getPropertiesComponent().addInitialProperty(property.property(), value));
+            Optional<String> value = context.getPropertiesComponent().resolveProperty(property.property());
+            if (value.isEmpty()) {
+                property.defaultValue().ifPresent(fallback -> context.getPropertiesComponent().addInitialProperty(property.property(), fallback));
+            } else if (value.get().isBlank()) {
+                // blank means the default (application.properties says so); the user's file ranks above initial properties
+                property.defaultValue().ifPresent(fallback -> context.getPropertiesComponent().addOverrideProperty(property.property(), fallback));
             }
         }
         ConnectorSettings settings = ConnectorSettings.from(props, clock);

@@ -4,21 +4,28 @@ import io.haloconnector.config.ConfigurationException;
 import io.haloconnector.state.StateException;
 import org.apache.camel.main.DefaultMainShutdownStrategy;
 import org.apache.camel.main.Main;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Runs the connector standalone with camel-main: {@code ./application.properties} and
- * {@code ./routes/*.yaml} from the working folder when they are there, else the defaults packed
- * in the jar. Runs until SIGTERM, then stops at a page boundary with the state saved (exit 0).
+ * Runs the connector standalone with camel-main. Each setting comes from, highest first: -D and
+ * the environment; the user's properties file ({@code --config FILE}, else HALO_CONNECTOR_CONFIG,
+ * else {@code ./application.properties}); the defaults packed in the jar. The routes come from a
+ * {@code routes/} folder beside that file, else {@code ./routes}, else the jar ({@link UserConfiguration}).
+ * Runs until SIGTERM, then stops at a page boundary with the state saved (exit 0).
  * A wrong property or unusable state folder ends it at once with one line and exit code 2.
  */
 public final class ConnectorMain {
     /** Exit code when the configuration or the state folder makes starting pointless. */
     public static final int EXIT_CONFIGURATION = 2;
+    /**
+     * The defaults packed in the jar: the project's application.properties under a name of ours, so
+     * a runtime that loads the jar keeps its own {@code application.properties} at the class-path root.
+     */
+    public static final String PACKED_DEFAULTS = "classpath:io/haloconnector/app/application.properties";
 
     private ConnectorMain() {
     }
@@ -35,20 +42,36 @@ public final class ConnectorMain {
     }
 
     static int run(String[] args) {
-        Main main = create(Map.of());
+        boolean demo = false;
+        String config = null;
+        for (int i = 0; i < args.length; i++) {
+            if ("--demo".equals(args[i])) {
+                demo = true;
+            } else if ("--config".equals(args[i])) {
+                if (i + 1 == args.length) {
+                    System.err.println("halo-connector: --config needs the properties file: --config FILE");
+                    return EXIT_CONFIGURATION;
+                }
+                config = args[++i];
+            } else if (args[i].startsWith("--config=")) {
+                config = args[i].substring("--config=".length());
+            } else {
+                System.err.println("halo-connector: unknown argument " + args[i] + ": expected --config FILE, --demo, both or none");
+                return EXIT_CONFIGURATION;
+            }
+        }
+        UserConfiguration user = UserConfiguration.locate(config, System.getenv(UserConfiguration.ENVIRONMENT_VARIABLE), Path.of(""));
+        Main main = create(user, Map.of());
         // SIGTERM/SIGINT end the run loop, so the context stops and the process exits 0 (not 143)
         ((DefaultMainShutdownStrategy) main.getShutdownStrategy()).disableHangupSupport();
         Signal.handle(new Signal("TERM"), signal -> main.completed());
         Signal.handle(new Signal("INT"), signal -> main.completed());
         try {
-            if (args.length > 0 && "--demo".equals(args[0])) {
-                try (DemoMode demo = DemoMode.start()) {
-                    demo.overrides().forEach(main::addOverrideProperty);
+            if (demo) {
+                try (DemoMode simulator = DemoMode.start()) {
+                    simulator.overrides().forEach(main::addOverrideProperty);
                     main.run();
                 }
-            } else if (args.length > 0) {
-                System.err.println("halo-connector: unknown argument " + args[0] + ": expected none, or --demo");
-                return EXIT_CONFIGURATION;
             } else {
                 main.run();
             }
@@ -58,13 +81,19 @@ public final class ConnectorMain {
         }
     }
 
-    /** A camel-main set up like the standalone connector, with extra highest-precedence properties (tests). */
+    /**
+     * A camel-main set up like the standalone connector run in the working folder without
+     * {@code --config}, with extra properties over the files' (tests).
+     */
     public static Main create(Map<String, String> overrides) {
+        return create(UserConfiguration.locate(null, System.getenv(UserConfiguration.ENVIRONMENT_VARIABLE), Path.of("")), overrides);
+    }
+
+    static Main create(UserConfiguration user, Map<String, String> overrides) {
+        LoggerFactory.getLogger(ConnectorMain.class).info(user.describe());
         Main main = new Main(); // no main class: package scanning would find ConnectorConfiguration a second time
-        main.setPropertyPlaceholderLocations(
-                "classpath:application.properties;optional=true,file:application.properties;optional=true");
-        String routes = Files.isDirectory(Path.of("routes")) ? "file:routes/*.yaml" : "classpath:routes/*.yaml";
-        main.configure().withRoutesIncludePattern(routes);
+        main.setPropertyPlaceholderLocations(user.propertiesLocations());
+        main.configure().withRoutesIncludePattern(user.routesIncludePattern());
         main.configure().addConfiguration(ConnectorConfiguration.class);
         overrides.forEach(main::addOverrideProperty);
         return main;

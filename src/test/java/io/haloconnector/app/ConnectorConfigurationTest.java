@@ -58,6 +58,15 @@ class ConnectorConfigurationTest extends CamelTestSupport {
     }
 
     @Test
+    void aSettingLeftBlankInTheUsersFileTakesTheDefaultAlsoInTheRoutesPlaceholders() throws Exception {
+        Path file = java.nio.file.Files.writeString(work.resolve("application.properties"), "halo.poll.cron =\nhalo.output =\n");
+        context.getPropertiesComponent().setLocation("file:" + file);
+        configure(null);
+        assertThat(context.getPropertiesComponent().resolveProperty("halo.poll.cron")).contains("0 * * * * ?");
+        assertThat(context.getPropertiesComponent().resolveProperty("halo.output")).contains("stdout");
+    }
+
+    @Test
     void aClusterServiceWithTheCheckpointInAFileIsRefused() {
         FileLockClusterService cluster = new FileLockClusterService();
         cluster.setRoot(work.resolve("cluster").toString());

@@ -63,8 +63,6 @@ class PlainCamelMainIT {
                     "-Dhalo.poll.cron=* * * * * ?",
                     "-Dhalo.poll.lag=0s",
                     "-Dhalo.retry.maxAttempts=8",
-                    // the jar's application.properties turns the HTTP health/metrics server on at 9876
-                    "-Dcamel.management.enabled=false",
                     "org.apache.camel.main.Main"));
             Process camel = new ProcessBuilder(command).directory(work.toFile())
                     .redirectOutput(work.resolve("stdout.log").toFile())
@@ -79,6 +77,8 @@ class PlainCamelMainIT {
             assertThat(camel.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
             String log = log();
             assertThat(camel.exitValue()).as("exit status: %s", log).isEqualTo(EXIT_AFTER_SIGTERM);
+            // the jar's packed defaults stay its own: camel-main loads none of their camel.* settings
+            assertThat(log).doesNotContain("Health and metrics at").doesNotContain("camel.management.port = 9876");
             assertThat(log).contains("Started halo-output-file (direct://halo-output)")
                     .contains("shutdown in").doesNotContain(" ERROR ").doesNotContain(simulator.apiSecret());
 
