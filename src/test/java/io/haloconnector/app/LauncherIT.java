@@ -1,6 +1,7 @@
 package io.haloconnector.app;
 
 import io.haloconnector.halo.HaloJson;
+import io.haloconnector.readme.Readme;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
 import org.junit.jupiter.api.Test;
@@ -34,9 +35,11 @@ import static org.awaitility.Awaitility.await;
  * The way README tells users to run it: {@code bin/halo-connector} with the jar {@code mvn package}
  * built (runs after package, under failsafe). Its JVM options reach the JVM, -D arguments are
  * properties, events arrive once on stdout, SIGTERM stops it with exit 0, and the jars in lib/ next
- * to the jar are on the classpath.
+ * to the jar are on the classpath. README's Quick start, Configure and lib/ (JMS) recipes run here
+ * as written, with only the placeholders each test names rewritten.
  */
 class LauncherIT {
+    private static final Path LAUNCHER = Path.of("bin", "halo-connector").toAbsolutePath();
     private static final Pattern MAX_HEAP = Pattern.compile("max heap (\\d+) MB");
 
     @TempDir
@@ -109,10 +112,180 @@ class LauncherIT {
         }
     }
 
+    @Test
+    @Timeout(180)
+    void readmesQuickStartRunsTheDemoFromTheBuiltJarUntilItsFirstPollIsDone() throws Exception {
+        String[] commands = Readme.recipe("quick-start").text().strip().split(" && ");
+        assertThat(commands).as("build, then run").hasSize(2);
+        // the build cannot run inside the build: it is the command the launcher names when the jar is missing
+        assertThat(commands[0]).isEqualTo(launcherBuildCommand());
+
+        // the run, from a folder of its own: bin/ is the project's (it finds target/ beside it), ./demo is made there
+        Path folder = Files.createDirectories(work.resolve("quick-start"));
+        Files.createSymbolicLink(folder.resolve("bin"), LAUNCHER.getParent());
+        Path stderr = folder.resolve("stderr.log");
+        ProcessBuilder builder = new ProcessBuilder("bash", "-c", commands[1]).directory(folder.toFile()).redirectError(stderr.toFile());
+        clean(builder.environment());
+        // the demo keeps the template's health server, on 9876 by default: a free port, so a connector running elsewhere does not matter
+        builder.environment().put("JAVA_TOOL_OPTIONS", "-Dcamel.management.port=" + freePort());
+        Process demo = builder.start();
+        Stdout stdout = stdout(demo);
+        try {
+            await().atMost(Duration.ofSeconds(120)).until(() -> !demo.isAlive() || Files.readString(stderr).contains("Poll done: "));
+            assertThat(demo.isAlive()).as("the demo runs: %s", Files.readString(stderr)).isTrue();
+        } finally {
+            demo.destroy(); // SIGTERM, as Ctrl-C
+        }
+        assertThat(demo.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(demo.exitValue()).as("exit status").isZero();
+        stdout.reader().join(5_000);
+        List<String> ids = new ArrayList<>();
+        for (String line : stdout.lines()) {
+            ids.add(HaloJson.MAPPER.readTree(line).get("id").asText());
+        }
+        System.out.printf("[readme] quick start: %d events on stdout by the first 'Poll done' line%n", ids.size());
+        assertThat(ids).as("the demo's three days of events, one JSON object per line").hasSizeGreaterThanOrEqualTo(12_000);
+        assertThat(new HashSet<>(ids)).as("each once").hasSameSizeAs(ids);
+        assertThat(folder.resolve("demo").resolve("state")).as("the demo's state under ./demo").isDirectory();
+    }
+
+    @Test
+    @Timeout(360)
+    void readmesJmsRecipeFillsLibAndTheConnectorLoadsTheComponentTheBeanAndTheRoute() throws Exception {
+        // README's commands, as written, in a folder of their own: jms-lib/pom.xml, then lib/ filled by Maven
+        Path run = Files.createDirectories(work.resolve("jms"));
+        ProcessBuilder maven = new ProcessBuilder("bash", "-euc", Readme.recipe("lib-jms-sh").text()).directory(run.toFile())
+                .redirectErrorStream(true).redirectOutput(run.resolve("maven.log").toFile());
+        Process copy = maven.start();
+        assertThat(copy.waitFor(300, TimeUnit.SECONDS)).as("Maven copied the jars within 5 minutes").isTrue();
+        assertThat(copy.exitValue()).as("README's lib/ commands: %s", Files.readString(run.resolve("maven.log"))).isZero();
+        List<String> jars;
+        try (var files = Files.list(run.resolve("lib"))) {
+            jars = files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+        assertThat(jars).contains("camel-jms-4.18.0.jar", "artemis-jakarta-client-2.44.0.jar")
+                .noneMatch(jar -> jar.startsWith("camel-core-") || jar.startsWith("camel-base") || jar.startsWith("slf4j-"));
+
+        // README's connection factory and output route; no broker listens on the port it names
+        int noBroker = freePort();
+        Readme.recipe("lib-jms-properties").rewrite(Map.of("tcp://artemis:61616", "tcp://127.0.0.1:" + noBroker))
+                .writeTo(run.resolve("application.properties"));
+        Path routes = Files.createDirectories(run.resolve("routes"));
+        Files.copy(Path.of("routes", "halo-events.yaml"), routes.resolve("halo-events.yaml"));
+        Files.copy(Path.of("routes", "halo-accounts.yaml"), routes.resolve("halo-accounts.yaml"));
+        Readme.recipe("lib-jms-route-yaml").writeTo(routes.resolve("output-stdout.yaml"));
+        try (HaloSimulator simulator = HaloSimulator.start(SimulatorConfig.builder().build())) {
+            Instant start = Instant.now().minus(Duration.ofHours(2));
+            simulator.events().generate(9, start, Instant.now().minusSeconds(30), 50);
+            Path stderr = run.resolve("stderr.log");
+            // README: from a source checkout, HALO_CONNECTOR_LIB=lib bin/halo-connector
+            Process connector = launch(simulator, start, run, stderr, Map.of("HALO_CONNECTOR_LIB", "lib"));
+            try {
+                // each poll reaches the JMS endpoint through Artemis' client, which finds no broker
+                await().atMost(Duration.ofSeconds(90)).until(() -> !connector.isAlive() || Files.readString(stderr).contains("Poll stopped: "));
+                assertThat(connector.isAlive()).as("the connector runs: %s", Files.readString(stderr)).isTrue();
+            } finally {
+                connector.destroy();
+            }
+            assertThat(connector.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            String log = Files.readString(stderr);
+            System.out.printf("[readme] lib/ with camel-jms and no broker: %s%n",
+                    log.lines().filter(line -> line.contains("Poll stopped: ")).findFirst().orElse("no 'Poll stopped' line"));
+            assertThat(log).contains("Started halo-output-jms (direct://halo-output)")
+                    .containsPattern("Poll stopped: .*(AMQ219007|Failed to create session factory|Cannot connect to server)")
+                    .doesNotContain("No endpoint could be found").doesNotContain("ClassNotFoundException")
+                    .doesNotContain("NoClassDefFoundError");
+            assertThat(connector.exitValue()).isZero();
+            assertThat(work.resolve("state").resolve("checkpoint.json")).as("nothing delivered, nothing committed").doesNotExist();
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void readmesConfigureStepRunsFromAnEmptyFolderWithTheSecretInTheEnvironment() throws Exception {
+        try (HaloSimulator simulator = HaloSimulator.start(SimulatorConfig.builder().build())) {
+            Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minus(Duration.ofHours(6));
+            simulator.events().generate(11, start, Instant.now().minusSeconds(60), 700);
+            Set<String> expected = simulator.events().all().stream().map(e -> e.get("id").asText()).collect(Collectors.toSet());
+            Path folder = Files.createDirectories(work.resolve("configure"));
+            Path var = work.resolve("var");
+            String file = Readme.recipe("configure-properties").rewrite(Map.of(
+                    "1a2b3c4d", simulator.apiKey(),
+                    "halo.start = 2026-09-01", "halo.start = " + start,
+                    "/var/lib/halo-connector", var.toString())).text()
+                    // the simulator instead of Halo, and no health server on the template's fixed port
+                    + "halo.api.url = " + simulator.baseUrl() + "\ncamel.management.enabled = false\n";
+            Files.writeString(folder.resolve("application.properties"), file);
+
+            ProcessBuilder builder = new ProcessBuilder(LAUNCHER.toString()).directory(folder.toFile())
+                    .redirectOutput(folder.resolve("stdout.log").toFile()).redirectError(folder.resolve("stderr.log").toFile());
+            clean(builder.environment());
+            builder.environment().put("HALO_API_SECRET", simulator.apiSecret());
+            Process connector = builder.start();
+            Path events = var.resolve("events");
+            try {
+                await().atMost(Duration.ofSeconds(60)).until(() -> !connector.isAlive() || idsInFiles(events).size() >= expected.size());
+                assertThat(connector.isAlive()).as("the connector runs: %s", Files.readString(folder.resolve("stderr.log"))).isTrue();
+            } finally {
+                connector.destroy();
+            }
+            assertThat(connector.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(connector.exitValue()).isZero();
+            List<String> ids = idsInFiles(events);
+            assertThat(new HashSet<>(ids)).isEqualTo(expected);
+            assertThat(ids).hasSameSizeAs(expected);
+            assertThat(var.resolve("state").resolve("checkpoint.json")).exists();
+        }
+    }
+
+    /** The build command the launcher's one line names when it finds no jar. */
+    private String launcherBuildCommand() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(LAUNCHER.toString()).redirectErrorStream(true);
+        clean(builder.environment());
+        builder.environment().put("HALO_CONNECTOR_JAR", work.resolve("no-such.jar").toString());
+        Process launcher = builder.start();
+        String line = new String(launcher.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(launcher.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        Matcher quoted = Pattern.compile("'(mvn [^']+)'").matcher(line);
+        assertThat(quoted.find()).as("the launcher's line names a build command: %s", line).isTrue();
+        return quoted.group(1);
+    }
+
+    /** The environment without the launcher's own variables, with this JVM's java. */
+    private static void clean(Map<String, String> env) {
+        env.keySet().removeIf(name -> name.startsWith("HALO_") || name.equals("JAVA_TOOL_OPTIONS"));
+        env.put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** The ids in the event files, complete lines only. */
+    private static List<String> idsInFiles(Path events) throws java.io.IOException {
+        List<String> ids = new ArrayList<>();
+        if (!Files.isDirectory(events)) {
+            return ids;
+        }
+        try (var files = Files.list(events)) {
+            for (Path file : files.sorted().toList()) {
+                String text = Files.readString(file);
+                for (String line : text.substring(0, text.lastIndexOf('\n') + 1).split("\n")) {
+                    if (!line.isEmpty()) {
+                        ids.add(HaloJson.MAPPER.readTree(line).get("id").asText());
+                    }
+                }
+            }
+        }
+        return ids;
+    }
+
     /** bin/halo-connector with the simulator's settings as -D arguments, in {@code dir}, stderr to {@code stderr}. */
     private Process launch(HaloSimulator simulator, Instant start, Path dir, Path stderr, Map<String, String> env)
             throws java.io.IOException {
-        ProcessBuilder builder = new ProcessBuilder(Path.of("bin", "halo-connector").toAbsolutePath().toString(),
+        ProcessBuilder builder = new ProcessBuilder(LAUNCHER.toString(),
                 "-Dhalo.api.url=" + simulator.baseUrl(), "-Dhalo.api.key=" + simulator.apiKey(),
                 "-Dhalo.start=" + start, "-Dhalo.state.dir=" + work.resolve("state"),
                 "-Dhalo.poll.cron=* * * * * ?", "-Dhalo.poll.lag=0s", "-Dcamel.management.enabled=false")

@@ -1,6 +1,7 @@
 package io.haloconnector.app;
 
 import io.haloconnector.halo.HaloJson;
+import io.haloconnector.readme.Readme;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -27,8 +30,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The routes on an existing camel-main runtime, as README says (Running the routes on an existing
- * Camel runtime): {@code org.apache.camel.main.Main}, not ConnectorMain, on the plain jar
- * {@code mvn package} built plus its dependencies, configured only with documented properties
+ * Camel runtime): README's command line, {@code org.apache.camel.main.Main} (not ConnectorMain) on
+ * the plain jar {@code mvn package} built plus its dependencies, with README's camel-main settings
  * given as -D. Events arrive once in the file output; SIGTERM stops it after the page in flight.
  */
 class PlainCamelMainIT {
@@ -47,27 +50,31 @@ class PlainCamelMainIT {
             Set<String> expected = simulator.events().all().stream().map(e -> e.get("id").asText()).collect(Collectors.toSet());
             Path events = work.resolve("events");
 
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", runtimeClasspath(),
-                    "-Dcamel.main.configurationClasses=io.haloconnector.app.ConnectorConfiguration",
-                    "-Dcamel.main.routesIncludePattern=classpath:routes/halo-events.yaml,classpath:routes/halo-accounts.yaml,classpath:routes/output-file.yaml",
-                    "-Dhalo.api.url=" + simulator.baseUrl(),
-                    "-Dhalo.api.key=" + simulator.apiKey(),
-                    "-Dhalo.api.secret=" + simulator.apiSecret(),
-                    "-Dhalo.start=" + start,
-                    "-Dhalo.state.dir=" + work.resolve("state"),
-                    "-Dhalo.output=file",
-                    "-Dhalo.file.dir=" + events,
-                    "-Dhalo.perPage=100",
-                    "-Dhalo.poll.cron=* * * * * ?",
-                    "-Dhalo.poll.lag=0s",
-                    "-Dhalo.retry.maxAttempts=8",
-                    "org.apache.camel.main.Main"));
-            Process camel = new ProcessBuilder(command).directory(work.toFile())
+            // README's settings for camel-main, given as -D as its command line does, pointed at the simulator and the test's folders
+            Map<String, String> props = new LinkedHashMap<>(Readme.recipe("existing-runtime-properties").rewrite(Map.of(
+                    "https://api.cloudpassage.com", simulator.baseUrl().toString(),
+                    "halo.api.key = ...", "halo.api.key = " + simulator.apiKey(),
+                    "halo.api.secret = ...", "halo.api.secret = " + simulator.apiSecret(),
+                    "/var/lib/halo", work.toString())).properties());
+            // the test's own: its start, small pages, a poll every second
+            props.put("halo.start", start.toString());
+            props.put("halo.perPage", "100");
+            props.put("halo.poll.cron", "* * * * * ?");
+            props.put("halo.poll.lag", "0s");
+            props.put("halo.retry.maxAttempts", "8");
+            String options = props.entrySet().stream().map(p -> "'-D" + p.getKey() + "=" + p.getValue() + "'")
+                    .collect(Collectors.joining(" "));
+            // README's command line, run by bash from the project folder (its paths are relative to it), its "..." the options
+            String commandLine = Readme.recipe("existing-runtime-sh").rewrite(Map.of(" ... ", " " + options + " ")).text();
+            ProcessBuilder builder = new ProcessBuilder("bash", "-c", "exec " + commandLine.strip())
                     .redirectOutput(work.resolve("stdout.log").toFile())
-                    .redirectError(work.resolve("stderr.log").toFile())
-                    .start();
+                    .redirectError(work.resolve("stderr.log").toFile());
+            // README's java is the one on the PATH: this JVM's
+            builder.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + File.pathSeparator
+                    + builder.environment().get("PATH"));
+            // README's class path: the plain jar and target/runtime-classpath.txt, which holds no test library
+            assertThat(runtimeClasspath()).contains("camel-main");
+            Process camel = builder.start();
             try {
                 await().atMost(Duration.ofSeconds(60)).until(() -> !camel.isAlive() || deliveredIds(events).size() >= expected.size());
                 assertThat(camel.isAlive()).as("camel-main runs: %s", log()).isTrue();

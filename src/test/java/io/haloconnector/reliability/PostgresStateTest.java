@@ -5,7 +5,6 @@ import io.haloconnector.simulator.SimulatorConfig;
 import io.haloconnector.testkit.hec.HecReceiver;
 import io.haloconnector.testkit.hec.HecReceiverConfig;
 import io.haloconnector.testkit.postgres.PostgresDatabases;
-import io.haloconnector.testkit.postgres.PostgresServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -243,9 +242,7 @@ class PostgresStateTest {
     private Map<String, String> properties(Instant start) {
         Map<String, String> props = Reliability.withHec(Reliability.properties(simulator.baseUrl(), simulator.apiKey(), start, work),
                 receiver.baseUrl());
-        props.put("halo.state.store", "jdbc");
-        props.put("halo.state.jdbc.url", url);
-        props.put("halo.state.jdbc.username", PostgresServer.USER);
+        props.putAll(Reliability.readmePostgresState(url));
         return props;
     }
 
@@ -259,10 +256,10 @@ class PostgresStateTest {
         return env(POSTGRES.server().password());
     }
 
-    /** The secrets as users give them: in the environment. */
+    /** The secrets as users give them: in the environment, the database password by README's line. */
     private Map<String, String> env(String databasePassword) {
         Map<String, String> env = new HashMap<>(Reliability.secrets(simulator.apiSecret()));
-        env.put("HALO_STATE_JDBC_PASSWORD", databasePassword);
+        env.putAll(Reliability.readmePostgresPassword(databasePassword));
         return env;
     }
 

@@ -2,6 +2,8 @@ package io.haloconnector.reliability;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.haloconnector.halo.HaloJson;
+import io.haloconnector.readme.Readme;
+import io.haloconnector.testkit.postgres.PostgresServer;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -58,6 +60,18 @@ final class Reliability {
         props.put("halo.poll.lag", "0s");
         props.put("halo.progress.interval", "2s");
         return props;
+    }
+
+    /** README's settings of State in PostgreSQL, for the test server's database {@code url} and user. */
+    static Map<String, String> readmePostgresState(String url) {
+        return Readme.recipe("postgres-state-properties").rewrite(Map.of(
+                "jdbc:postgresql://db.example.com:5432/halo", url,
+                "username = halo_connector", "username = " + PostgresServer.USER)).properties();
+    }
+
+    /** The environment README's line for the database password leaves, run by bash with {@code password}. */
+    static Map<String, String> readmePostgresPassword(String password) {
+        return Readme.recipe("postgres-password-sh").rewrite(Map.of("'...'", "'" + password + "'")).exportedEnvironment();
     }
 
     /** Adds the HEC output towards {@code hecUrl}. */

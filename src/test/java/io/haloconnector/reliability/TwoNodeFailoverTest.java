@@ -1,12 +1,12 @@
 package io.haloconnector.reliability;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.haloconnector.readme.Readme;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
 import io.haloconnector.testkit.hec.HecReceiver;
 import io.haloconnector.testkit.hec.HecReceiverConfig;
 import io.haloconnector.testkit.postgres.PostgresDatabases;
-import io.haloconnector.testkit.postgres.PostgresServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -215,20 +215,15 @@ class TwoNodeFailoverTest {
     private Map<String, String> properties(Instant start, String name, int port) {
         Map<String, String> props = Reliability.withHec(Reliability.properties(simulator.baseUrl(), simulator.apiKey(), start,
                 work.resolve(name)), receiver.baseUrl());
-        props.put("halo.state.store", "jdbc");
-        props.put("halo.state.jdbc.url", url);
-        props.put("halo.state.jdbc.username", PostgresServer.USER);
+        props.putAll(Reliability.readmePostgresState(url));
         props.put("halo.perPage", Integer.toString(PER_PAGE));
         props.put("hec.maxInFlight", Integer.toString(IN_FLIGHT));
         props.put("hec.batch.events", "100"); // two POSTs a page: the kill can fall between them
         props.put("hec.host", name);
-        // the cluster settings docs/cluster.md documents for a shared folder
-        props.put("camel.beans.cluster", "#class:org.apache.camel.component.file.cluster.FileLockClusterService");
-        props.put("camel.beans.cluster.id", name);
-        props.put("camel.beans.cluster.root", work.resolve("cluster").toString());
-        props.put("camel.beans.cluster.acquireLockDelay", "1");
-        props.put("camel.beans.cluster.acquireLockInterval", "2");
-        props.put("camel.beans.cluster.heartbeatTimeoutMultiplier", "3");
+        // README's cluster settings for a shared folder (Several nodes)
+        props.putAll(Readme.recipe("several-nodes-properties").rewrite(Map.of(
+                "cluster.id = node-a", "cluster.id = " + name,
+                "/srv/halo-cluster", work.resolve("cluster").toString())).properties());
         props.put("camel.management.enabled", "true");
         props.put("camel.management.port", Integer.toString(port));
         return props;
@@ -236,7 +231,7 @@ class TwoNodeFailoverTest {
 
     private Map<String, String> env() {
         Map<String, String> env = new HashMap<>(Reliability.secrets(simulator.apiSecret()));
-        env.put("HALO_STATE_JDBC_PASSWORD", POSTGRES.server().password());
+        env.putAll(Reliability.readmePostgresPassword(POSTGRES.server().password()));
         return env;
     }
 

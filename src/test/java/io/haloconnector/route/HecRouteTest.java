@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.haloconnector.Keytool;
 import io.haloconnector.LogCapture;
 import io.haloconnector.halo.HaloJson;
+import io.haloconnector.readme.Readme;
 import io.haloconnector.testkit.hec.HecReceiver;
 import io.haloconnector.testkit.hec.HecReceiverConfig;
 import io.haloconnector.simulator.HaloSimulator;
@@ -193,19 +194,40 @@ class HecRouteTest {
     }
 
     @Test
-    void deliversOverHttpsToASelfSignedCertificateWithATrustStore() throws Exception {
+    void readmesSettingsDeliverOverHttpsWithATrustStoreInTheEnvelopeReadmeShows() throws Exception {
         Path keyStore = work.resolve("hec.p12");
         Path trustStore = work.resolve("trust.p12");
         Keytool.selfSignedForLoopback(keyStore, trustStore, "changeit");
         Map<String, String> props = setUp(SimulatorConfig.builder(),
                 HecReceiverConfig.builder().tlsKeyStore(keyStore, "changeit"), 200);
         assertThat(receiver.baseUrl().getScheme()).isEqualTo("https");
-        props.put("hec.tls.trustStore", trustStore.toString());
+        props.keySet().removeIf(key -> key.equals("halo.output") || key.equals("hec.url"));
+        props.putAll(Readme.recipe("hec-properties").rewrite(Map.of(
+                "https://splunk.example.com:8088", receiver.baseUrl().toString(),
+                "/etc/halo-connector/splunk-ca.p12", trustStore.toString())).properties());
+        // README gives the trust store's password as HEC_TLS_TRUSTSTOREPASSWORD (and the token as HEC_TOKEN); this JVM's environment is fixed
         props.put("hec.tls.trustStorePassword", "changeit");
 
         try (RunningConnector connector = RunningConnector.start(props)) {
             await().atMost(WAIT).until(() -> receiver.received().size() >= 200);
         }
         assertExactlyOnce(receiver.received());
+
+        // each envelope has the fields README's sample shows, the index README's settings name
+        JsonNode sample = HaloJson.MAPPER.readTree(Readme.recipe("hec-envelope")
+                .rewrite(Map.of("{ ...the Halo event, unchanged... }", "{}")).text());
+        for (JsonNode envelope : receiver.received()) {
+            assertThat(fieldNames(envelope)).as("an envelope's fields").isEqualTo(fieldNames(sample));
+            assertThat(fieldNames(envelope.get("fields"))).isEqualTo(fieldNames(sample.get("fields")));
+            assertThat(envelope.get("index").asText()).isEqualTo("cloudpassage");
+            assertThat(envelope.get("source")).isEqualTo(sample.get("source"));
+            assertThat(envelope.get("sourcetype")).isEqualTo(sample.get("sourcetype"));
+        }
+    }
+
+    private static Set<String> fieldNames(JsonNode node) {
+        Set<String> names = new java.util.TreeSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.haloconnector.LogCapture;
 import io.haloconnector.halo.HaloJson;
 import io.haloconnector.kafka.KafkaPageRecords;
+import io.haloconnector.readme.Readme;
 import io.haloconnector.testkit.kafka.KafkaBroker;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.builder.NotifyBuilder;
@@ -33,10 +34,13 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The shipped routes with halo.output=kafka, as camel-main runs them, against a real KRaft broker
- * (one for the class, a topic per test), read back with a plain KafkaConsumer.
+ * (one for the class, a topic per test), read back with a plain KafkaConsumer. The settings are
+ * README's (Kafka, and Confluent Cloud on the SASL_SSL listener); one test runs README's own route on
+ * the halo-events-source Kamelet instead of the shipped output.
  */
 class KafkaOutputRouteTest extends ConnectorMainTestSupport {
     private static final long WAIT_SECONDS = 60;
@@ -64,21 +68,39 @@ class KafkaOutputRouteTest extends ConnectorMainTestSupport {
         }
     }
 
+    /** README's own route on the Kamelet, in place of the shipped output routes, for the test that runs it. */
+    @Override
+    protected String routesIncludePattern() {
+        if (testName.startsWith("readmesKameletRoute")) {
+            Path route = Readme.recipe("kamelet-route-yaml").writeTo(work.resolve("my-routes").resolve("halo-to-my-system.yaml"));
+            return "file:routes/halo-events.yaml,file:routes/halo-accounts.yaml,file:" + route;
+        }
+        return super.routesIncludePattern();
+    }
+
     @Override
     protected void overrides(Properties properties) {
         topic = "halo-" + testName;
-        properties.put("halo.output", "kafka");
         properties.put("halo.perPage", "500");
-        properties.put("kafka.brokers", broker.bootstrapServers());
-        properties.put("kafka.topic", topic);
-        if (testName.startsWith("saslSsl")) {
-            properties.put("kafka.brokers", broker.saslSslBootstrapServers());
-            properties.put("kafka.securityProtocol", "SASL_SSL");
-            properties.put("kafka.sasl.username", KafkaBroker.SASL_USER);
+        if (testName.startsWith("readmesKameletRoute")) {
+            // the route's kafka: endpoint names only the topic: the brokers are the kafka component's
+            properties.put("camel.component.kafka.brokers", broker.bootstrapServers());
+        } else if (testName.startsWith("saslSsl")) {
+            // README's Confluent Cloud settings, pointed at the test broker's SASL_SSL listener
+            properties.putAll(Readme.recipe("kafka-confluent-properties").rewrite(Map.of(
+                    "pkc-xxxxx.eu-west-1.aws.confluent.cloud:9092", broker.saslSslBootstrapServers(),
+                    "kafka.topic = halo-events", "kafka.topic = " + topic,
+                    "<API key>", KafkaBroker.SASL_USER)).properties());
+            // README gives the API secret as KAFKA_SASL_PASSWORD; this JVM's environment is fixed
             properties.put("kafka.sasl.password", testName.contains("Wrong") ? "not-" + KafkaBroker.SASL_PASSWORD : KafkaBroker.SASL_PASSWORD);
+            // Confluent's certificate is signed by a CA the JDK trusts; the test broker's by a test CA
             properties.put("kafka.tls.trustStore", broker.trustStore().toString());
             properties.put("kafka.tls.trustStorePassword", KafkaBroker.TLS_PASSWORD);
             properties.put("kafka.timeout", "5s");
+        } else {
+            properties.putAll(Readme.recipe("kafka-properties").rewrite(Map.of(
+                    "broker1:9092,broker2:9092", broker.bootstrapServers(),
+                    "kafka.topic = halo-events", "kafka.topic = " + topic)).properties());
         }
     }
 
@@ -162,6 +184,35 @@ class KafkaOutputRouteTest extends ConnectorMainTestSupport {
             assertThat(logs.text()).doesNotContain("s3cr");
         }
         assertThat(checkpointCursor()).as("nothing committed").isNull();
+    }
+
+    @Test
+    void readmesKameletRouteSendsEveryEventOnceToTheTopicItNames() throws Exception {
+        // the README's route sends to kafka:halo-events, one broker for the class: this is the only test on that topic
+        broker.createTopic("halo-events", 1);
+        simulator.events().generate(64, start, start.plus(Duration.ofHours(1)), 700);
+        context.start();
+        // the checkpoint moves past a page once the user's route returned, so its records are in the topic
+        await().atMost(Duration.ofSeconds(WAIT_SECONDS)).until(() -> newestCreatedAt().equals(checkpointCursor()));
+
+        Map<String, JsonNode> expected = simulator.events().all().stream()
+                .collect(Collectors.toMap(e -> e.get("id").asText(), Function.identity()));
+        List<ConsumerRecord<String, byte[]>> records = broker.records("halo-events");
+        assertThat(records).as("one record per event").hasSize(expected.size());
+        for (ConsumerRecord<String, byte[]> record : records) {
+            JsonNode event = HaloJson.MAPPER.readTree(record.value());
+            assertThat(event).as("each record is a Halo event unchanged")
+                    .isEqualTo(HaloJson.MAPPER.readTree(HaloJson.MAPPER.writeValueAsBytes(expected.get(event.get("id").asText()))));
+        }
+        assertThat(records.stream().map(r -> readId(r.value())).collect(Collectors.toSet())).isEqualTo(expected.keySet());
+    }
+
+    private static String readId(byte[] value) {
+        try {
+            return HaloJson.MAPPER.readTree(value).get("id").asText();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static Map<String, String> headers(ConsumerRecord<String, byte[]> record) {

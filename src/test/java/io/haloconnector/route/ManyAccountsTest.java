@@ -2,6 +2,7 @@ package io.haloconnector.route;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.haloconnector.LogCapture;
+import io.haloconnector.readme.Readme;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
 import io.haloconnector.testkit.AccountsFile;
@@ -145,6 +146,33 @@ class ManyAccountsTest {
             assertThat(ready.body()).contains("halo-account-staging").contains("refused the API key")
                     .contains("halo-account-prod").contains("halo-account-acme");
             assertThat(logs.text()).doesNotContain(staging.apiSecret()).doesNotContain(prod.apiSecret());
+        }
+    }
+
+    @Test
+    void readmesSecondAccountIsPolledBesideTheShippedOneIntoItsOwnIndex() throws Exception {
+        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofHours(6));
+        receiver = HecReceiver.start(HecReceiverConfig.builder().token(TOKEN).build());
+        HaloSimulator main = simulator(SimulatorConfig.builder().apiKey("key-main"), 65, 400, start);
+        HaloSimulator staging = simulator(SimulatorConfig.builder().apiKey("key-staging"), 66, 300, start);
+        // the shipped accounts file (its account default reads halo.api.*), then README's account,
+        // which leaves url at Halo's own: the test adds the url parameter for its simulator
+        Path accounts = work.resolve("halo-accounts.yaml");
+        Files.writeString(accounts, Files.readString(Path.of("routes", "halo-accounts.yaml")) + "\n"
+                + Readme.recipe("several-accounts-yaml").rewrite(Map.of(
+                        "0a1b2c3d4e5f", staging.apiKey(),
+                        "      - name: index", "      - name: url\n        value: " + staging.baseUrl() + "\n      - name: index")).text());
+        Map<String, String> props = properties(main, accounts, start);
+        // README's secretFrom names an environment variable; failing that a property of that name is read
+        props.put("HALO_STAGING_SECRET", staging.apiSecret());
+
+        try (RunningConnector connector = RunningConnector.start(props)) {
+            await().atMost(WAIT).until(() -> receiver.received().size() >= 700);
+            assertExactlyOnce(received("halo_staging"), staging);
+            assertExactlyOnce(received(""), main);
+            String metrics = get("/observe/metrics").body();
+            assertThat(sample(metrics, "halo_events_delivered_total{account=\"staging\"}")).isEqualTo(300);
+            assertThat(sample(metrics, "halo_events_delivered_total{account=\"default\"}")).isEqualTo(400);
         }
     }
 

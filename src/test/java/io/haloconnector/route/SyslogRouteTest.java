@@ -3,6 +3,7 @@ package io.haloconnector.route;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.haloconnector.LogCapture;
 import io.haloconnector.halo.HaloJson;
+import io.haloconnector.readme.Readme;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
 import io.haloconnector.syslog.HostileEvents;
@@ -29,6 +30,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -211,6 +213,24 @@ class SyslogRouteTest {
         assertThat(idCounts.keySet()).isEqualTo(halo.keySet());
         assertThat(idCounts.values()).as("every event once").allMatch(n -> n == 1);
         assertThat(messages).hasSize(halo.size());
+    }
+
+    @Test
+    void readmesCefOverTlsSettingsDeliverEveryEventOnce() throws Exception {
+        Map<String, String> props = setUp("cef", "tls", 200);
+        props.keySet().removeIf(key -> key.startsWith("syslog.") || key.equals("halo.output"));
+        props.putAll(Readme.recipe("syslog-cef-tls-properties").rewrite(Map.of(
+                "arcsight-collector.example.com", "127.0.0.1",
+                "syslog.port = 6514", "syslog.port = " + receiver.tlsPort(),
+                "/etc/halo-connector/syslog-ca.p12", tls.trustStore().toString())).properties());
+        // README gives the trust store's password as SYSLOG_TLS_TRUSTSTOREPASSWORD; this JVM's environment is fixed
+        props.put("syslog.tls.trustStorePassword", tls.trustStorePassword());
+        Map<String, JsonNode> halo = haloEvents();
+        List<ReceivedMessage> messages = deliverAll(props);
+
+        List<String> ids = messages.stream().map(m -> StrictCefParser.parse(m.text()).extension().get("externalId")).toList();
+        assertThat(ids).as("one CEF message per event").hasSize(halo.size());
+        assertThat(Set.copyOf(ids)).isEqualTo(halo.keySet());
     }
 
     @Test
