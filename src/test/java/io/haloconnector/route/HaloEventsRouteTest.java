@@ -1,5 +1,6 @@
 package io.haloconnector.route;
 
+import ch.qos.logback.classic.Level;
 import io.haloconnector.Keytool;
 import io.haloconnector.LogCapture;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +14,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +25,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -211,8 +216,69 @@ class HaloEventsRouteTest {
             assertExactlyOnce(connector.delivered(), expected);
             String host = simulator.baseUrl().getHost();
             assertThat(logs.everything()).anySatisfy(line -> assertThat(line)
-                    .contains("Halo at " + host + " refused the API key (HTTP 401")
-                    .contains("check halo.api.key and halo.api.secret"));
+                    .contains("Halo at " + host + ":" + simulator.baseUrl().getPort() + " refused the API key (HTTP 401")
+                    .contains("check halo.api.key and halo.api.secret (or HALO_API_SECRET)"));
+        }
+    }
+
+    @Test
+    void refusedCredentialsAreOneErrorLinePerPoll() throws Exception {
+        simulator(SimulatorConfig.builder().apiSecret("s3cr3t-value-4a5b6c"));
+        Instant start = hoursAgo(6);
+        simulator.events().generate(18, start, hoursAgo(1), 100);
+        Map<String, String> props = properties(start);
+        props.put("halo.api.secret", "wrong-s3cr3t-7d8e9f");
+        assertOneErrorLinePerPoll(props, () -> { }, "refused the API key (HTTP 401 from /oauth/access_token)",
+                "check halo.api.key and halo.api.secret (or HALO_API_SECRET)");
+    }
+
+    @Test
+    void anApiAddressThatRefusesConnectionsIsOneErrorLinePerPoll() throws Exception {
+        simulator(SimulatorConfig.builder());
+        Map<String, String> props = properties(hoursAgo(6));
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            props.put("halo.api.url", "http://127.0.0.1:" + closed.getLocalPort());
+        }
+        props.put("halo.retry.maxAttempts", "3");
+        assertOneErrorLinePerPoll(props, () -> { }, "Connection refused", "check halo.api.url");
+    }
+
+    @Test
+    void connectionsResetOnEveryAttemptAreOneErrorLinePerPoll() throws Exception {
+        simulator(SimulatorConfig.builder());
+        Instant start = hoursAgo(6);
+        simulator.events().generate(19, start, hoursAgo(1), 100);
+        Map<String, String> props = properties(start);
+        props.put("halo.retry.maxAttempts", "3");
+        props.put("halo.fetch.concurrency", "1");
+        // two polls' worth of attempts at page 1 each time the connector starts
+        Runnable resets = () -> simulator.faults().enqueue(Collections.nCopies(6, Fault.connectionReset()).toArray(Fault[]::new));
+        // HttpClient tells a reset before the answer as "NoHttpResponseException" or "SocketException (Connection reset)"
+        assertOneErrorLinePerPoll(props, resets, "could not be read: ", "check halo.api.url");
+    }
+
+    /**
+     * Runs the connector twice, at INFO and at DEBUG, each time until two polls failed: at INFO each
+     * failed poll is one ERROR line naming Halo's host:port, the reason and the setting to check, with
+     * no WARN, no stack trace and no secret; at DEBUG the stack trace follows.
+     */
+    private void assertOneErrorLinePerPoll(Map<String, String> props, Runnable fault, String reason, String setting) throws Exception {
+        String address = URI.create(props.get("halo.api.url")).getAuthority();
+        for (Level level : List.of(Level.INFO, Level.DEBUG)) {
+            fault.run();
+            try (LogCapture logs = new LogCapture(level); RunningConnector connector = RunningConnector.start(props)) {
+                await().atMost(WAIT).until(() -> logs.lines(Level.ERROR).stream()
+                        .filter(line -> line.startsWith("Poll stopped") && line.contains(reason)).count() >= 2);
+                if (level == Level.INFO) {
+                    assertThat(logs.oneLineErrors()).as("one line per failed poll").isNotEmpty().allSatisfy(line -> assertThat(line)
+                            .startsWith("Poll stopped: Halo at " + address).contains(reason).contains(setting)
+                            .doesNotContain(".."));
+                } else {
+                    logs.assertStackTraceOf(reason);
+                }
+                assertThat(logs.text()).doesNotContain(props.get("halo.api.secret")).doesNotContain(simulator.apiSecret())
+                        .doesNotContainIgnoringCase("bearer ").doesNotContainIgnoringCase("authorization:");
+            }
         }
     }
 
