@@ -10,6 +10,7 @@ import io.haloconnector.simulator.Fault;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.LiveAppender;
 import io.haloconnector.simulator.SimulatorConfig;
+import io.haloconnector.testkit.SmallDisk;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +31,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -228,7 +230,7 @@ class HaloEventsRouteTest {
         simulator.events().generate(18, start, hoursAgo(1), 100);
         Map<String, String> props = properties(start);
         props.put("halo.api.secret", "wrong-s3cr3t-7d8e9f");
-        assertOneErrorLinePerPoll(props, () -> { }, "refused the API key (HTTP 401 from /oauth/access_token)",
+        assertOneErrorLinePerPoll(props, () -> { }, HALO_AT, "refused the API key (HTTP 401 from /oauth/access_token)",
                 "check halo.api.key and halo.api.secret (or HALO_API_SECRET)");
     }
 
@@ -240,7 +242,7 @@ class HaloEventsRouteTest {
             props.put("halo.api.url", "http://127.0.0.1:" + closed.getLocalPort());
         }
         props.put("halo.retry.maxAttempts", "3");
-        assertOneErrorLinePerPoll(props, () -> { }, "Connection refused", "check halo.api.url");
+        assertOneErrorLinePerPoll(props, () -> { }, HALO_AT, "Connection refused", "check halo.api.url");
     }
 
     @Test
@@ -254,16 +256,35 @@ class HaloEventsRouteTest {
         // two polls' worth of attempts at page 1 each time the connector starts
         Runnable resets = () -> simulator.faults().enqueue(Collections.nCopies(6, Fault.connectionReset()).toArray(Fault[]::new));
         // HttpClient tells a reset before the answer as "NoHttpResponseException" or "SocketException (Connection reset)"
-        assertOneErrorLinePerPoll(props, resets, "could not be read: ", "check halo.api.url");
+        assertOneErrorLinePerPoll(props, resets, HALO_AT, "could not be read: ", "check halo.api.url");
     }
+
+    @Test
+    void aFullDiskIsOneErrorLinePerPollNamingTheFolder() throws Exception {
+        simulator(SimulatorConfig.builder());
+        Instant start = hoursAgo(6);
+        simulator.events().generate(20, start, hoursAgo(1), 400);
+        Map<String, String> props = properties(start);
+        props.put("halo.perPage", "50");
+        try (SmallDisk disk = SmallDisk.mount(work.resolve("small-disk"), 64)) {
+            Path events = disk.folder().resolve("events");
+            props.put("halo.file.dir", events.toString());
+            assertOneErrorLinePerPoll(props, () -> { }, any -> "Poll stopped: Cannot write to the folder " + events,
+                    "No space left on device", "free space there or set halo.file.dir to another folder");
+        }
+    }
+
+    /** The start of the poll's failure line for a Halo request: Halo's host:port. */
+    private static final Function<Map<String, String>, String> HALO_AT =
+            props -> "Poll stopped: Halo at " + URI.create(props.get("halo.api.url")).getAuthority();
 
     /**
      * Runs the connector twice, at INFO and at DEBUG, each time until two polls failed: at INFO each
-     * failed poll is one ERROR line naming Halo's host:port, the reason and the setting to check, with
-     * no WARN, no stack trace and no secret; at DEBUG the stack trace follows.
+     * failed poll is one ERROR line that starts by naming the receiver ({@code start}), with the reason
+     * and the setting to check, no WARN, no stack trace and no secret; at DEBUG the stack trace follows.
      */
-    private void assertOneErrorLinePerPoll(Map<String, String> props, Runnable fault, String reason, String setting) throws Exception {
-        String address = URI.create(props.get("halo.api.url")).getAuthority();
+    private void assertOneErrorLinePerPoll(Map<String, String> props, Runnable fault, Function<Map<String, String>, String> start,
+                                           String reason, String setting) throws Exception {
         for (Level level : List.of(Level.INFO, Level.DEBUG)) {
             fault.run();
             try (LogCapture logs = new LogCapture(level); RunningConnector connector = RunningConnector.start(props)) {
@@ -271,7 +292,7 @@ class HaloEventsRouteTest {
                         .filter(line -> line.startsWith("Poll stopped") && line.contains(reason)).count() >= 2);
                 if (level == Level.INFO) {
                     assertThat(logs.oneLineErrors()).as("one line per failed poll").isNotEmpty().allSatisfy(line -> assertThat(line)
-                            .startsWith("Poll stopped: Halo at " + address).contains(reason).contains(setting)
+                            .startsWith(start.apply(props)).contains(reason).contains(setting)
                             .doesNotContain(".."));
                 } else {
                     logs.assertStackTraceOf(reason);
