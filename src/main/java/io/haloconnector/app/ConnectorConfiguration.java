@@ -17,6 +17,7 @@ import io.haloconnector.hec.HecObserver;
 import io.haloconnector.http.RequestDeadlines;
 import io.haloconnector.kafka.KafkaOutput;
 import io.haloconnector.observe.ConnectorMetrics;
+import io.haloconnector.observe.HealthEndpoint;
 import io.haloconnector.output.EventConverters;
 import io.haloconnector.output.OutputFailure;
 import io.haloconnector.poll.EventId;
@@ -125,6 +126,9 @@ public class ConnectorConfiguration implements CamelConfiguration {
                 Runtime.version().feature(), Runtime.getRuntime().maxMemory() >> 20);
         if (management != null) {
             LOG.info("Health and metrics at {}", management.describe());
+            if (props.getBoolean("camel.management.healthCheckEnabled", false)) {
+                HealthEndpoint.install(context, management);
+            }
         }
         // the steps of the halo-account template and of the request routes, each run by the exchange's account
         accounts.get().bindSteps(registry);
