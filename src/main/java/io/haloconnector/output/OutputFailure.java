@@ -27,7 +27,9 @@ public final class OutputFailure implements Processor {
     /** halo.output=file: the folder, and a full disk said as such. */
     public static OutputFailure file(Path folder) {
         return new OutputFailure("Cannot write to the folder " + folder.toAbsolutePath(),
-                failure -> "free space there or set halo.file.dir to another folder");
+                failure -> reason(failure).contains("No space left on device")
+                        ? "free space there or set halo.file.dir to another folder"
+                        : "check halo.file.dir (a folder the connector can create and write)");
     }
 
     /** halo.output=syslog: the receiver's host:port; its certificate, or where it listens. */
