@@ -6,6 +6,7 @@ import org.apache.camel.Processor;
 import javax.net.ssl.SSLException;
 import java.nio.file.Path;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The output page route's first step after its output route threw: the failure becomes one line
@@ -18,18 +19,27 @@ public final class OutputFailure implements Processor {
 
     private final String receiver;
     private final Function<Throwable, String> whatToCheck;
+    private final Predicate<Throwable> concernsReceiver;
 
     private OutputFailure(String receiver, Function<Throwable, String> whatToCheck) {
+        this(receiver, whatToCheck, failure -> true);
+    }
+
+    private OutputFailure(String receiver, Function<Throwable, String> whatToCheck, Predicate<Throwable> concernsReceiver) {
         this.receiver = receiver;
         this.whatToCheck = whatToCheck;
+        this.concernsReceiver = concernsReceiver;
     }
 
     /** halo.output=file: the folder, and a full disk said as such. */
     public static OutputFailure file(Path folder) {
-        return new OutputFailure("Cannot write to the folder " + folder.toAbsolutePath(),
+        String path = folder.toAbsolutePath().toString();
+        return new OutputFailure("Cannot write to the folder " + path,
                 failure -> reason(failure).contains("No space left on device")
                         ? "free space there or set halo.file.dir to another folder"
-                        : "check halo.file.dir (a folder the connector can create and write)");
+                        : "check halo.file.dir (a folder the connector can create and write)",
+                // a user's own output route in place of output-file.yaml may write elsewhere
+                failure -> mentions(failure, path) || mentions(failure, folder.toString()));
     }
 
     /** halo.output=syslog: the receiver's host:port; its certificate, or where it listens. */
@@ -62,7 +72,8 @@ public final class OutputFailure implements Processor {
     @Override
     public void process(Exchange exchange) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        if (failure == null || receiver == null || failure instanceof OutputFailedException) {
+        if (failure == null || receiver == null || failure instanceof OutputFailedException
+                || !concernsReceiver.test(failure)) {
             return;
         }
         exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new OutputFailedException(
@@ -90,6 +101,15 @@ public final class OutputFailure implements Processor {
             inner = inner.getCause();
         }
         return inner;
+    }
+
+    private static boolean mentions(Throwable failure, String text) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains(text)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static <T extends Throwable> T find(Throwable failure, Class<T> type) {
