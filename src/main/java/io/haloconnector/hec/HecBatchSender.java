@@ -213,6 +213,11 @@ final class HecBatchSender {
         };
     }
 
+    /** HEC's host:port, as the lines about its failed requests name it. */
+    String receiver() {
+        return receiver;
+    }
+
     /** Server-provided text is logged, so the token is masked in case a proxy echoes it. */
     String redact(String text) {
         return text == null ? null : text.replace(settings.token(), "****");

@@ -87,10 +87,9 @@ public final class OutputFailure implements Processor {
         if (message == null || message.isBlank()) {
             message = inner.getClass().getSimpleName();
         }
-        if (find(failure, SSLException.class) != null) {
-            message = "the TLS handshake failed (" + message + ")";
-        }
-        return message.replaceAll("\\s+", " ").replaceAll("[.\\s]+$", "");
+        // one line, and no full stop of its own: the poll's line goes on after it
+        message = message.replaceAll("\\s+", " ").replaceAll("[.\\s]+$", "");
+        return find(failure, SSLException.class) != null ? "the TLS handshake failed (" + message + ")" : message;
     }
 
     private static Throwable innermost(Throwable failure) {
