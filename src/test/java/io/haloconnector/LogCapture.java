@@ -1,6 +1,5 @@
 package io.haloconnector;
 
-import io.haloconnector.LogCapture;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -10,18 +9,28 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
-/** Captures every log event of this JVM (root logger, everything from DEBUG up) while open. */
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Captures every log event of this JVM (root logger, from DEBUG up unless told another level) while open. */
 public final class LogCapture implements AutoCloseable {
+
+    private static final Pattern STACK_TRACE = Pattern.compile("^\\s+at |^\\s*Caused by");
 
     private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     private final Level previous = root.getLevel();
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
     public LogCapture() {
+        this(Level.DEBUG);
+    }
+
+    /** Captures from {@code level} up, as the root logger at that level (HALO_LOG_LEVEL) would print. */
+    public LogCapture(Level level) {
         appender.start();
         root.addAppender(appender);
-        root.setLevel(Level.DEBUG);
+        root.setLevel(level);
     }
 
     private List<ILoggingEvent> events() {
@@ -39,6 +48,27 @@ public final class LogCapture implements AutoCloseable {
     public List<String> everything() {
         return events().stream().map(e -> e.getLevel() + " " + e.getLoggerName() + " " + e.getFormattedMessage()
                 + (e.getThrowableProxy() == null ? "" : "\n" + ThrowableProxyUtil.asString(e.getThrowableProxy()))).toList();
+    }
+
+    /** The log as its file shows it, one entry a printed line: each message, then its stack trace's lines. */
+    public List<String> printedLines() {
+        return everything().stream().flatMap(String::lines).toList();
+    }
+
+    /**
+     * Asserts that every failure was said in one line: no WARN, no stack trace (no line "at ..." or
+     * "Caused by"); returns the ERROR lines.
+     */
+    public List<String> oneLineErrors() {
+        assertThat(lines(Level.WARN)).as("WARN lines").isEmpty();
+        assertThat(printedLines()).as("stack trace lines").noneMatch(line -> STACK_TRACE.matcher(line).find());
+        return lines(Level.ERROR);
+    }
+
+    /** Asserts that a stack trace was logged: its frames and the reason among its lines. */
+    public void assertStackTraceOf(String reason) {
+        assertThat(printedLines()).as("stack trace lines").anyMatch(line -> STACK_TRACE.matcher(line).find());
+        assertThat(text()).contains(reason);
     }
 
     /** {@link #everything()} as one text. */

@@ -332,7 +332,7 @@ public final class HaloAccounts {
             fetchers.shutdownNow();
             throw new IllegalStateException("the request template of account " + account.name() + " did not start: " + e, e);
         }
-        String host = account.apiUrl().getHost();
+        String host = ConnectorSettings.hostAndPort(account.apiUrl());
         HaloTokenProvider tokens = new HaloTokenProvider(requests, TOKEN_REQUESTS, account.apiBase(), account.key(),
                 account.secret(), account.credentialsHint(), clock, metrics);
         metrics.tokenRefreshes(tokens, HaloTokenProvider::refreshes);

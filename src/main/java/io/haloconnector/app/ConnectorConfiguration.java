@@ -18,7 +18,9 @@ import io.haloconnector.hec.HecObserver;
 import io.haloconnector.http.RequestDeadlines;
 import io.haloconnector.kafka.KafkaOutput;
 import io.haloconnector.observe.ConnectorMetrics;
+import io.haloconnector.observe.HealthEndpoint;
 import io.haloconnector.output.EventConverters;
+import io.haloconnector.output.OutputFailure;
 import io.haloconnector.poll.EventId;
 import io.haloconnector.poll.NewEventsOfPage;
 import io.haloconnector.retry.ConcurrencyLimit;
@@ -131,6 +133,9 @@ public class ConnectorConfiguration implements CamelConfiguration {
                 Runtime.version().feature(), Runtime.getRuntime().maxMemory() >> 20);
         if (management != null) {
             LOG.info("Health and metrics at {}", management.describe());
+            if (props.getBoolean("camel.management.healthCheckEnabled", false)) {
+                HealthEndpoint.install(context, management);
+            }
         }
         // the steps of the halo-account template and of the request routes, each run by the exchange's account
         accounts.get().bindSteps(registry);
@@ -169,14 +174,25 @@ public class ConnectorConfiguration implements CamelConfiguration {
                                        HecObserver hecObserver, List<AutoCloseable> closeOnStop)
             throws Exception {
         Registry registry = context.getRegistry();
+        // a failed page's line names the receiver and the setting to check (HEC's failures already do)
+        OutputFailure outputFailure = OutputFailure.asItIs();
         try {
             switch (settings.output()) {
                 case "file" -> {
                     // bound with the account, whose checkpoint holds the files' committed position (HaloAccounts)
+                    outputFailure = OutputFailure.file(settings.fileDir());
                 }
                 case "hec" -> closeOnStop.add(HecDelivery.bind(context, HecSettings.from(props), settings.stateDir(), hecObserver));
-                case "kafka" -> KafkaOutput.bind(context, KafkaSettings.from(props));
-                case "syslog" -> SyslogOutput.bind(context, SyslogSettings.from(props));
+                case "kafka" -> {
+                    KafkaSettings kafka = KafkaSettings.from(props);
+                    KafkaOutput.bind(context, kafka);
+                    outputFailure = OutputFailure.kafka(kafka.brokers());
+                }
+                case "syslog" -> {
+                    SyslogSettings syslog = SyslogSettings.from(props);
+                    SyslogOutput.bind(context, syslog);
+                    outputFailure = OutputFailure.syslog(syslog.host(), syslog.port(), syslog.protocol().equals("tls"));
+                }
                 default -> {
                     // stdout: the route's stream:out needs no bean
                 }
@@ -184,6 +200,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         } catch (java.io.IOException e) {
             throw new ConfigurationException("the output cannot start: " + e);
         }
+        registry.bind("outputFailure", outputFailure);
         ConcurrencyLimit pages = "hec".equals(settings.output())
                 ? registry.lookupByNameAndType("hecDelivery", HecDelivery.class).pagesInFlight() : new ConcurrencyLimit(1);
         // the output page route's consumers: as many as the most pages in flight

@@ -89,7 +89,7 @@ public record AccountSettings(String name, URI apiUrl, String key, String secret
 
     /** Where the user sets this account's key and secret, for a message that says what to change. */
     public String credentialsHint() {
-        return DEFAULT.equals(name) ? "check halo.api.key and halo.api.secret"
+        return DEFAULT.equals(name) ? "check halo.api.key and halo.api.secret (or HALO_API_SECRET)"
                 : "check the key and secret of account " + name + " (routes/halo-accounts.yaml)";
     }
 

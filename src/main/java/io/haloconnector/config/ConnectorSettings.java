@@ -80,6 +80,12 @@ public record ConnectorSettings(
                 || h.equals("0:0:0:0:0:0:0:1");
     }
 
+    /** The host:port a URL connects to (the scheme's port when it names none), for lines that name a server. */
+    public static String hostAndPort(URI url) {
+        int port = url.getPort() != -1 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+        return url.getHost() + ":" + port;
+    }
+
     static Instant parseStart(String text) {
         String value = text.trim();
         try {

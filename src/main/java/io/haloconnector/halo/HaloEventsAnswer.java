@@ -112,6 +112,13 @@ public final class HaloEventsAnswer implements Processor {
         return e.getClass().getSimpleName() + (message == null ? "" : " (" + message + ")");
     }
 
+    /** The settings to check when the API could not be read: its URL, and with a TLS failure the trust store. */
+    public static String whatToCheck(IOException e) {
+        return e instanceof javax.net.ssl.SSLException
+                ? "check halo.api.url and the trust store camel-http uses (camel.ssl.trustStore)"
+                : "check halo.api.url";
+    }
+
     /**
      * Whether a 200 can be JSON: one that is not (a proxy's login or error page, say) is described by
      * what it is, its content type and first bytes. A missing content type gets the benefit of the doubt.

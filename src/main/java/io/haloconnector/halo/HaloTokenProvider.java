@@ -1,6 +1,7 @@
 package io.haloconnector.halo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.haloconnector.config.ConnectorSettings;
 import io.haloconnector.retry.RetryAfter;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -57,7 +58,7 @@ public final class HaloTokenProvider implements Processor {
         this.template = template;
         this.tokenRequests = tokenRequests;
         this.apiBase = apiBase;
-        this.host = java.net.URI.create(apiBase).getHost();
+        this.host = ConnectorSettings.hostAndPort(java.net.URI.create(apiBase));
         this.credentialsHint = credentialsHint;
         this.observer = observer;
         this.basicAuthorization = "Basic " + Base64.getEncoder()
@@ -107,8 +108,8 @@ public final class HaloTokenProvider implements Processor {
             observer.answered("token", 0);
             Exception failure = answer.getException();
             throw new HaloTransientException("Halo at " + host + " could not be reached for a token: "
-                    + (failure instanceof IOException io ? HaloEventsAnswer.describe(io) : failure.getClass().getSimpleName()),
-                    null, null);
+                    + (failure instanceof IOException io ? HaloEventsAnswer.describe(io) + "; " + HaloEventsAnswer.whatToCheck(io)
+                    : failure.getClass().getSimpleName()), null, failure instanceof IOException ? failure : null);
         }
         int status = answer.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         observer.answered("token", status);

@@ -71,6 +71,10 @@ final class HecAckTracker {
         if (answer.status() != 200 || acks == null || !acks.isObject()) {
             if (HecOutcome.of(answer) == HecOutcome.CONFIGURATION && answer.answered()) {
                 LOG.error("{}; polling again in {} ms", sender.configurationProblem(answer), settings.ackPollInterval().toMillis());
+            } else if (!answer.answered()) {
+                // no answer at all: an ERROR that names HEC's address, as for the event POSTs
+                LOG.error("HEC ack poll at {} gave {}: check hec.url and that HEC runs; polling again in {} ms",
+                        sender.receiver(), sender.redact(answer.describe()), settings.ackPollInterval().toMillis());
             } else {
                 LOG.warn("HEC ack poll answered {}; polling again in {} ms", sender.redact(answer.describe()),
                         settings.ackPollInterval().toMillis());

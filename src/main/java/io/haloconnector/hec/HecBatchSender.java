@@ -1,5 +1,6 @@
 package io.haloconnector.hec;
 
+import io.haloconnector.config.ConnectorSettings;
 import io.haloconnector.config.HecSettings;
 import io.haloconnector.retry.Backoff;
 import io.haloconnector.retry.ConcurrencyLimit;
@@ -37,10 +38,13 @@ final class HecBatchSender {
     private final Backoff backoff;
     private final HecObserver observer;
     private final ConcurrencyLimit inFlight;
+    /** HEC's host:port, named by every line about a failed request. */
+    private final String receiver;
 
     HecBatchSender(HecSettings settings, HecClient client, HecDeadLetters deadLetters, StopSignal stop, HecObserver observer,
                    ConcurrencyLimit inFlight) {
         this.settings = settings;
+        this.receiver = ConnectorSettings.hostAndPort(settings.url());
         this.inFlight = inFlight;
         this.observer = observer;
         this.client = client;
@@ -119,14 +123,22 @@ final class HecBatchSender {
                 }
                 observer.unavailable("HEC answered " + redact(answer.describe()));
                 Duration delay = backoff.delay(failures, answer.retryAfter());
-                LOG.warn("HEC answered {} to a batch of {} events; retry {} in {} ms", redact(answer.describe()),
-                        batch.size(), failures, delay.toMillis());
+                if (!answer.answered()) {
+                    // refused, reset, timed out: an ERROR that names HEC's address, like any failed output
+                    LOG.error("HEC at {} gave {} to a batch of {} events: check hec.url and that HEC runs; retry {} in {} ms",
+                            receiver, redact(answer.describe()), batch.size(), failures, delay.toMillis());
+                    logInFull(answer);
+                } else {
+                    LOG.warn("HEC answered {} to a batch of {} events; retry {} in {} ms", redact(answer.describe()),
+                            batch.size(), failures, delay.toMillis());
+                }
                 stop.sleep(delay);
             } else if (outcome == HecOutcome.CONFIGURATION) {
                 refusals++;
                 observer.unavailable(configurationProblem(answer));
                 LOG.error("{}; retrying every {} ms until it is fixed (nothing is lost meanwhile)",
                         configurationProblem(answer), settings.retryMaxDelay().toMillis());
+                logInFull(answer);
                 stop.sleep(settings.retryMaxDelay());
             } else {
                 inFlight.succeeded();
@@ -150,40 +162,60 @@ final class HecBatchSender {
             }
             failures++;
             Duration delay = backoff.delay(failures, health.retryAfter());
-            LOG.warn("HEC health check answered {}; checking again in {} ms before resending", redact(health.describe()),
-                    delay.toMillis());
+            if (!health.answered()) {
+                LOG.error("HEC health check at {} gave {}: check hec.url and that HEC runs; checking again in {} ms before resending",
+                        receiver, redact(health.describe()), delay.toMillis());
+                logInFull(health);
+            } else {
+                LOG.warn("HEC health check answered {}; checking again in {} ms before resending", redact(health.describe()),
+                        delay.toMillis());
+            }
             stop.sleep(delay);
+        }
+    }
+
+    /** The failure's stack trace, at DEBUG only: the ERROR line says what matters. */
+    private static void logInFull(HecAnswer answer) {
+        if (answer.failure() != null && LOG.isDebugEnabled()) {
+            LOG.debug("The HEC request's failure in full", answer.failure());
         }
     }
 
     /** One line naming the HEC code and what to change. */
     String configurationProblem(HecAnswer answer) {
         if (!answer.answered()) {
-            return "HEC TLS handshake failed (" + redact(answer.describe()) + "): check hec.tls.trustStore (it must hold the HEC "
-                    + "certificate or its CA), or set hec.tls.insecure=true on a test setup";
+            Throwable failure = answer.failure();
+            String reason = failure == null ? answer.describe() : failure.getClass().getSimpleName() + ": " + failure.getMessage();
+            return "HEC at " + receiver + " failed the TLS handshake (" + redact(reason) + "): check hec.tls.trustStore (it must"
+                    + " hold the HEC certificate or its CA), or set hec.tls.insecure=true on a test setup";
         }
         String text = answer.text() == null ? "" : ", " + redact(answer.text());
         Integer code = answer.code();
         if (code == null) {
             return answer.status() == 404
                     ? "HEC was not found at " + settings.url() + "/services/collector/event (HTTP 404): check hec.url"
-                    : "HEC refused the batch (HTTP " + answer.status() + "): check hec.url and hec.token";
+                    : "HEC at " + receiver + " refused the batch (HTTP " + answer.status() + "): check hec.url and hec.token";
         }
         String codeText = "(code " + code + text + ")";
         return switch (code) {
-            case 1 -> "HEC refused the token " + codeText + ": enable the token in Splunk, or check hec.token";
-            case 2, 3, 4 -> "HEC refused the token " + codeText + ": check hec.token";
-            case 7 -> settings.index().map(index -> "HEC refused index '" + index + "' " + codeText
+            case 1 -> "HEC at " + receiver + " refused the token " + codeText + ": enable the token in Splunk, or check hec.token";
+            case 2, 3, 4 -> "HEC at " + receiver + " refused the token " + codeText + ": check hec.token";
+            case 7 -> settings.index().map(index -> "HEC at " + receiver + " refused index '" + index + "' " + codeText
                             + ": check hec.index (the index must exist and the token must allow it)")
-                    .orElse("HEC refused the token's default index " + codeText + ": set hec.index or fix the token's default index");
-            case 10 -> "HEC requires a channel " + codeText + ": the token has indexer acknowledgement on, set hec.ack=true "
+                    .orElse("HEC at " + receiver + " refused the token's default index " + codeText + ": set hec.index or fix the token's default index");
+            case 10 -> "HEC at " + receiver + " requires a channel " + codeText + ": the token has indexer acknowledgement on, set hec.ack=true "
                     + "or turn acknowledgement off on the token";
-            case 11 -> "HEC refused the channel " + codeText + ": check that a proxy in front of HEC passes X-Splunk-Request-Channel";
-            case 14 -> "HEC refused acknowledgement " + codeText + ": turn on indexer acknowledgement for the token, or set hec.ack=false";
-            case 16 -> "HEC refused query-string authorization " + codeText + ": check hec.url (it must not carry the token)";
-            default -> "HEC refused the batch (HTTP " + answer.status() + ", " + codeText.substring(1, codeText.length() - 1)
+            case 11 -> "HEC at " + receiver + " refused the channel " + codeText + ": check that a proxy in front of HEC passes X-Splunk-Request-Channel";
+            case 14 -> "HEC at " + receiver + " refused acknowledgement " + codeText + ": turn on indexer acknowledgement for the token, or set hec.ack=false";
+            case 16 -> "HEC at " + receiver + " refused query-string authorization " + codeText + ": check hec.url (it must not carry the token)";
+            default -> "HEC at " + receiver + " refused the batch (HTTP " + answer.status() + ", " + codeText.substring(1, codeText.length() - 1)
                     + "): check hec.url and hec.token";
         };
+    }
+
+    /** HEC's host:port, as the lines about its failed requests name it. */
+    String receiver() {
+        return receiver;
     }
 
     /** Server-provided text is logged, so the token is masked in case a proxy echoes it. */

@@ -1,5 +1,6 @@
 package io.haloconnector.poll;
 
+import io.haloconnector.config.ConnectorSettings;
 import io.haloconnector.halo.EventPage;
 import io.haloconnector.halo.HaloApiException;
 import io.haloconnector.halo.HaloRequestRejectedException;
@@ -48,7 +49,7 @@ public final class FetchEventPage implements Processor {
                           ConnectorHealth health, ConnectorMetrics metrics, ConcurrencyLimit limit, Semaphore pagesAhead) {
         this.template = template;
         this.apiBase = apiBase;
-        this.host = java.net.URI.create(apiBase).getHost();
+        this.host = ConnectorSettings.hostAndPort(java.net.URI.create(apiBase));
         this.pageRequestUri = pageRequestUri;
         this.health = health;
         this.metrics = metrics;

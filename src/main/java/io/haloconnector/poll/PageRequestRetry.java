@@ -58,7 +58,8 @@ public final class PageRequestRetry implements Processor {
         }
         exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, wait.toMillis());
         if (attempt < maxAttempts) {
-            LOG.warn("{} (page {}, attempt {}/{}): retrying in {} ms", describe(failure, host),
+            // INFO: a retry that works needs nobody; the one that gives up is the poll's ERROR line
+            LOG.info("{} (page {}, attempt {}/{}): retrying in {} ms", describe(failure, host),
                     exchange.getProperty(PageRequest.PAGE), attempt, maxAttempts, wait.toMillis());
         }
     }
@@ -66,7 +67,8 @@ public final class PageRequestRetry implements Processor {
     /** One line for a failed request, never the request itself (its headers held the token). */
     static String describe(Throwable failure, String host) {
         if (failure instanceof IOException io) {
-            return "Halo at " + host + " could not be read: " + HaloEventsAnswer.describe(io);
+            return "Halo at " + host + " could not be read: " + HaloEventsAnswer.describe(io) + "; "
+                    + HaloEventsAnswer.whatToCheck(io);
         }
         return failure == null ? "unknown failure" : ReportPollFailure.describe(failure);
     }

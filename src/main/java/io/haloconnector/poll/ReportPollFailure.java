@@ -35,12 +35,16 @@ public final class ReportPollFailure implements Processor {
         health.pollFailed(message);
         LOG.error("{}Poll stopped: {}. Checkpoint stays at {}; the next poll retries.", prefix,
                 message, cursor.savedCursor() == null ? "the start" : cursor.savedCursor());
+        if (failure != null && LOG.isDebugEnabled()) {
+            LOG.debug(prefix + "The poll's failure in full", failure);
+        }
     }
 
     public static String describe(Throwable failure) {
         String message = failure.getMessage();
         String text = failure instanceof RuntimeException && failure.getClass().getName().startsWith("io.haloconnector")
                 ? message : failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-        return text == null ? failure.getClass().getSimpleName() : text.replaceAll("\\s+", " ");
+        // the line goes on with ". Checkpoint stays ...": a message's own full stop would double it
+        return text == null ? failure.getClass().getSimpleName() : text.replaceAll("\\s+", " ").replaceAll("[.\\s]+$", "");
     }
 }

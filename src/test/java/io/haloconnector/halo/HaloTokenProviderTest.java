@@ -97,7 +97,7 @@ class HaloTokenProviderTest extends CamelTestSupport {
         answer.set("<html>\n<head><title>502 Bad Gateway</title></head><body>nginx</body></html>");
 
         assertThatThrownBy(() -> provider().token()).isInstanceOf(MalformedResponseException.class)
-                .hasMessage("Halo at halo.example answered /oauth/access_token with text/html; charset=utf-8, not JSON:"
+                .hasMessage("Halo at halo.example:443 answered /oauth/access_token with text/html; charset=utf-8, not JSON:"
                         + " \"<html> <head><title>502 Bad Gateway</title></head><body>nginx</body></html>\"");
     }
 
@@ -106,7 +106,7 @@ class HaloTokenProviderTest extends CamelTestSupport {
         answer.set("Service Unavailable");
 
         assertThatThrownBy(() -> provider().token()).isInstanceOf(MalformedResponseException.class)
-                .hasMessage("the token answer from Halo at halo.example is not valid JSON: \"Service Unavailable\"");
+                .hasMessage("the token answer from Halo at halo.example:443 is not valid JSON: \"Service Unavailable\"");
     }
 
     @Test

@@ -44,6 +44,11 @@ class HecDeliveryRetryTest {
         logs.close();
     }
 
+    /** The receiver's host:port, which every line about a failed request names. */
+    private String address() {
+        return hec.receiver.baseUrl().getAuthority();
+    }
+
     @Test
     void busyBurstsThenSuccessLoseAndRepeatNothing() throws Exception {
         hec = HecFixture.start(stateDir);
@@ -56,12 +61,14 @@ class HecDeliveryRetryTest {
         assertThat(hec.receivedIds()).containsExactlyElementsOf(ids(page));
         assertThat(hec.receiver.faults().pending()).isZero();
         List<String> warnings = logs.lines(Level.WARN);
-        assertThat(warnings).filteredOn(w -> w.startsWith("HEC answered")).hasSize(7);
+        assertThat(warnings).filteredOn(w -> w.startsWith("HEC answered")).hasSize(6);
         assertThat(warnings).anyMatch(w -> w.contains("HTTP 503 (code 9, Server is busy)"))
                 .anyMatch(w -> w.contains("HTTP 500 (code 8"))
                 .anyMatch(w -> w.contains("HTTP 502 (no HEC code)"))
-                .anyMatch(w -> w.contains("HTTP 429"))
-                .anyMatch(w -> w.contains("no answer"));
+                .anyMatch(w -> w.contains("HTTP 429"));
+        // the reset is no answer at all: an ERROR naming HEC's address and the setting
+        assertThat(logs.lines(Level.ERROR)).singleElement().asString()
+                .startsWith("HEC at " + address() + " gave no answer (").contains("check hec.url");
         assertThat(hec.receiver.stats().answers(17)).as("health consulted after repeated failures").isPositive();
     }
 
@@ -88,7 +95,9 @@ class HecDeliveryRetryTest {
         CompletableFuture<Void> delivery = hec.deliverAsync(sink, page);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> hec.receiver.stats().refusedConnections() >= 5);
-        await().atMost(Duration.ofSeconds(5)).until(() -> logs.lines(Level.WARN).stream().anyMatch(w -> w.startsWith("HEC health check")));
+        // no answer: one ERROR line each, naming HEC's address and the setting
+        await().atMost(Duration.ofSeconds(5)).until(() -> logs.lines(Level.ERROR).stream().anyMatch(e -> e.startsWith(
+                "HEC health check at " + address() + " gave no answer (") && e.contains("check hec.url")));
         assertThat(delivery).isNotDone();
         hec.receiver.faults().setOutage(false);
 
@@ -133,7 +142,7 @@ class HecDeliveryRetryTest {
 
         await().atMost(Duration.ofSeconds(5)).until(() -> hec.receiver.stats().answers(4) >= 2);
         assertThat(logs.lines(Level.ERROR)).first().asString()
-                .startsWith("HEC refused the token (code 4, Invalid token): check hec.token");
+                .startsWith("HEC at " + address() + " refused the token (code 4, Invalid token): check hec.token");
         assertThat(delivery).isNotDone();
         hec.receiver.faults().setToken(HecFixture.TOKEN);
 
@@ -149,7 +158,7 @@ class HecDeliveryRetryTest {
         CompletableFuture<Void> delivery = hec.deliverAsync(sink, SampleEvents.events(0, 2));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> logs.lines(Level.ERROR).stream()
-                .anyMatch(e -> e.startsWith("HEC refused index 'main' (code 7, Incorrect index): check hec.index")));
+                .anyMatch(e -> e.startsWith("HEC at " + address() + " refused index 'main' (code 7, Incorrect index): check hec.index")));
         assertThat(delivery).isNotDone();
         assertThat(hec.receiver.received()).isEmpty();
     }
@@ -162,7 +171,7 @@ class HecDeliveryRetryTest {
         hec.deliverAsync(sink, SampleEvents.events(0, 2));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> logs.lines(Level.ERROR).stream()
-                .anyMatch(e -> e.startsWith("HEC requires a channel (code 10, Data channel is missing)") && e.contains("hec.ack=true")));
+                .anyMatch(e -> e.startsWith("HEC at " + address() + " requires a channel (code 10, Data channel is missing)") && e.contains("hec.ack=true")));
     }
 
     @Test
@@ -222,7 +231,8 @@ class HecDeliveryRetryTest {
 
         hec.deliverAsync(sink, SampleEvents.events(0, 4)).get();
 
-        assertThat(logs.lines(Level.WARN)).anyMatch(w -> w.contains("HEC answered no complete answer within 300ms (hec.timeout)"));
+        assertThat(logs.lines(Level.ERROR)).anyMatch(e -> e.startsWith("HEC at " + address()
+                + " gave no complete answer within 300ms (hec.timeout) to a batch of"));
         // the slow request was accepted after the sender gave up on it: at least once, never lost
         await().atMost(Duration.ofSeconds(3)).until(() -> hec.receiver.received().size() == 8);
     }

@@ -82,7 +82,8 @@ class HecDeliveryTlsTest {
         try (LogCapture logs = new LogCapture()) {
             hec.deliverAsync(sink, SampleEvents.events(0, 2));
             await().atMost(Duration.ofSeconds(10)).until(() -> logs.lines(Level.ERROR).stream()
-                    .anyMatch(e -> e.startsWith("HEC TLS handshake failed") && e.contains("check hec.tls.trustStore")));
+                    .anyMatch(e -> e.startsWith("HEC at " + hec.receiver.baseUrl().getAuthority() + " failed the TLS handshake")
+                            && e.contains("check hec.tls.trustStore")));
         }
         assertThat(hec.receiver.received()).isEmpty();
     }
@@ -95,7 +96,7 @@ class HecDeliveryTlsTest {
         try (LogCapture logs = new LogCapture()) {
             hec.deliverAsync(sink, SampleEvents.events(0, 2));
             await().atMost(Duration.ofSeconds(10)).until(() -> logs.lines(Level.ERROR).stream()
-                    .anyMatch(e -> e.startsWith("HEC TLS handshake failed")));
+                    .anyMatch(e -> e.startsWith("HEC at " + hec.receiver.baseUrl().getAuthority() + " failed the TLS handshake")));
         }
         assertThat(hec.receiver.received()).isEmpty();
     }

@@ -131,7 +131,7 @@ class StuckAnswersTest {
         Duration events = failureTime(arrival(simulator.stats()::eventsRequests, 0),
                 "could not be read: no complete answer within 2s (halo.api.timeout)");
         Duration hec = failureTime(arrival(() -> receiver.stats().requests(), 0),
-                "HEC answered no complete answer within 2s (hec.timeout)");
+                "gave no complete answer within 2s (hec.timeout)");
         await().atMost(Duration.ofSeconds(60)).until(() -> receiver.received().size() >= EVENTS);
         print("Stuck answers (%s, timeouts 2s): the token request failed %d ms after it reached Halo, the events request"
                 + " %d ms, the HEC POST %d ms; each was retried", kind, token.toMillis(), events.toMillis(), hec.toMillis());

@@ -1,5 +1,6 @@
 package io.haloconnector.route;
 
+import ch.qos.logback.classic.Level;
 import io.haloconnector.Keytool;
 import io.haloconnector.LogCapture;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,10 +10,14 @@ import io.haloconnector.simulator.Fault;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.LiveAppender;
 import io.haloconnector.simulator.SimulatorConfig;
+import io.haloconnector.testkit.SmallDisk;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,10 +26,12 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -211,8 +218,105 @@ class HaloEventsRouteTest {
             assertExactlyOnce(connector.delivered(), expected);
             String host = simulator.baseUrl().getHost();
             assertThat(logs.everything()).anySatisfy(line -> assertThat(line)
-                    .contains("Halo at " + host + " refused the API key (HTTP 401")
-                    .contains("check halo.api.key and halo.api.secret"));
+                    .contains("Halo at " + host + ":" + simulator.baseUrl().getPort() + " refused the API key (HTTP 401")
+                    .contains("check halo.api.key and halo.api.secret (or HALO_API_SECRET)"));
+        }
+    }
+
+    @Test
+    void refusedCredentialsAreOneErrorLinePerPoll() throws Exception {
+        simulator(SimulatorConfig.builder().apiSecret("s3cr3t-value-4a5b6c"));
+        Instant start = hoursAgo(6);
+        simulator.events().generate(18, start, hoursAgo(1), 100);
+        Map<String, String> props = properties(start);
+        props.put("halo.api.secret", "wrong-s3cr3t-7d8e9f");
+        assertOneErrorLinePerPoll(props, () -> { }, HALO_AT, "refused the API key (HTTP 401 from /oauth/access_token)",
+                "check halo.api.key and halo.api.secret (or HALO_API_SECRET)");
+    }
+
+    @Test
+    void anApiAddressThatRefusesConnectionsIsOneErrorLinePerPoll() throws Exception {
+        simulator(SimulatorConfig.builder());
+        Map<String, String> props = properties(hoursAgo(6));
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            props.put("halo.api.url", "http://127.0.0.1:" + closed.getLocalPort());
+        }
+        props.put("halo.retry.maxAttempts", "3");
+        assertOneErrorLinePerPoll(props, () -> { }, HALO_AT, "Connection refused", "check halo.api.url");
+    }
+
+    @Test
+    void connectionsResetOnEveryAttemptAreOneErrorLinePerPoll() throws Exception {
+        simulator(SimulatorConfig.builder());
+        Instant start = hoursAgo(6);
+        simulator.events().generate(19, start, hoursAgo(1), 100);
+        Map<String, String> props = properties(start);
+        props.put("halo.retry.maxAttempts", "3");
+        props.put("halo.fetch.concurrency", "1");
+        // two polls' worth of attempts at page 1 each time the connector starts
+        Runnable resets = () -> simulator.faults().enqueue(Collections.nCopies(6, Fault.connectionReset()).toArray(Fault[]::new));
+        // HttpClient tells a reset before the answer as "NoHttpResponseException" or "SocketException (Connection reset)"
+        assertOneErrorLinePerPoll(props, resets, HALO_AT, "could not be read: ", "check halo.api.url");
+    }
+
+    @Test
+    void aFullDiskIsOneErrorLinePerPollNamingTheFolder() throws Exception {
+        simulator(SimulatorConfig.builder());
+        Instant start = hoursAgo(6);
+        simulator.events().generate(20, start, hoursAgo(1), 400);
+        Map<String, String> props = properties(start);
+        props.put("halo.perPage", "50");
+        try (SmallDisk disk = SmallDisk.mount(work.resolve("small-disk"), 64)) {
+            Path events = disk.folder().resolve("events");
+            props.put("halo.file.dir", events.toString());
+            assertOneErrorLinePerPoll(props, () -> { }, any -> "Poll stopped: Cannot write to the folder " + events,
+                    "No space left on device", "free space there or set halo.file.dir to another folder");
+        }
+    }
+
+    @Test
+    void kafkaBrokersThatDoNotAnswerAreOneErrorLinePerPoll() throws Exception {
+        simulator(SimulatorConfig.builder());
+        Instant start = hoursAgo(6);
+        simulator.events().generate(21, start, hoursAgo(1), 100);
+        Map<String, String> props = properties(start);
+        String brokers;
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            brokers = "127.0.0.1:" + closed.getLocalPort();
+        }
+        props.put("halo.output", "kafka");
+        props.put("kafka.brokers", brokers);
+        props.put("kafka.timeout", "2s");
+        assertOneErrorLinePerPoll(props, () -> { }, any -> "Poll stopped: Kafka at " + brokers + " did not take the page: ",
+                "no broker answers in time", "check kafka.brokers and that the brokers run");
+    }
+
+    /** The start of the poll's failure line for a Halo request: Halo's host:port. */
+    private static final Function<Map<String, String>, String> HALO_AT =
+            props -> "Poll stopped: Halo at " + URI.create(props.get("halo.api.url")).getAuthority();
+
+    /**
+     * Runs the connector twice, at INFO and at DEBUG, each time until a poll failed: at INFO each
+     * failed poll is one ERROR line that starts by naming the receiver ({@code start}), with the reason
+     * and the setting to check, no WARN, no stack trace and no secret; at DEBUG the stack trace follows.
+     */
+    private void assertOneErrorLinePerPoll(Map<String, String> props, Runnable fault, Function<Map<String, String>, String> start,
+                                           String reason, String setting) throws Exception {
+        for (Level level : List.of(Level.INFO, Level.DEBUG)) {
+            fault.run();
+            try (LogCapture logs = new LogCapture(level); RunningConnector connector = RunningConnector.start(props)) {
+                await().atMost(WAIT).until(() -> logs.lines(Level.ERROR).stream()
+                        .filter(line -> line.startsWith("Poll stopped") && line.contains(reason)).count() >= 1);
+                if (level == Level.INFO) {
+                    assertThat(logs.oneLineErrors()).as("one line per failed poll").isNotEmpty().allSatisfy(line -> assertThat(line)
+                            .startsWith(start.apply(props)).contains(reason).contains(setting)
+                            .doesNotContain(".."));
+                } else {
+                    logs.assertStackTraceOf(reason);
+                }
+                assertThat(logs.text()).doesNotContain(props.get("halo.api.secret")).doesNotContain(simulator.apiSecret())
+                        .doesNotContainIgnoringCase("bearer ").doesNotContainIgnoringCase("authorization:");
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.haloconnector.route;
 
+import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.haloconnector.Keytool;
 import io.haloconnector.LogCapture;
@@ -14,6 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +27,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -229,5 +234,52 @@ class HecRouteTest {
         Set<String> names = new java.util.TreeSet<>();
         node.fieldNames().forEachRemaining(names::add);
         return names;
+    }
+
+    @Test
+    void aHecAddressThatRefusesConnectionsIsOneErrorLinePerAttempt() throws Exception {
+        Map<String, String> props = setUp(SimulatorConfig.builder(), HecReceiverConfig.builder(), 100);
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            props.put("hec.url", "http://127.0.0.1:" + closed.getLocalPort());
+        }
+        assertOneErrorLinePerAttempt(props, "Connection refused", "check hec.url");
+    }
+
+    @Test
+    void aHecThatResetsEveryConnectionIsOneErrorLinePerAttempt() throws Exception {
+        Map<String, String> props = setUp(SimulatorConfig.builder(), HecReceiverConfig.builder(), 100);
+        receiver.faults().setOutage(true);
+        assertOneErrorLinePerAttempt(props, "gave no answer (", "check hec.url");
+    }
+
+    @Test
+    void aHecCertificateThatIsNotTrustedIsOneErrorLinePerAttempt() throws Exception {
+        Path keyStore = work.resolve("hec.p12");
+        Keytool.selfSignedForLoopback(keyStore, work.resolve("trust.p12"), "changeit");
+        Map<String, String> props = setUp(SimulatorConfig.builder(),
+                HecReceiverConfig.builder().tlsKeyStore(keyStore, "changeit"), 100);
+        assertOneErrorLinePerAttempt(props, "failed the TLS handshake", "check hec.tls.trustStore");
+    }
+
+    /**
+     * Runs the connector at INFO, then at DEBUG, each time until HEC failed three times: at INFO each
+     * failed request is one ERROR line naming HEC's host:port, the reason and the setting to check,
+     * with no WARN, no stack trace and no token; at DEBUG the stack trace follows.
+     */
+    private void assertOneErrorLinePerAttempt(Map<String, String> props, String reason, String setting) throws Exception {
+        String address = URI.create(props.get("hec.url")).getAuthority();
+        for (Level level : List.of(Level.INFO, Level.DEBUG)) {
+            try (LogCapture logs = new LogCapture(level); RunningConnector connector = RunningConnector.start(props)) {
+                await().atMost(WAIT).until(() -> logs.lines(Level.ERROR).stream().filter(line -> line.contains(reason)).count() >= 3);
+                if (level == Level.INFO) {
+                    assertThat(logs.oneLineErrors()).as("one line per failed request").allSatisfy(line -> assertThat(line)
+                            .matches("HEC (health check )?at " + Pattern.quote(address) + " .*").contains(setting));
+                } else {
+                    logs.assertStackTraceOf(reason);
+                }
+                assertThat(logs.text()).doesNotContain(TOKEN).doesNotContain(TOKEN.substring(0, 8));
+            }
+        }
+        assertThat(receiver.received()).isEmpty();
     }
 }

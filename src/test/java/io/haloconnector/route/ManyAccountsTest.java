@@ -118,7 +118,7 @@ class ManyAccountsTest {
             Duration prodTook = Duration.between(started, Instant.now());
             int acmeAtProdDone = ids(received("halo_acme")).size();
             // by then staging's key was refused at least twice: its failing polls ran alongside prod's catch-up
-            assertThat(count(logs.text(), "Account staging: Poll stopped: Halo at 127.0.0.1 refused the API key (HTTP 401"
+            assertThat(count(logs.text(), "Account staging: Poll stopped: Halo at 127.0.0.1:" + staging.baseUrl().getPort() + " refused the API key (HTTP 401"
                     + " from /oauth/access_token): check the key and secret of account staging")).isGreaterThanOrEqualTo(1);
             await().atMost(WAIT).until(() -> ids(received("halo_acme")).size() >= 1500);
             Duration acmeTook = Duration.between(started, Instant.now());

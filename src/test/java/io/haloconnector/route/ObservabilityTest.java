@@ -1,6 +1,8 @@
 package io.haloconnector.route;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.haloconnector.LogCapture;
+import io.haloconnector.halo.HaloJson;
 import io.haloconnector.testkit.hec.HecReceiver;
 import io.haloconnector.testkit.hec.HecReceiverConfig;
 import io.haloconnector.simulator.HaloSimulator;
@@ -90,6 +92,9 @@ class ObservabilityTest {
         try (LogCapture logs = new LogCapture(); RunningConnector connector = start(2000)) {
             // the address the server is bound to, not the 0.0.0.0 of Camel's own summary
             assertThat(logs.text()).contains("Health and metrics at " + observe + "/observe/health and " + observe + "/observe/metrics");
+            // camel.management.host is 127.0.0.1 (application.properties): no line may claim another address
+            await().atMost(WAIT).until(() -> receiver.received().size() >= 1);
+            assertThat(logs.everything()).noneMatch(line -> line.contains("0.0.0.0"));
             await().atMost(WAIT).until(() -> receiver.received().size() >= 2000);
             await().atMost(WAIT).until(() -> sample("halo_events_delivered_total{account=\"default\"}") >= 2000);
             String metrics = get("/observe/metrics").body();
@@ -123,5 +128,40 @@ class ObservabilityTest {
             await().atMost(WAIT).until(() -> get("/observe/health/ready").statusCode() == 200);
             await().atMost(WAIT).until(() -> receiver.received().size() >= 3050);
         }
+    }
+
+    @Test
+    void theReadinessReasonIsAPlainJsonString() throws Exception {
+        int port = freePort();
+        observe = URI.create("http://127.0.0.1:" + port);
+        simulator = HaloSimulator.start(SimulatorConfig.builder().build());
+        Map<String, String> props = RunningConnector.properties(simulator, work);
+        int closed = freePort();
+        props.put("halo.api.url", "http://127.0.0.1:" + closed);
+        props.put("halo.retry.maxAttempts", "1");
+        props.put("camel.management.enabled", "true");
+        props.put("camel.management.port", Integer.toString(port));
+        try (RunningConnector connector = RunningConnector.start(props)) {
+            await().atMost(WAIT).until(() -> get("/observe/health/ready?exposureLevel=full").body().contains("last poll: Halo at"));
+            String body = get("/observe/health/ready?exposureLevel=full").body();
+            JsonNode check = findCheck(HaloJson.MAPPER.readTree(body), "halo-account-default");
+            assertThat(check.path("message").asText()).as("the reason, as a JSON parser reads it")
+                    .startsWith("last poll: Halo at 127.0.0.1:" + closed).contains("http://127.0.0.1:" + closed);
+            assertThat(body).as("no slash escaped").doesNotContain("\\/");
+        }
+    }
+
+    /** The check of this id in Camel's health body, wherever the body nests it. */
+    private static JsonNode findCheck(JsonNode node, String id) {
+        if (id.equals(node.path("name").asText()) || id.equals(node.path("id").asText())) {
+            return node;
+        }
+        for (JsonNode child : node) {
+            JsonNode found = findCheck(child, id);
+            if (found != null) {
+                return found;
+            }
+        }
+        return null;
     }
 }

@@ -1,5 +1,6 @@
 package io.haloconnector.route;
 
+import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.haloconnector.LogCapture;
 import io.haloconnector.halo.HaloJson;
@@ -20,6 +21,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -270,7 +273,7 @@ class SyslogRouteTest {
         SyslogTlsFiles otherCa = SyslogTlsFiles.create(work.resolve("other-tls"), "other");
         props.put("syslog.tls.trustStore", otherCa.trustStore().toString());
         props.put("syslog.tls.trustStorePassword", otherCa.trustStorePassword());
-        assertRefused(props, "unable to find valid certification path");
+        assertRefused(props, "unable to find valid certification path", "syslog.tls.trustStore");
     }
 
     @Test
@@ -278,13 +281,36 @@ class SyslogRouteTest {
         // the CA is trusted, but the certificate names 127.0.0.1 only, and the connector dials "localhost"
         Map<String, String> props = setUp("cef", "tls", 50);
         props.put("syslog.host", "localhost");
-        assertRefused(props, "No name matching localhost found");
+        assertRefused(props, "No name matching localhost found", "syslog.tls.trustStore");
     }
 
-    private void assertRefused(Map<String, String> props, String reason) throws Exception {
-        try (LogCapture logs = new LogCapture(); RunningConnector connector = RunningConnector.start(props)) {
-            await().atMost(WAIT).until(() -> logs.lines(ch.qos.logback.classic.Level.ERROR).stream()
-                    .filter(line -> line.startsWith("Poll stopped") && line.contains(reason)).count() >= 2);
+    @Test
+    void aReceiverThatIsNotListeningIsReportedInOneLineNamingItsAddress() throws Exception {
+        Map<String, String> props = setUp("cef", "tcp", 50);
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            props.put("syslog.port", String.valueOf(closed.getLocalPort()));
+        }
+        assertRefused(props, "Connection refused", "check syslog.host and syslog.port");
+    }
+
+    /**
+     * Each poll fails with one ERROR line naming the receiver, the reason and the setting to check, with
+     * no WARN and no stack trace at INFO; at DEBUG the stack trace follows. Nothing is committed.
+     */
+    private void assertRefused(Map<String, String> props, String reason, String setting) throws Exception {
+        String address = props.get("syslog.host") + ":" + props.get("syslog.port");
+        for (Level level : List.of(Level.INFO, Level.DEBUG)) {
+            try (LogCapture logs = new LogCapture(level); RunningConnector connector = RunningConnector.start(props)) {
+                await().atMost(WAIT).until(() -> logs.lines(Level.ERROR).stream()
+                        .filter(line -> line.startsWith("Poll stopped") && line.contains(reason)).count() >= 2);
+                if (level == Level.INFO) {
+                    assertThat(logs.oneLineErrors()).as("one line per failed poll").isNotEmpty().allSatisfy(line -> assertThat(line)
+                            .startsWith("Poll stopped: The syslog receiver " + address + " did not take the page")
+                            .contains(reason).contains(setting).doesNotContain(".."));
+                } else {
+                    logs.assertStackTraceOf(reason);
+                }
+            }
         }
         assertThat(receiver.messages()).isEmpty();
         assertThat(checkpointCursor()).as("no page committed").isNull();
@@ -297,12 +323,12 @@ class SyslogRouteTest {
         Map<String, JsonNode> halo = haloEvents();
         int killedAt;
         long failedPolls;
-        try (LogCapture logs = new LogCapture(); RunningConnector connector = RunningConnector.start(props)) {
+        try (LogCapture logs = new LogCapture(Level.INFO); RunningConnector connector = RunningConnector.start(props)) {
             await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> receiver.messages().size() >= 4000);
             receiver.kill();
             killedAt = receiver.messages().size();
             // receiver down: each poll fails (reset, then connection refused) and commits nothing
-            await().atMost(WAIT).until(() -> logs.lines(ch.qos.logback.classic.Level.ERROR).stream()
+            await().atMost(WAIT).until(() -> logs.lines(Level.ERROR).stream()
                     .filter(line -> line.startsWith("Poll stopped")).count() >= 3);
             String cursorWhileDown = checkpointCursor();
             int receivedWhileDown = receiver.messages().size();
@@ -310,7 +336,11 @@ class SyslogRouteTest {
             assertThat(receiver.messages()).hasSize(receivedWhileDown);
             receiver.restart();
             await().atMost(WAIT).until(() -> newestCreatedAt().equals(checkpointCursor()));
-            failedPolls = logs.lines(ch.qos.logback.classic.Level.ERROR).stream().filter(line -> line.startsWith("Poll stopped")).count();
+            failedPolls = logs.lines(Level.ERROR).stream().filter(line -> line.startsWith("Poll stopped")).count();
+            // a reset, then refused connections: one line each, naming the receiver and the settings
+            assertThat(logs.oneLineErrors()).as("one line per failed poll").allSatisfy(line -> assertThat(line)
+                    .startsWith("Poll stopped: The syslog receiver 127.0.0.1:" + props.get("syslog.port") + " did not take the page")
+                    .contains("check syslog.host and syslog.port"));
         }
         Map<String, Long> idCounts = receiver.messages().stream()
                 .collect(Collectors.groupingBy(m -> StrictCefParser.parse(m.text()).extension().get("externalId"), Collectors.counting()));
