@@ -117,10 +117,11 @@ class EditedRoutesTest {
                                 expression: "100"
                 """));
 
-        try (LogCapture log = new LogCapture(); RunningConnector connector = RunningConnector.start(props)) {
+        try (LogCapture log = new LogCapture(Level.INFO); RunningConnector connector = RunningConnector.start(props)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> log.lines(Level.ERROR).stream()
                     .anyMatch(line -> line.contains("with 100 events and a next page where the connector pages by halo.perPage=500")));
             assertThat(connector.delivered()).as("nothing delivered from a page the window cannot count").isEmpty();
+            assertThat(log.oneLineErrors()).allMatch(line -> line.contains("set the page size with halo.perPage"));
         }
         // the routes as shipped, on the same state: every event once, so the refused page moved no cursor
         props.remove("camel.main.routesIncludePattern");
