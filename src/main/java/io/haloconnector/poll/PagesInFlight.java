@@ -138,6 +138,11 @@ public final class PagesInFlight {
             Page admitted = new Page(page.events(), batch.size(), moveTo, window.pollUntil(),
                     beyondWindow(batch, window.pollUntil()), more ? -1 : window.pagesRead());
             synchronized (this) {
+                if (stopping.isStopping()) {
+                    exchange.setProperty(PollProperties.MORE_PAGES, false);
+                    exchange.setProperty(ADMITTED, false);
+                    return; // the stop began while the window moved on: the poll ends, and its window with it
+                }
                 inFlight.addLast(admitted);
             }
             exchange.setProperty(PROPERTY, admitted);
