@@ -185,10 +185,12 @@ class TwoNodeFailoverTest {
 
         List<String> ids = Reliability.idsOfEnvelopes(receiver.received());
         print("two nodes, SIGTERM with HEC answering after %d s: %s stopped in %.1f s (exit %d), %d events received at the"
-                        + " signal, %d POSTs (%d events) and %d Halo requests started after it; %s delivered from %s; %d repeats",
+                        + " signal, %d POSTs (%d events) and %d Halo requests started after it; %s's first delivery %d ms after"
+                        + " the signal; %d repeats",
                 SigtermTest.SPLUNK_ANSWER.toSeconds(), leader.name(), stop.seconds(), stop.exit(), stop.receivedAtSignal(),
-                stop.postsAfter(), stop.eventsAfter(), stop.haloRequestsAfter(), standby.name(), firstByStandby,
-                Reliability.repeats(ids));
+                stop.postsAfter(), stop.eventsAfter(), stop.haloRequestsAfter(), standby.name(),
+                Duration.between(stop.signal(), firstByStandby).toMillis(), Reliability.repeats(ids));
+        assertThat(Duration.between(stop.signal(), firstByStandby)).isLessThanOrEqualTo(TAKEOVER);
         assertThat(stop.exit()).as("the leader's exit code after SIGTERM").isZero();
         stop.assertStartedNothingAndFinishedThePostsInFlight(leader.process());
         assertThat(leaderPostsAfter).as("POSTs of the leader after the signal").isZero();
