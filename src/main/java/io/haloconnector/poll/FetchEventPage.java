@@ -85,7 +85,7 @@ public final class FetchEventPage implements Processor {
             // however the poll ends, the pages it requested ahead and did not take give their permits back
             exchange.getExchangeExtension().addOnCompletion(prefetch.closer());
         }
-        EventPage page = fetch(exchange, window, prefetch);
+        EventPage page = fetch(window, prefetch);
         if (page == null) {
             // stopping: this page is not delivered, and the loop asks for no other
             exchange.setProperty(PollProperties.MORE_PAGES, false);
@@ -100,7 +100,7 @@ public final class FetchEventPage implements Processor {
     }
 
     /** The window's current page; null once the connector is stopping. */
-    private EventPage fetch(Exchange exchange, PollWindow window, PagePrefetch prefetch) throws InterruptedException {
+    private EventPage fetch(PollWindow window, PagePrefetch prefetch) throws InterruptedException {
         while (window.hasMorePages()) {
             if (stopping.isStopping()) {
                 return null;
