@@ -60,6 +60,12 @@ final class HecBatchSender {
         return sent;
     }
 
+    /** Sends a batch HEC took but never acknowledged again: a retry, so not once the connector is stopping. */
+    List<SentBatch> resend(HecBatch batch) throws InterruptedException, IOException {
+        retries.check();
+        return send(batch);
+    }
+
     private void sendInto(HecBatch batch, List<SentBatch> sent) throws InterruptedException, IOException {
         if (batch.size() == 0) {
             return;

@@ -185,6 +185,7 @@ public final class HecDelivery implements Processor, AutoCloseable {
         }
 
         void write(HaloEvent event) throws Exception {
+            // not retries: a page handed over sends all its batches, also once the connector is stopping, so it can be committed
             stop.check();
             HecBatch.Entry entry = new HecBatch.Entry(event, encoder.encode(event));
             if (!batch.isEmpty() && (batch.size() + 1 > settings.batchEvents()
