@@ -12,8 +12,10 @@ import io.haloconnector.observe.ConnectorHealth;
 import io.haloconnector.observe.ConnectorMetrics;
 import io.haloconnector.output.RollingEventFiles;
 import io.haloconnector.poll.CatchUpProgress;
+import io.haloconnector.poll.ConnectorStopping;
 import io.haloconnector.poll.FetchEventPage;
 import io.haloconnector.poll.OpenPollWindow;
+import io.haloconnector.poll.OutputBackoff;
 import io.haloconnector.poll.PageBatchHeaders;
 import io.haloconnector.poll.PageRequestRetry;
 import io.haloconnector.poll.PagesInFlight;
@@ -94,6 +96,9 @@ public final class HaloAccounts {
     // pages requested ahead by all accounts together: a node of many accounts catching up at once
     // holds (2 x halo.fetch.concurrency + one per account) pages, not halo.fetch.concurrency each
     private final Semaphore pagesAhead;
+    // the output is shared: its failures hold back every account's polls
+    private final OutputBackoff outputBackoff;
+    private final ConnectorStopping stopping;
     // the file output's steps, made with the one account whose checkpoint holds the files' position
     private volatile Processor eventFileName;
     private volatile Processor eventFileSync;
@@ -112,6 +117,8 @@ public final class HaloAccounts {
         this.outputPages = outputPages;
         this.clock = clock;
         this.pagesAhead = new Semaphore(2 * props.getInt(ConnectorProperty.HALO_FETCH_CONCURRENCY));
+        this.outputBackoff = new OutputBackoff(backoff(settings.retryMaxDelay()));
+        this.stopping = ConnectorStopping.of(context);
     }
 
     /**
@@ -196,7 +203,7 @@ public final class HaloAccounts {
     public synchronized List<String> pollQueues() {
         List<String> queues = new ArrayList<>();
         for (String name : accounts.keySet()) {
-            queues.add("seda:halo-poll-" + name + "?size=1&discardWhenFull=true");
+            queues.add("seda:halo-poll-" + name + "?size=1&discardWhenFull=true&purgeWhenStopping=true&pollTimeout=200");
         }
         return queues;
     }
@@ -344,17 +351,17 @@ public final class HaloAccounts {
         SetAsideBadEvents.Mode badEvents = props.getOneOf(ConnectorProperty.HALO_DEAD_LETTER).equals("stop")
                 ? SetAsideBadEvents.Mode.STOP : SetAsideBadEvents.Mode.SET_ASIDE;
         Duration maxDelay = settings.retryMaxDelay();
-        PagesInFlight pagesInFlight = new PagesInFlight(cursor, progress, metrics, outputPages);
+        PagesInFlight pagesInFlight = new PagesInFlight(cursor, progress, metrics, outputPages, stopping, outputBackoff);
         // ClusteredRoutePolicy drops the lead before it stops the route: the poll ends at the page boundary
         pagesInFlight.pollWhile(leadership::isActive);
         HaloAccount opened = new HaloAccount(account, opening, store, cursor, delivered, metrics, health, fetchers, tokens,
                 exchange -> pacer.acquire(),
                 new HaloEventsAnswer(host, tokens, metrics, pacer, limit, props.getInt(ConnectorProperty.HALO_EVENT_MAX_BYTES)),
-                new PageRequestRetry(new Backoff(maxDelay.compareTo(Duration.ofSeconds(1)) < 0 ? maxDelay : Duration.ofSeconds(1),
-                        maxDelay), settings.retryMaxAttempts(), host, metrics),
+                new PageRequestRetry(backoff(maxDelay), settings.retryMaxAttempts(), host, metrics),
                 opening.before(new OpenPollWindow(cursor, progress, clock, settings.pollLag(), settings.perPage(),
-                        settings.maxResults(), new SortedAnswers(stateDir))),
-                new FetchEventPage(requests, PAGE_REQUESTS, account.apiBase(), health, metrics, limit, pagesAhead),
+                        settings.maxResults(), new SortedAnswers(stateDir), stopping, outputBackoff)),
+                new FetchEventPage(requests, PAGE_REQUESTS, account.apiBase(), health, metrics, limit, pagesAhead, stopping,
+                        outputBackoff),
                 new SetAsideBadEvents(deadLetters, metrics, badEvents),
                 new PageBatchHeaders(headers),
                 pagesInFlight,
@@ -415,6 +422,11 @@ public final class HaloAccounts {
         if (first != null) {
             throw first;
         }
+    }
+
+    /** Waits doubling from 1 s (or maxDelay when shorter) to maxDelay: halo.retry.maxDelay. */
+    private static Backoff backoff(Duration maxDelay) {
+        return new Backoff(maxDelay.compareTo(Duration.ofSeconds(1)) < 0 ? maxDelay : Duration.ofSeconds(1), maxDelay);
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

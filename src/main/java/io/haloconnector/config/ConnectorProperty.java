@@ -47,7 +47,7 @@ public enum ConnectorProperty {
     HALO_RETRY_MAX_ATTEMPTS("halo.retry.maxAttempts", "8", wholeNumbers(1, 1000),
             "attempts per page and poll on 5xx, 429, resets, truncated JSON"),
     HALO_RETRY_MAX_DELAY("halo.retry.maxDelay", "60s", durations("10ms", "1h"),
-            "cap of the exponential backoff (and of a server's Retry-After)"),
+            "cap of the exponential backoff (and of a server's Retry-After), also of the polls' wait after the output failed a page"),
     HALO_PROGRESS_INTERVAL("halo.progress.interval", "5s", durations("100ms", "1h"),
             "progress line interval while catching up"),
     HALO_EVENT_MAX_BYTES("halo.event.maxBytes", "1000000", wholeNumbers(1_000, 10_000_000),

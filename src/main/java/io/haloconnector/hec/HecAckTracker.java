@@ -101,7 +101,7 @@ final class HecAckTracker {
         for (HecBatchSender.SentBatch batch : expired) {
             LOG.warn("HEC did not acknowledge ackId {} ({} events) within {} ms; resending it", batch.ackId(),
                     batch.batch().size(), settings.ackTimeout().toMillis());
-            track(sender.send(batch.batch()));
+            track(sender.resend(batch.batch()));
         }
     }
 }

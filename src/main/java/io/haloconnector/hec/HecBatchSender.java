@@ -35,14 +35,17 @@ final class HecBatchSender {
     private final HecClient client;
     private final HecDeadLetters deadLetters;
     private final StopSignal stop;
+    private final StopSignal retries;
     private final Backoff backoff;
     private final HecObserver observer;
     private final ConcurrencyLimit inFlight;
     /** HEC's host:port, named by every line about a failed request. */
     private final String receiver;
 
-    HecBatchSender(HecSettings settings, HecClient client, HecDeadLetters deadLetters, StopSignal stop, HecObserver observer,
-                   ConcurrencyLimit inFlight) {
+    /** {@code stop} ends every wait and request; {@code retries} (the connector stopping) ends the retries only. */
+    HecBatchSender(HecSettings settings, HecClient client, HecDeadLetters deadLetters, StopSignal stop, StopSignal retries,
+                   HecObserver observer, ConcurrencyLimit inFlight) {
+        this.retries = retries;
         this.settings = settings;
         this.receiver = ConnectorSettings.hostAndPort(settings.url());
         this.inFlight = inFlight;
@@ -59,6 +62,12 @@ final class HecBatchSender {
         List<SentBatch> sent = new ArrayList<>();
         sendInto(batch, sent);
         return sent;
+    }
+
+    /** Sends a batch HEC took but never acknowledged again: a retry, so not once the connector is stopping. */
+    List<SentBatch> resend(HecBatch batch) throws InterruptedException, IOException {
+        retries.check();
+        return send(batch);
     }
 
     private void sendInto(HecBatch batch, List<SentBatch> sent) throws InterruptedException, IOException {
@@ -109,6 +118,9 @@ final class HecBatchSender {
         int refusals = 0;
         while (true) {
             stop.check();
+            if (failures + refusals > 0) {
+                retries.check(); // no retry once the connector is stopping
+            }
             if (failures >= FAILURES_BEFORE_HEALTH_CHECK) {
                 failures = awaitHealthy(failures);
             }
@@ -132,14 +144,14 @@ final class HecBatchSender {
                     LOG.warn("HEC answered {} to a batch of {} events; retry {} in {} ms", redact(answer.describe()),
                             batch.size(), failures, delay.toMillis());
                 }
-                stop.sleep(delay);
+                retries.sleep(delay);
             } else if (outcome == HecOutcome.CONFIGURATION) {
                 refusals++;
                 observer.unavailable(configurationProblem(answer));
                 LOG.error("{}; retrying every {} ms until it is fixed (nothing is lost meanwhile)",
                         configurationProblem(answer), settings.retryMaxDelay().toMillis());
                 logInFull(answer);
-                stop.sleep(settings.retryMaxDelay());
+                retries.sleep(settings.retryMaxDelay());
             } else {
                 inFlight.succeeded();
                 observer.unavailable(null);
@@ -154,6 +166,7 @@ final class HecBatchSender {
     /** Polls the health endpoint until it says healthy (code 17); returns the failure count reached. */
     private int awaitHealthy(int failures) throws InterruptedException, HecSinkClosedException {
         while (true) {
+            retries.check();
             HecAnswer health = client.health();
             boolean unhealthy = !health.answered() || health.status() >= 500 || Integer.valueOf(18).equals(health.code());
             if (!unhealthy) {
@@ -170,7 +183,7 @@ final class HecBatchSender {
                 LOG.warn("HEC health check answered {}; checking again in {} ms before resending", redact(health.describe()),
                         delay.toMillis());
             }
-            stop.sleep(delay);
+            retries.sleep(delay);
         }
     }
 

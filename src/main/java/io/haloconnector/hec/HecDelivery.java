@@ -12,6 +12,7 @@ import org.apache.camel.impl.engine.DefaultProducerTemplate;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import io.haloconnector.poll.ConnectorStopping;
 import io.haloconnector.poll.PageBatchHeaders;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -34,7 +35,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * in batches (by count and by bytes, gzipped) through the HEC request route, and returns only
  * when HEC has taken every one (acked too when hec.ack is on); until then it retries, blocking
  * the route, which is the backpressure that stops polling Halo while HEC is down. An exception
- * (the connector is stopping) leaves the page uncommitted. Malformed events go to
+ * (the connector is stopping) leaves the page uncommitted. From the stop on a page already handed
+ * over still sends all its batches (it is finished so it can be committed), but a batch that fails
+ * is not retried: the page comes again after the restart. Malformed events go to
  * {@code stateDir/hec-dead-letter.jsonl}. {@link #close()} ends any wait at once by making the
  * blocked call throw. The route calls {@link #process} for up to {@code hec.maxInFlight} pages at
  * once, each on its own thread with its own batches; {@link #write}, {@link #flush} and
@@ -56,6 +59,8 @@ public final class HecDelivery implements Processor, AutoCloseable {
     private final HecClient client;
     private final ConcurrencyLimit inFlight;
     private final StopSignal stop = new StopSignal();
+    // set when the connector begins to stop: a batch of a page handed over is still sent, a failed one is not retried
+    private final StopSignal retries = new StopSignal();
     private final AtomicBoolean warnedNoAckId = new AtomicBoolean();
     /** The batches of {@link #write} and {@link #flush}. */
     private final PageBatches calls;
@@ -74,7 +79,7 @@ public final class HecDelivery implements Processor, AutoCloseable {
         this.inFlight = inFlight;
         this.client = new HecClient(settings, channel, stop, template, requests);
         this.encoder = new HecEnvelopeEncoder(settings);
-        this.sender = new HecBatchSender(settings, client, new HecDeadLetters(stateDir), stop, observer, inFlight);
+        this.sender = new HecBatchSender(settings, client, new HecDeadLetters(stateDir), stop, retries, observer, inFlight);
         this.calls = new PageBatches(encoder);
         LOG.info("HEC output to {} (index {}, sourcetype {}, batches of {} events / {} bytes, gzip {}, ack {}, {} pages in flight)",
                 settings.url(), settings.index().orElse("<token default>"), settings.sourcetype(), settings.batchEvents(),
@@ -146,7 +151,8 @@ public final class HecDelivery implements Processor, AutoCloseable {
         context.addService(template);
         HecDelivery delivery = new HecDelivery(settings, stateDir, observer, template, context.getEndpoint(REQUESTS), inFlight);
         context.getRegistry().bind("hecDelivery", delivery);
-        // a stop that has waited long enough for the batch in flight ends the retries and waits too
+        // a stop sends no retry; once it has waited long enough for the batches in flight it ends every wait
+        ConnectorStopping.of(context).onStop(delivery.retries::stop);
         deadlines.onStopAbort(delivery::close);
         return delivery;
     }
@@ -179,6 +185,7 @@ public final class HecDelivery implements Processor, AutoCloseable {
         }
 
         void write(HaloEvent event) throws Exception {
+            // not retries: a page handed over sends all its batches, also once the connector is stopping, so it can be committed
             stop.check();
             HecBatch.Entry entry = new HecBatch.Entry(event, encoder.encode(event));
             if (!batch.isEmpty() && (batch.size() + 1 > settings.batchEvents()
@@ -228,6 +235,7 @@ public final class HecDelivery implements Processor, AutoCloseable {
     /** Ends any retry or wait at once (the blocked call throws). */
     @Override
     public void close() {
+        retries.stop();
         stop.stop();
     }
 

@@ -15,6 +15,7 @@ import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -26,7 +27,9 @@ import java.util.concurrent.Semaphore;
  * route (Camel's error handler, {@link PageRequestRetry}); when they are used up the poll ends
  * with the checkpoint where it was, and the next poll starts from there. A page 1 that counts more
  * events than one query can page through, or a page refused past the API's own pagination cap,
- * narrows the slice of the window instead ({@link PollWindow}).
+ * narrows the slice of the window instead ({@link PollWindow}). From the stop on it asks Halo for
+ * nothing and stops waiting for the page in flight: the poll ends with an empty page, which
+ * {@link PagesInFlight#admitStep()} does not hand over (it is fetched again after the restart).
  */
 public final class FetchEventPage implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(FetchEventPage.class);
@@ -39,14 +42,20 @@ public final class FetchEventPage implements Processor {
     private final ConcurrencyLimit limit;
     private final String apiBase;
     private final Semaphore pagesAhead;
+    private final ConnectorStopping stopping;
+    private final OutputBackoff output;
     private Endpoint pageRequests;
 
     /**
      * @param apiBase    the account's API URL, the start of the request route's {@code toD}
      * @param pagesAhead permits for pages requested ahead, shared by the node's accounts
+     * @param output     while it fails, no page is requested ahead
      */
     public FetchEventPage(ProducerTemplate template, String pageRequestUri, String apiBase,
-                          ConnectorHealth health, ConnectorMetrics metrics, ConcurrencyLimit limit, Semaphore pagesAhead) {
+                          ConnectorHealth health, ConnectorMetrics metrics, ConcurrencyLimit limit, Semaphore pagesAhead,
+                          ConnectorStopping stopping, OutputBackoff output) {
+        this.stopping = stopping;
+        this.output = output;
         this.template = template;
         this.apiBase = apiBase;
         this.host = ConnectorSettings.hostAndPort(java.net.URI.create(apiBase));
@@ -71,21 +80,36 @@ public final class FetchEventPage implements Processor {
                 pageRequests = exchange.getContext().getEndpoint(pageRequestUri);
             }
             // each request carries the poll's account: the request route's steps are that account's
-            prefetch = new PagePrefetch(template, pageRequests, limit, pagesAhead, exchange.getProperty(PageRequest.ACCOUNT), apiBase);
+            prefetch = new PagePrefetch(template, pageRequests, limit, pagesAhead, exchange.getProperty(PageRequest.ACCOUNT), apiBase,
+                    stopping, output);
             exchange.setProperty(PollProperties.PREFETCH, prefetch);
             // however the poll ends, the pages it requested ahead and did not take give their permits back
             exchange.getExchangeExtension().addOnCompletion(prefetch.closer());
         }
-        EventPage page = fetch(exchange, window, prefetch);
+        EventPage page = fetch(window, prefetch);
+        if (page == null) {
+            // stopping: this page is not delivered, and the loop asks for no other
+            exchange.setProperty(PollProperties.MORE_PAGES, false);
+            exchange.setProperty(PollProperties.PAGE, EventPage.empty());
+            exchange.getIn().setBody(new EventBatch(List.of()));
+            return;
+        }
         health.haloReached();
         metrics.pageFetched(page.events().size());
         exchange.setProperty(PollProperties.PAGE, page);
         exchange.getIn().setBody(new EventBatch(page.events()));
     }
 
-    private EventPage fetch(Exchange exchange, PollWindow window, PagePrefetch prefetch) throws InterruptedException {
+    /** The window's current page; null once the connector is stopping. */
+    private EventPage fetch(PollWindow window, PagePrefetch prefetch) throws InterruptedException {
         while (window.hasMorePages()) {
-            Exchange done = await(exchange, prefetch.current(window));
+            if (stopping.isStopping()) {
+                return null;
+            }
+            Exchange done = await(prefetch.current(window));
+            if (done == null) {
+                return null;
+            }
             try {
                 EventPage page = PagePrefetch.pageOf(done);
                 if (window.narrowedFor(page)) {
@@ -108,7 +132,10 @@ public final class FetchEventPage implements Processor {
                 throw e;
             } catch (RuntimeException e) {
                 prefetch.failed(window);
-                if (done.getProperty(PageRequest.AHEAD, false, Boolean.class) && !exchange.getContext().isStopping()) {
+                if (stopping.isStopping()) {
+                    return null; // a request the stop cut short: the page comes again after the restart
+                }
+                if (done.getProperty(PageRequest.AHEAD, false, Boolean.class)) {
                     continue; // requested ahead, so not retried: ask again, now as the current page
                 }
                 int attempts = done.getProperty(PageRequestRetry.ATTEMPTS, 1, Integer.class);
@@ -138,12 +165,20 @@ public final class FetchEventPage implements Processor {
     }
 
     /**
-     * Waits for the page's exchange. A stop lets a request in flight finish (its page is then
-     * delivered and committed) for half of the shutdown timeout, then aborts it (RequestDeadlines),
-     * while a retry wait ends at once: the error handler does not redeliver while stopping, and
-     * the page is fetched again after the restart.
+     * Waits for the page's exchange, or for the stop (null): a page that comes after the stop began
+     * is not delivered, so the poll does not wait for it. (Its request may still run until half of
+     * the shutdown timeout, when RequestDeadlines aborts it; a retry wait ends at once, as the error
+     * handler does not redeliver while stopping.)
      */
-    private static Exchange await(Exchange exchange, CompletableFuture<Exchange> page) throws InterruptedException {
+    private Exchange await(CompletableFuture<Exchange> page) throws InterruptedException {
+        try {
+            CompletableFuture.anyOf(page, stopping.signal()).get();
+        } catch (ExecutionException e) {
+            // the page failed: page.get() below says how
+        }
+        if (!page.isDone()) {
+            return null;
+        }
         try {
             return page.get();
         } catch (ExecutionException e) {

@@ -13,7 +13,9 @@ import java.time.temporal.ChronoUnit;
 /**
  * First step of a poll: the window runs from the cursor (minus the overlap) to now minus the
  * safety lag, fixed for the whole poll. A checkpoint whose save failed is saved first: the poll
- * does not start while the state cannot be written.
+ * does not start while the state cannot be written. No poll starts once the connector is stopping,
+ * nor while a failing output's backoff runs ({@link OutputBackoff}): the poll then ends at once,
+ * having asked Halo nothing.
  */
 public final class OpenPollWindow implements Processor {
     private final EventCursor cursor;
@@ -24,10 +26,14 @@ public final class OpenPollWindow implements Processor {
     private final int maxResults;
     // once the API listed a page out of order, it is not trusted to sort again
     private final SortedAnswers sorted;
+    private final ConnectorStopping stopping;
+    private final OutputBackoff output;
 
     public OpenPollWindow(EventCursor cursor, CatchUpProgress progress, Clock clock, Duration lag, int perPage, int maxResults,
-                          SortedAnswers sorted) {
+                          SortedAnswers sorted, ConnectorStopping stopping, OutputBackoff output) {
         this.sorted = sorted;
+        this.stopping = stopping;
+        this.output = output;
         this.cursor = cursor;
         this.progress = progress;
         this.clock = clock;
@@ -41,10 +47,19 @@ public final class OpenPollWindow implements Processor {
         // a plain message instead of the Quartz one: the split copies the message for every event,
         // and a QuartzMessage re-reads the job context into new headers on each copy
         exchange.setMessage(new DefaultMessage(exchange));
+        // a poll queued behind the one the stop ended: Camel's shutdown still runs it
+        if (stopping.isStopping()) {
+            exchange.setProperty(PollProperties.MORE_PAGES, false);
+            return;
+        }
         cursor.ensureSaved();
         // ids left pending by a page that never reached its commit (however its poll ended) are
         // not delivered: dropping them lets this poll deliver those events
         cursor.abandonPage();
+        if (output.holdsPoll()) {
+            exchange.setProperty(PollProperties.MORE_PAGES, false);
+            return; // the trigger's next turn after the backoff asks Halo again
+        }
         Instant until = clock.instant().minus(lag).truncatedTo(ChronoUnit.MILLIS);
         PollWindow window = new PollWindow(cursor.since(), until, perPage, maxResults, sorted);
         exchange.setProperty(PollProperties.WINDOW, window);

@@ -32,7 +32,9 @@ import java.util.concurrent.Semaphore;
  * A slice that is narrowed after all (events arrived meanwhile) leaves its pages asked for ahead
  * unused, which costs requests, never events: a page is only ever taken for the exact query the
  * window is at. Memory holds at most {@code limit} pages, and a page is requested ahead only with a
- * permit of {@code pagesAhead}, which the accounts of a node share. One instance serves one poll.
+ * permit of {@code pagesAhead}, which the accounts of a node share. No page is requested ahead
+ * while the output fails ({@link OutputBackoff}), nor once the connector is stopping. One instance
+ * serves one poll.
  */
 final class PagePrefetch {
     private record PageKey(PollWindow.Slice slice, int page) {
@@ -44,6 +46,8 @@ final class PagePrefetch {
     private final Semaphore pagesAhead;
     private final Object account;
     private final String apiBase;
+    private final ConnectorStopping stopping;
+    private final OutputBackoff output;
     private final Map<PageKey, CompletableFuture<Exchange>> inFlight = new HashMap<>();
     // the pages of inFlight that hold a permit of pagesAhead
     private final Set<PageKey> permitted = new HashSet<>();
@@ -53,7 +57,9 @@ final class PagePrefetch {
     private PollWindow.Slice accepted;
 
     PagePrefetch(ProducerTemplate template, Endpoint pageRequests, ConcurrencyLimit limit, Semaphore pagesAhead,
-                 Object account, String apiBase) {
+                 Object account, String apiBase, ConnectorStopping stopping, OutputBackoff output) {
+        this.stopping = stopping;
+        this.output = output;
         this.template = template;
         this.pageRequests = pageRequests;
         this.limit = limit;
@@ -120,7 +126,8 @@ final class PagePrefetch {
      * (cancels) the requests of pages it has passed or of slices it will not read.
      */
     private void requestAhead(PollWindow window) {
-        int ahead = limit.current() - 1;
+        // a failing output would refuse the pages: the current one alone tells when it takes events again
+        int ahead = output.failing() || stopping.isStopping() ? 0 : limit.current() - 1;
         List<PageKey> next = new ArrayList<>();
         Set<PollWindow.Slice> planned = new HashSet<>();
         PollWindow.Slice slice = window.slice();

@@ -32,11 +32,15 @@ import java.util.function.BooleanSupplier;
  * nor any page after it: the poll waits for the others to finish and ends with one line, and the
  * ids of the uncommitted pages are dropped ({@link ReportPollFailure}) so the next poll delivers
  * them again. A shutdown, or the loss of the account's lead ({@link #pollWhile}), ends the poll at a
- * page boundary, after every page in flight is committed ({@link #awaitStep()}).
+ * page boundary, after every page in flight is committed ({@link #awaitStep()}). From the stop on no
+ * page is handed over, also not one the poll has fetched or is waiting to admit: the pages in flight
+ * are the ones finished. Each page's outcome tells {@link OutputBackoff} whether the output works.
  */
 public final class PagesInFlight {
     /** Exchange property: the {@link Page} an output exchange carries. */
     public static final String PROPERTY = "haloPageInFlight";
+    /** Exchange property, Boolean: admitStep handed the page over (false once the connector is stopping). */
+    public static final String ADMITTED = "haloPageAdmitted";
     private static final Logger LOG = LoggerFactory.getLogger(PagesInFlight.class);
 
     /** One page handed to the output: what its commit needs, taken on the poll route when it was admitted. */
@@ -66,12 +70,23 @@ public final class PagesInFlight {
     private final CatchUpProgress progress;
     private final ConnectorMetrics metrics;
     private final ConcurrencyLimit limit;
+    private final ConnectorStopping stopping;
+    private final OutputBackoff output;
     private final Deque<Page> inFlight = new ArrayDeque<>();
     private Throwable failure;
     private boolean committing;
     private volatile BooleanSupplier polling = () -> true;
 
-    public PagesInFlight(EventCursor cursor, CatchUpProgress progress, ConnectorMetrics metrics, ConcurrencyLimit limit) {
+    public PagesInFlight(EventCursor cursor, CatchUpProgress progress, ConnectorMetrics metrics, ConcurrencyLimit limit,
+                         ConnectorStopping stopping, OutputBackoff output) {
+        this.stopping = stopping;
+        this.output = output;
+        // a poll waiting for room hands nothing over once the stop begins: woken here
+        stopping.onStop(() -> {
+            synchronized (this) {
+                notifyAll();
+            }
+        });
         this.cursor = cursor;
         this.progress = progress;
         this.metrics = metrics;
@@ -89,15 +104,22 @@ public final class PagesInFlight {
 
     /**
      * The poll route's step before the hand-off to the output: waits for room, moves the window on
-     * and says whether the loop fetches another page. Throws when an earlier page failed.
+     * and says whether the loop fetches another page. Throws when an earlier page failed. Once the
+     * connector is stopping it hands nothing over ({@link #ADMITTED} false) and the loop ends.
      */
     public Processor admitStep() {
         return exchange -> {
             synchronized (this) {
-                while (failure == null && inFlight.size() >= limit.current()) {
+                while (failure == null && inFlight.size() >= limit.current() && !stopping.isStopping()) {
                     wait();
                 }
                 throwIfFailed();
+                if (stopping.isStopping()) {
+                    // the output takes no new page from the stop on: this one comes again after the restart
+                    exchange.setProperty(PollProperties.MORE_PAGES, false);
+                    exchange.setProperty(ADMITTED, false);
+                    return;
+                }
             }
             EventPage page = exchange.getProperty(PollProperties.PAGE, EventPage.class);
             PollWindow window = exchange.getProperty(PollProperties.WINDOW, PollWindow.class);
@@ -111,14 +133,20 @@ public final class PagesInFlight {
             if (loss != null) {
                 LOG.error(loss);
             }
-            boolean more = window.hasMorePages() && !exchange.getContext().isStopping() && polling.getAsBoolean();
+            boolean more = window.hasMorePages() && !stopping.isStopping() && polling.getAsBoolean();
             exchange.setProperty(PollProperties.MORE_PAGES, more);
             Page admitted = new Page(page.events(), batch.size(), moveTo, window.pollUntil(),
                     beyondWindow(batch, window.pollUntil()), more ? -1 : window.pagesRead());
             synchronized (this) {
+                if (stopping.isStopping()) {
+                    exchange.setProperty(PollProperties.MORE_PAGES, false);
+                    exchange.setProperty(ADMITTED, false);
+                    return; // the stop began while the window moved on: the poll ends, and its window with it
+                }
                 inFlight.addLast(admitted);
             }
             exchange.setProperty(PROPERTY, admitted);
+            exchange.setProperty(ADMITTED, true);
         };
     }
 
@@ -126,6 +154,9 @@ public final class PagesInFlight {
     public Processor deliveredStep() {
         return exchange -> {
             Page page = exchange.getProperty(PROPERTY, Page.class);
+            if (page.fresh > 0) {
+                output.delivered(); // a page without new events never reached the output
+            }
             synchronized (this) {
                 page.position = exchange.getProperty(OutputPosition.PROPERTY, String.class);
                 page.delivered = true;
@@ -143,6 +174,7 @@ public final class PagesInFlight {
         return exchange -> {
             Page page = exchange.getProperty(PROPERTY, Page.class);
             Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+            output.failed();
             failed(page, cause == null ? new IllegalStateException("the output route failed") : cause);
         };
     }

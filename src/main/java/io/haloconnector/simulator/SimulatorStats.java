@@ -1,8 +1,12 @@
 package io.haloconnector.simulator;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -18,6 +22,10 @@ public final class SimulatorStats {
     // requests being answered, by their query's since and until
     private final Map<String, Integer> openByQuery = new ConcurrentHashMap<>();
     private final AtomicInteger mostQueriesOpen = new AtomicInteger();
+    // when each token and events request arrived: the latest ones, so a simulator left running stays small
+    private static final int REQUEST_TIMES_KEPT = 100_000;
+    private final Queue<Instant> requestTimes = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger requestTimesHeld = new AtomicInteger();
 
     SimulatorStats() {
     }
@@ -48,12 +56,18 @@ public final class SimulatorStats {
         return mostQueriesOpen.get();
     }
 
+    /** When each request (events or token) reached the simulator, the latest 100,000 in arrival order. */
+    public List<Instant> requestTimes() {
+        return List.copyOf(requestTimes);
+    }
+
     /** Events sent in complete 200 pages (truncated bodies not counted). */
     public long eventsServed() {
         return eventsServed.sum();
     }
 
     void eventsRequest() {
+        requestArrived();
         eventsRequests.increment();
     }
 
@@ -68,7 +82,15 @@ public final class SimulatorStats {
     }
 
     void tokenRequest() {
+        requestArrived();
         tokenRequests.increment();
+    }
+
+    private void requestArrived() {
+        requestTimes.add(Instant.now());
+        if (requestTimesHeld.incrementAndGet() > REQUEST_TIMES_KEPT && requestTimes.poll() != null) {
+            requestTimesHeld.decrementAndGet();
+        }
     }
 
     void answered(int status) {

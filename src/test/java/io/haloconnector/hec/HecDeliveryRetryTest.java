@@ -73,6 +73,23 @@ class HecDeliveryRetryTest {
     }
 
     @Test
+    void onceTheConnectorIsStoppingAPageHandedOverSendsAllItsBatchesButAFailedBatchIsNotRetried() throws Exception {
+        hec = HecFixture.start(stateDir);
+        HecDelivery sink = hec.sink("hec.batch.events", "10");
+        hec.stopping().stop();
+
+        List<HaloEvent> page = SampleEvents.events(0, 25);
+        hec.deliverAsync(sink, page).get();
+        assertThat(hec.receivedIds()).as("three batches, all sent: the page can be committed").containsExactlyElementsOf(ids(page));
+
+        hec.receiver.faults().busy(1);
+        assertThatThrownBy(() -> hec.deliverAsync(sink, SampleEvents.events(25, 5)).get())
+                .hasCauseInstanceOf(HecSinkClosedException.class);
+        assertThat(hec.receiver.stats().requests()).as("the busy batch was not sent again, nor the health asked").isEqualTo(4);
+        assertThat(hec.receivedIds()).hasSize(25);
+    }
+
+    @Test
     void honoursRetryAfterUpToTheMaximumDelay() throws Exception {
         hec = HecFixture.start(stateDir);
         HecDelivery sink = hec.sink("hec.retry.maxDelay", "5s");

@@ -3,6 +3,7 @@ package io.haloconnector.hec;
 import io.haloconnector.config.HecSettings;
 import io.haloconnector.config.PropertyLookup;
 import io.haloconnector.halo.HaloEvent;
+import io.haloconnector.poll.ConnectorStopping;
 import io.haloconnector.retry.ConcurrencyLimit;
 import io.haloconnector.testkit.hec.HecReceiver;
 import io.haloconnector.testkit.hec.HecReceiverConfig;
@@ -104,6 +105,11 @@ final class HecFixture implements AutoCloseable {
         contexts.add(context);
         sinks.add(sink);
         return sink;
+    }
+
+    /** The stop signal of the context the last {@link #sink} runs in: begins a stop while the routes still run. */
+    ConnectorStopping stopping() {
+        return ConnectorStopping.of(contexts.get(contexts.size() - 1));
     }
 
     static void writeAll(HecDelivery sink, List<HaloEvent> events) throws Exception {

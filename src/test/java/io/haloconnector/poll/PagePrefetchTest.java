@@ -1,6 +1,7 @@
 package io.haloconnector.poll;
 
 import io.haloconnector.halo.EventPage;
+import io.haloconnector.retry.Backoff;
 import io.haloconnector.retry.ConcurrencyLimit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -89,7 +91,7 @@ class PagePrefetchTest {
 
     private PagePrefetch prefetch(String account, Semaphore budget) {
         return new PagePrefetch(template, context.getEndpoint("direct:pages"), new ConcurrencyLimit(8), budget, account,
-                "http://127.0.0.1:1");
+                "http://127.0.0.1:1", new ConnectorStopping(), new OutputBackoff(new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(1))));
     }
 
     private static PollWindow window() {

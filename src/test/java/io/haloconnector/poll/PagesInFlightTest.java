@@ -5,6 +5,7 @@ import io.haloconnector.halo.HaloEvent;
 import io.haloconnector.observe.ConnectorMetrics;
 import io.haloconnector.output.EventBatch;
 import io.haloconnector.output.OutputPosition;
+import io.haloconnector.retry.Backoff;
 import io.haloconnector.retry.ConcurrencyLimit;
 import io.haloconnector.state.Checkpoint;
 import io.haloconnector.state.CheckpointStore;
@@ -54,6 +55,8 @@ class PagesInFlightTest {
     private DeliveredEvents delivered;
     private EventCursor cursor;
     private PollWindow window;
+    private final ConnectorStopping stopping = new ConnectorStopping();
+    private final OutputBackoff output = new OutputBackoff(new Backoff(Duration.ofMinutes(1), Duration.ofMinutes(1)));
 
     @BeforeEach
     void open() {
@@ -92,7 +95,7 @@ class PagesInFlightTest {
         CatchUpProgress progress = new CatchUpProgress(Clock.systemUTC(), Duration.ofMinutes(1));
         progress.pollStarted(T0); // as openPollWindow does
         return new PagesInFlight(cursor, progress, new ConnectorMetrics(new SimpleMeterRegistry(), "default"),
-                new ConcurrencyLimit(maxInFlight));
+                new ConcurrencyLimit(maxInFlight), stopping, output);
     }
 
     /** Page n (1-based) as the poll route hands it over: its events at seconds 2n-1 and 2n, new ones pending. */
@@ -194,5 +197,50 @@ class PagesInFlightTest {
         pages.awaitStep().process(new DefaultExchange(context));
         assertThat(cursor.savedCursor()).as("both pages committed: the new leader goes on after them").isEqualTo(T0.plusSeconds(4));
         assertThat(pages.size()).isZero();
+    }
+
+    @Test
+    void aStopWakesAPollWaitingForRoomHandsThatPageNotOverAndStillCommitsThePagesInFlight() throws Exception {
+        PagesInFlight pages = pages(1);
+        Exchange first = admit(pages, 1, false);
+        assertThat(first.getProperty(PagesInFlight.ADMITTED, Boolean.class)).isTrue();
+        CompletableFuture<Exchange> second = CompletableFuture.supplyAsync(() -> {
+            try {
+                return admit(pages, 2, false);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !second.isDone());
+
+        stopping.stop();
+        Exchange held = second.get(2, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(held.getProperty(PagesInFlight.ADMITTED, Boolean.class)).as("page 2 is not handed to the output").isFalse();
+        assertThat(held.getProperty(PollProperties.MORE_PAGES, Boolean.class)).as("the loop ends").isFalse();
+        assertThat(pages.size()).as("page 1 only is in flight").isEqualTo(1);
+
+        deliver(pages, first, "f:10");
+        pages.awaitStep().process(new DefaultExchange(context));
+        assertThat(cursor.savedCursor()).as("page 1, handed over before the stop, is committed").isEqualTo(T0.plusSeconds(2));
+        assertThat(cursor.committedOutputPosition()).isEqualTo("f:10");
+    }
+
+    @Test
+    void anOutputFailureHoldsThePollsBackUntilTheOutputTakesAPageAgain() throws Exception {
+        PagesInFlight pages = pages(1);
+        assertThat(output.holdsPoll()).isFalse();
+        Exchange first = admit(pages, 1, false);
+        first.setProperty(Exchange.EXCEPTION_CAUGHT, new IOException("No space left on device"));
+        pages.failedStep().process(first);
+        assertThatThrownBy(() -> pages.awaitStep().process(new DefaultExchange(context)))
+                .isInstanceOf(PageOutputFailedException.class);
+        assertThat(output.holdsPoll()).as("the next poll waits (backoff of 30 s or more)").isTrue();
+        assertThat(output.failing()).as("no page is requested ahead").isTrue();
+
+        cursor.abandonPage();
+        Exchange again = admit(pages, 1, true);
+        deliver(pages, again, "f:10");
+        assertThat(output.holdsPoll()).as("the output took a page").isFalse();
+        assertThat(output.failing()).isFalse();
     }
 }

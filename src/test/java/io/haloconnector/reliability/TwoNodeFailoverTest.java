@@ -165,6 +165,39 @@ class TwoNodeFailoverTest {
         assertOneNodeAtATime(leader, standby);
     }
 
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void aSigtermOfTheLeaderWithSplunkAnsweringAfter4sFinishesItsPostsStartsNothingAndTheNewLeaderRepeatsNothing()
+            throws Exception {
+        // the defaults: pages of 500 in one POST each, 8 in flight; each answered 4 s after it arrived
+        Set<String> expected = startBoth(12_000, Duration.ZERO, SigtermTest.SPLUNK_ANSWER,
+                Map.of("halo.perPage", "500", "hec.batch.events", "500", "hec.maxInFlight", "8"));
+        Node leader = leader();
+        Node standby = other(leader);
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.received().size() >= 3_000);
+
+        StopFigures stop = StopFigures.sigterm(leader.process(), receiver, simulator);
+        int leaderPostsAfter = (int) deliveries().stream()
+                .filter(d -> d.node().equals(leader.name()) && d.at().isAfter(stop.startedAfter())).count();
+        Instant firstByStandby = firstDelivery(standby);
+        await().atMost(Duration.ofSeconds(90)).until(() -> receiver.received().size() >= expected.size());
+        assertThat(standby.process().terminate(20)).isZero();
+
+        List<String> ids = Reliability.idsOfEnvelopes(receiver.received());
+        print("two nodes, SIGTERM with HEC answering after %d s: %s stopped in %.1f s (exit %d), %d events received at the"
+                        + " signal, %d POSTs (%d events) and %d Halo requests started after it; %s's first delivery %d ms after"
+                        + " the signal; %d repeats",
+                SigtermTest.SPLUNK_ANSWER.toSeconds(), leader.name(), stop.seconds(), stop.exit(), stop.receivedAtSignal(),
+                stop.postsAfter(), stop.eventsAfter(), stop.haloRequestsAfter(), standby.name(),
+                Duration.between(stop.signal(), firstByStandby).toMillis(), Reliability.repeats(ids));
+        assertThat(Duration.between(stop.signal(), firstByStandby)).isLessThanOrEqualTo(TAKEOVER);
+        assertThat(stop.exit()).as("the leader's exit code after SIGTERM").isZero();
+        stop.assertStartedNothingAndFinishedThePostsInFlight(leader.process());
+        assertThat(leaderPostsAfter).as("POSTs of the leader after the signal").isZero();
+        Reliability.assertExactlyOnce(ids, expected);
+        assertOneNodeAtATime(leader, standby);
+    }
+
     /** When {@code node}'s first request reached the receiver (waiting for it at most 30 s). */
     private Instant firstDelivery(Node node) {
         try {
@@ -187,14 +220,21 @@ class TwoNodeFailoverTest {
 
     /** Two nodes, same configuration, started together on a simulator answering after {@code haloLatency}; the expected event ids. */
     private Set<String> startBoth(int events, Duration haloLatency) throws IOException {
+        return startBoth(events, haloLatency, Duration.ZERO, Map.of());
+    }
+
+    /** As {@link #startBoth(int, Duration)}, with HEC answering each POST after {@code hecAnswer} and {@code extra} properties. */
+    private Set<String> startBoth(int events, Duration haloLatency, Duration hecAnswer, Map<String, String> extra)
+            throws IOException {
         simulator = HaloSimulator.start(SimulatorConfig.builder().latency(haloLatency).build());
-        receiver = HecReceiver.start(HecReceiverConfig.builder().token(Reliability.HEC_TOKEN).build());
+        receiver = HecReceiver.start(HecReceiverConfig.builder().token(Reliability.HEC_TOKEN).answerDelay(hecAnswer).build());
         Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(2));
         simulator.events().generate(47, start, Instant.now().minusSeconds(30), events);
         for (String name : List.of("node-a", "node-b")) {
             int port = freePort();
-            nodes.put(name, new Node(name, ConnectorProcess.start(work.resolve(name), properties(start, name, port), env(),
-                    List.of()), port));
+            Map<String, String> props = properties(start, name, port);
+            props.putAll(extra);
+            nodes.put(name, new Node(name, ConnectorProcess.start(work.resolve(name), props, env(), List.of()), port));
         }
         return simulator.events().all().stream().map(e -> e.get("id").asText()).collect(Collectors.toSet());
     }
