@@ -60,7 +60,18 @@ public final class ConnectorMain {
                 return EXIT_CONFIGURATION;
             }
         }
-        UserConfiguration user = UserConfiguration.locate(config, System.getenv(UserConfiguration.ENVIRONMENT_VARIABLE), Path.of(""));
+        if (demo) {
+            String overriding = DemoMode.settingsInTheEnvironment(System.getenv());
+            if (!overriding.isEmpty()) {
+                // Camel ranks the environment above every other setting: the demo would poll and checkpoint as they say
+                System.err.println("halo-connector: --demo runs on its own simulator and ./demo, but the environment sets "
+                        + overriding + ", which would win over the demo's settings: run it through bin/halo-connector"
+                        + " (which leaves them out for the demo) or without them");
+                return EXIT_CONFIGURATION;
+            }
+        }
+        UserConfiguration user = demo ? UserConfiguration.forDemo(config, Path.of(""))
+                : UserConfiguration.locate(config, System.getenv(UserConfiguration.ENVIRONMENT_VARIABLE), Path.of(""));
         Main main = create(user, Map.of());
         // SIGTERM/SIGINT end the run loop, so the context stops and the process exits 0 (not 143)
         ((DefaultMainShutdownStrategy) main.getShutdownStrategy()).disableHangupSupport();

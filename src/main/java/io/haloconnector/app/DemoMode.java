@@ -1,5 +1,6 @@
 package io.haloconnector.app;
 
+import io.haloconnector.config.ConnectorProperty;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.LiveAppender;
 import io.haloconnector.simulator.SimulatorConfig;
@@ -13,9 +14,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -57,12 +61,26 @@ final class DemoMode implements AutoCloseable {
         overrides.put("halo.api.key", simulator.apiKey());
         overrides.put("halo.api.secret", simulator.apiSecret());
         overrides.put("halo.start", start.toString());
+        // the demo's checkpoint in ./demo whatever store a named file chose: never in a deployment's database
+        overrides.put("halo.state.store", "file");
         overrides.put("halo.state.dir", ROOT.resolve("state").toString());
         overrides.put("halo.file.dir", ROOT.resolve("events").toString());
         overrides.put("halo.poll.cron", "0/10 * * * * ?");
         overrides.put("halo.poll.lag", "2s");
         overrides.put("halo.poll.overlap", "40s");
         return overrides;
+    }
+
+    /**
+     * The connector's settings that the environment sets (HALO_API_SECRET, HEC_URL ...), comma-separated,
+     * or empty. Camel ranks them above the demo's own, so with them the demo would reach a deployment's
+     * Halo account, output or state.
+     */
+    static String settingsInTheEnvironment(Map<String, String> environment) {
+        return Arrays.stream(ConnectorProperty.values())
+                .map(property -> property.property().toUpperCase(Locale.ROOT).replace('.', '_'))
+                .filter(environment::containsKey)
+                .collect(Collectors.joining(", "));
     }
 
     @Override

@@ -66,6 +66,20 @@ record UserConfiguration(Path file, String namedBy, Path routesFrom) {
         return file;
     }
 
+    /**
+     * The demo's: a file only when {@code --config} names one. Neither the variable nor the working
+     * folder's file, which hold a deployment's settings (its output, its state store): the demo's
+     * simulated events and checkpoint must not reach them.
+     */
+    static UserConfiguration forDemo(String configArgument, Path workingFolder) {
+        if (configArgument != null) {
+            return locate(configArgument, null, workingFolder);
+        }
+        Path workingDir = workingFolder.toAbsolutePath().normalize();
+        return new UserConfiguration(null, "none for the demo",
+                Files.isDirectory(workingDir.resolve("routes")) ? workingDir.resolve("routes") : null);
+    }
+
     /** camel-main's properties locations: the user's file first (the first location holding a key wins), then the packed defaults. */
     String propertiesLocations() {
         return file == null ? ConnectorMain.PACKED_DEFAULTS : "file:" + file + "," + ConnectorMain.PACKED_DEFAULTS;

@@ -188,6 +188,44 @@ class ConfigurationFileIT {
         assertThat(log).contains("Demo: Halo simulator at").contains("Output file, 100 events a page");
     }
 
+    @Test
+    @Timeout(120)
+    void theDemoKeepsToItsSimulatorStdoutAndStateWhateverADeploymentsEnvironmentAndFileSay() throws Exception {
+        // a deployment's folder and shell: its file and variables name a real output, state and secret
+        Path run = Files.createDirectories(work.resolve("deployment"));
+        Path prodState = work.resolve("prod-state");
+        Files.writeString(run.resolve("application.properties"), "halo.output = hec\nhec.url = http://127.0.0.1:9\n"
+                + "halo.state.store = jdbc\nhalo.state.jdbc.url = jdbc:postgresql://127.0.0.1:9/halo\nhalo.state.dir = " + prodState + "\n");
+        Map<String, String> env = Map.of("HALO_API_SECRET", FILE_SECRET, "HALO_STATE_DIR", prodState.toString(),
+                "HALO_OUTPUT", "hec", "HEC_URL", "http://127.0.0.1:9", "HALO_CONNECTOR_CONFIG", run.resolve("application.properties").toString());
+
+        Process demo = launch(run, env, "--demo", "-Dcamel.management.enabled=false");
+        await().atMost(Duration.ofSeconds(90)).until(() -> !demo.isAlive() || Files.readString(run.resolve("stderr.log")).contains("Poll done: "));
+        String log = terminate(demo, run);
+        assertThat(log).contains("halo-connector: --demo leaves out ").contains("HALO_API_SECRET").contains("HEC_URL")
+                .contains("Output stdout").doesNotContain(FILE_SECRET);
+        List<String> events = lines(run.resolve("stdout.log"));
+        assertThat(events).as("the demo's events on stdout").hasSizeGreaterThanOrEqualTo(12_000);
+        assertThat(run.resolve("demo/state/checkpoint.json")).as("the demo's checkpoint in ./demo").exists();
+        assertThat(prodState).as("nothing in the deployment's state folder").doesNotExist();
+    }
+
+    @Test
+    void theDemoRunWithoutTheLauncherRefusesADeploymentsEnvironmentInOneLine() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", Path.of("target", "halo-connector.jar").toAbsolutePath().toString(), "io.haloconnector.app.ConnectorMain", "--demo")
+                .directory(work.toFile()).redirectErrorStream(true);
+        builder.environment().put("HALO_STATE_STORE", "jdbc");
+        Process demo = builder.start();
+        started.add(demo);
+        String output = new String(demo.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        assertThat(demo.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(demo.exitValue()).isEqualTo(ConnectorMain.EXIT_CONFIGURATION);
+        assertThat(output).as("one line").doesNotContain("\n")
+                .startsWith("halo-connector: --demo runs on its own simulator and ./demo, but the environment sets HALO_STATE_STORE");
+        assertThat(work.resolve("demo")).as("no demo started").doesNotExist();
+    }
+
     /** A user's file: the simulator, the first-run start, the page size and output, plus {@code more} lines. */
     private Path writeProperties(Path file, int perPage, String output, String... more) throws IOException {
         List<String> lines = new ArrayList<>(List.of(
