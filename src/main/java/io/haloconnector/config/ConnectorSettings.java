@@ -86,7 +86,8 @@ public record ConnectorSettings(
         return url.getHost() + ":" + port;
     }
 
-    static Instant parseStart(String text) {
+    /** An ISO-8601 date (midnight UTC) or date-time; a {@link ConfigurationException} naming halo.start otherwise. */
+    public static Instant parseStart(String text) {
         String value = text.trim();
         try {
             if (value.length() == 10) {
