@@ -1,16 +1,8 @@
 package io.haloconnector.splunk;
 
-import io.haloconnector.app.ConnectorConfiguration;
 import io.haloconnector.app.ConnectorMain;
 import io.haloconnector.config.ConfigurationException;
 import io.haloconnector.config.ConnectorSettings;
-import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePropertyKey;
-import org.apache.camel.main.BaseMainSupport;
-import org.apache.camel.main.Main;
-import org.apache.camel.main.MainListenerSupport;
-import org.apache.camel.Route;
-import org.apache.camel.support.RoutePolicySupport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,10 +25,6 @@ import java.util.regex.Pattern;
  * (Splunk starts it again each {@code interval}). Logs and errors go to stderr, which splunkd logs.
  */
 public final class ModularInput {
-    /** The route of the poll whose end ends the run. */
-    private static final String POLL_ROUTE = "halo-events";
-    private static final String ROUTES = "classpath:routes/halo-accounts.yaml,classpath:routes/halo-events.yaml,"
-            + "classpath:io/haloconnector/splunk/output-splunk-modinput.yaml";
     static final String DEFAULT_SOURCETYPE = "cp_halo";
     static final String DEFAULT_API_HOST = "api.cloudpassage.com";
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]{0,62})(\\.[A-Za-z0-9]([A-Za-z0-9-]{0,62}))*(:[0-9]{1,5})?");
@@ -192,7 +180,8 @@ public final class ModularInput {
         overrides.put(SplunkEventStream.SOURCETYPE_PROPERTY, sourcetype == null ? DEFAULT_SOURCETYPE : sourcetype);
         // several inputs run at once under one splunkd: no health port to share
         overrides.put("camel.management.enabled", "false");
-        return catchUp(overrides, out, err);
+        // Camel loads only for a run: --scheme and --validate-arguments answer at once
+        return InputRun.catchUp(overrides, out);
     }
 
     /** The stanza's own checkpoint folder in checkpoint_dir, its name percent-encoded so no two inputs share one. */
@@ -204,45 +193,7 @@ public final class ModularInput {
         return checkpointDir.resolve("cloudpassage_halo").resolve(folder);
     }
 
-    private static int catchUp(Map<String, String> overrides, PrintStream out, PrintStream err) {
-        Main main = new Main();
-        main.setPropertyPlaceholderLocations(ConnectorMain.PACKED_DEFAULTS);
-        // the packed source routes and, as the one output, Splunk's XML stream in place of output-stdout.yaml
-        main.configure().withRoutesIncludePattern(ROUTES);
-        main.configure().addConfiguration(ConnectorConfiguration.class);
-        overrides.forEach(main::addOverrideProperty);
-        boolean[] pollFailed = {false};
-        main.addMainListener(new MainListenerSupport() {
-            @Override
-            public void afterConfigure(BaseMainSupport support) {
-                // the first poll (at start) runs until it has caught up; its end ends the run. A route
-                // policy sees only the exchanges the poll route's own consumer started, not their copies
-                support.getCamelContext().addRoutePolicyFactory((context, routeId, route) -> !POLL_ROUTE.equals(routeId) ? null
-                        : new RoutePolicySupport() {
-                            @Override
-                            public void onExchangeDone(Route done, Exchange exchange) {
-                                pollFailed[0] = exchange.getException() != null
-                                        || exchange.getProperty(ExchangePropertyKey.EXCEPTION_CAUGHT) != null;
-                                main.completed();
-                            }
-                        });
-            }
-        });
-        // one XML document per run: Splunk reads the events as they come and the run ends it
-        out.print("<stream>\n");
-        out.flush();
-        try {
-            main.run();
-        } catch (Exception e) {
-            return reportFailure(e);
-        } finally {
-            out.print("</stream>\n");
-            out.flush();
-        }
-        return pollFailed[0] ? 1 : 0;
-    }
-
-    private static int reportFailure(Throwable failure) {
+    static int reportFailure(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof ConfigurationException || t instanceof io.haloconnector.state.StateException) {
                 System.err.println("cloudpassage_halo: " + t.getMessage());
