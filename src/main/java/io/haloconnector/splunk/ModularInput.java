@@ -190,7 +190,8 @@ public final class ModularInput {
         if (folder.startsWith(".")) {
             folder = "%2E" + folder.substring(1);
         }
-        return checkpointDir.resolve("cloudpassage_halo").resolve(folder);
+        // splunkd's checkpoint_dir is already the scheme's own ($SPLUNK_DB/modinputs/cloudpassage_halo)
+        return checkpointDir.resolve(folder);
     }
 
     static int reportFailure(Throwable failure) {

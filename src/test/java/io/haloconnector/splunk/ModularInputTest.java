@@ -144,7 +144,7 @@ class ModularInputTest {
             assertThat(first.code).as(first.err).isZero();
             List<Element> events = streamedEvents(first.out);
             assertDeliveredOnce(events, halo.events().all().stream().map(e -> e.get("id").asText()).toList());
-            Path checkpoint = checkpoints.resolve("cloudpassage_halo").resolve("prod+halo").resolve("checkpoint.json");
+            Path checkpoint = checkpoints.resolve("prod+halo").resolve("checkpoint.json");
             assertThat(checkpoint).exists();
             assertNoSecretIn(first, halo);
 
