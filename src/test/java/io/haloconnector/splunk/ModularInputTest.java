@@ -23,6 +23,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -35,6 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The modular input as splunkd drives it: {@code --scheme}, {@code --validate-arguments}, and runs
@@ -160,6 +162,42 @@ class ModularInputTest {
     }
 
     @Test
+    void aRunKilledPartWayIsFollowedByOneThatRepeatsAtMostOnePage() throws Exception {
+        try (HaloSimulator halo = HaloSimulator.start(SimulatorConfig.builder().latency(Duration.ofMillis(150)).build())) {
+            Instant now = Instant.now();
+            Instant start = now.minus(3, ChronoUnit.HOURS);
+            halo.events().generate(9, start, now.minus(1, ChronoUnit.HOURS), 3_000);
+            passwords.put("cloudpassage_halo:" + INPUT + ":", halo.apiSecret());
+            Path checkpoints = work.resolve("modinputs");
+
+            // one page at a time, 150 ms each: the kill lands while pages are still to come
+            Process killed = startInput(halo, start, checkpoints, "-Dhalo.fetch.concurrency=1");
+            Path out = work.resolve("out.xml");
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(out).contains("</event>"));
+            killed.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            String partial = Files.readString(out);
+            assertThat(partial).as("killed before the run ended").doesNotContain("</stream>");
+            // Splunk keeps the events it read whole; a page cut mid-write is written again by the next run
+            List<Element> before = streamedEvents(partial.substring(0, partial.lastIndexOf("</event>") + "</event>".length()) + "</stream>");
+
+            Run rerun = runInput(halo, start, checkpoints);
+            assertThat(rerun.code).as(rerun.err).isZero();
+            List<String> ids = new ArrayList<>();
+            for (Element event : before) {
+                ids.add(new ObjectMapper().readTree(child(event, "data")).get("id").asText());
+            }
+            List<Element> after = streamedEvents(rerun.out);
+            for (Element event : after) {
+                ids.add(new ObjectMapper().readTree(child(event, "data")).get("id").asText());
+            }
+            assertThat(new HashSet<>(ids)).containsExactlyInAnyOrderElementsOf(halo.events().all().stream().map(e -> e.get("id").asText()).toList());
+            int repeated = ids.size() - new HashSet<>(ids).size();
+            System.out.printf("killed after %d events; the rerun delivered %d, %d of them again%n", before.size(), after.size(), repeated);
+            assertThat(repeated).as("repeats after kill -9").isLessThanOrEqualTo(500);
+        }
+    }
+
+    @Test
     void aMissingSecretIsOneLineAndNoRun() throws Exception {
         try (HaloSimulator halo = HaloSimulator.start(SimulatorConfig.builder().build())) {
             Path checkpoints = work.resolve("modinputs");
@@ -199,6 +237,18 @@ class ModularInputTest {
     }
 
     private Run runInput(HaloSimulator halo, Instant start, Path checkpoints) throws Exception {
+        Process process = startInput(halo, start, checkpoints);
+        Path out = work.resolve("out.xml");
+        Path err = work.resolve("err.txt");
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the run did not end within 60 s: " + Files.readString(err));
+        }
+        return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    /** The input as splunkd starts it: the input XML on stdin, stdout and stderr to out.xml and err.txt. */
+    private Process startInput(HaloSimulator halo, Instant start, Path checkpoints, String... jvmOptions) throws Exception {
         String input = """
                 <input>
                   <server_host>splunk-test</server_host>
@@ -222,18 +272,16 @@ class ModularInputTest {
         Files.writeString(stdin, input);
         Path out = work.resolve("out.xml");
         Path err = work.resolve("err.txt");
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), ModularInput.class.getName())
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path")));
+        command.addAll(List.of(jvmOptions));
+        command.add(ModularInput.class.getName());
+        return new ProcessBuilder(command)
                 .directory(work.toFile())
                 .redirectInput(stdin.toFile())
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile())
                 .start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("the run did not end within 60 s: " + Files.readString(err));
-        }
-        return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
     }
 
     private static Result inProcess(String[] args, String stdin) throws Exception {
