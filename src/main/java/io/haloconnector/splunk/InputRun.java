@@ -6,9 +6,11 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Route;
 import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.DefaultMainShutdownStrategy;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.support.RoutePolicySupport;
+import sun.misc.Signal;
 
 import java.io.PrintStream;
 import java.util.Map;
@@ -34,6 +36,10 @@ final class InputRun {
         main.configure().withRoutesIncludePattern(ROUTES);
         main.configure().addConfiguration(ConnectorConfiguration.class);
         overrides.forEach(main::addOverrideProperty);
+        // splunkd stops an input with SIGTERM (disabled, restarted): stop at a page boundary, close the stream, exit 0
+        ((DefaultMainShutdownStrategy) main.getShutdownStrategy()).disableHangupSupport();
+        Signal.handle(new Signal("TERM"), signal -> main.completed());
+        Signal.handle(new Signal("INT"), signal -> main.completed());
         boolean[] pollFailed = {false};
         main.addMainListener(new MainListenerSupport() {
             @Override

@@ -198,6 +198,33 @@ class ModularInputTest {
     }
 
     @Test
+    void sigtermEndsTheStreamAtAPageBoundaryAndTheNextRunGoesOn() throws Exception {
+        try (HaloSimulator halo = HaloSimulator.start(SimulatorConfig.builder().latency(Duration.ofMillis(150)).build())) {
+            Instant now = Instant.now();
+            Instant start = now.minus(3, ChronoUnit.HOURS);
+            halo.events().generate(10, start, now.minus(1, ChronoUnit.HOURS), 3_000);
+            passwords.put("cloudpassage_halo:" + INPUT + ":", halo.apiSecret());
+            Path checkpoints = work.resolve("modinputs");
+
+            Process stopped = startInput(halo, start, checkpoints, "-Dhalo.fetch.concurrency=1");
+            Path out = work.resolve("out.xml");
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(out).contains("</event>"));
+            stopped.destroy();
+            assertThat(stopped.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(stopped.exitValue()).isZero();
+            // one whole document, every page in it committed
+            List<Element> before = streamedEvents(Files.readString(out));
+            assertThat(before).as("stopped part way").hasSizeLessThan(3_000);
+
+            Run rerun = runInput(halo, start, checkpoints);
+            assertThat(rerun.code).as(rerun.err).isZero();
+            List<Element> all = new ArrayList<>(before);
+            all.addAll(streamedEvents(rerun.out));
+            assertDeliveredOnce(all, halo.events().all().stream().map(e -> e.get("id").asText()).toList());
+        }
+    }
+
+    @Test
     void aMissingSecretIsOneLineAndNoRun() throws Exception {
         try (HaloSimulator halo = HaloSimulator.start(SimulatorConfig.builder().build())) {
             Path checkpoints = work.resolve("modinputs");
