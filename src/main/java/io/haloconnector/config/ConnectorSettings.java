@@ -74,7 +74,7 @@ public record ConnectorSettings(
     }
 
     /** Loopback by its literal name only: resolving a name here could be answered by anyone on the network. */
-    static boolean isLoopback(String host) {
+    public static boolean isLoopback(String host) {
         String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         return h.equalsIgnoreCase("localhost") || h.matches("127(\\.\\d{1,3}){3}") || h.equals("::1")
                 || h.equals("0:0:0:0:0:0:0:1");

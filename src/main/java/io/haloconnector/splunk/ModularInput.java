@@ -9,6 +9,11 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Base64;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -97,7 +102,8 @@ public final class ModularInput {
     private static int validate(InputXml items, PrintStream out) {
         for (InputXml.Stanza item : items.stanzas()) {
             try {
-                settings(item);
+                Map<String, String> settings = settings(item);
+                checkKey(items, item, settings);
             } catch (ConfigurationException e) {
                 out.print("<error><message>" + SplunkEventStream.escape(e.getMessage()) + "</message></error>");
                 out.flush();
@@ -105,6 +111,46 @@ public final class ModularInput {
             }
         }
         return 0;
+    }
+
+    /**
+     * Asks Halo for a token with the key and the secret stored for the input, when both splunkd and
+     * Halo can be reached: a refused key is an error; no stored secret yet, or no answer, is not.
+     */
+    private static void checkKey(InputXml items, InputXml.Stanza item, Map<String, String> settings) {
+        URI api = URI.create(settings.get("halo.api.url"));
+        if (items.serverUri() == null || items.sessionKey() == null
+                || !"https".equals(api.getScheme()) && !ConnectorSettings.isLoopback(api.getHost())) {
+            return;
+        }
+        Optional<String> secret;
+        try {
+            secret = new SplunkPasswords(URI.create(items.serverUri()), items.sessionKey()).secret(item.inputName());
+        } catch (IOException | IllegalArgumentException e) {
+            return;
+        }
+        if (secret.isEmpty()) {
+            return;
+        }
+        String key = settings.get("halo.api.key");
+        try {
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(settings.get("halo.api.url") + "/oauth/access_token?grant_type=client_credentials"))
+                    .timeout(Duration.ofSeconds(20))
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((key + ":" + secret.get()).getBytes(StandardCharsets.UTF_8)))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
+                    .build();
+            int status = client.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            if (status == 401 || status == 403) {
+                throw new ConfigurationException("Halo at " + api.getHost() + " refused API key " + key + " with the secret stored for input "
+                        + item.inputName() + " (HTTP " + status + "): check the key id, and the secret in Splunk's password storage");
+            }
+        } catch (IOException e) {
+            // Halo cannot be reached from here now: the run will say so if it still cannot
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The connector properties a stanza's parameters give (key, URL, start); refuses bad values in one line. */

@@ -134,6 +134,27 @@ class ModularInputTest {
     }
 
     @Test
+    void validationAsksHaloWhetherTheKeyAndTheStoredSecretAreGood() throws Exception {
+        try (HaloSimulator halo = HaloSimulator.start(SimulatorConfig.builder().build())) {
+            String url = halo.baseUrl().toString();
+            // no secret stored yet: nothing to check, the input may be saved
+            assertThat(inProcess(new String[] {"--validate-arguments"}, items(Map.of("api_key", halo.apiKey(), "api_hostname", url))).code).isZero();
+            assertThat(halo.stats().tokenRequests()).isZero();
+
+            passwords.put("cloudpassage_halo:" + INPUT + ":", halo.apiSecret());
+            Result good = inProcess(new String[] {"--validate-arguments"}, items(Map.of("api_key", halo.apiKey(), "api_hostname", url)));
+            assertThat(good.code).isZero();
+            assertThat(good.out).isEmpty();
+            assertThat(halo.stats().tokenRequests()).isEqualTo(1);
+
+            Result refused = inProcess(new String[] {"--validate-arguments"}, items(Map.of("api_key", "not-the-key", "api_hostname", url)));
+            assertThat(refused.code).isNotZero();
+            assertThat(errorMessage(refused.out)).contains("refused API key not-the-key").contains("password storage")
+                    .doesNotContain(halo.apiSecret());
+        }
+    }
+
+    @Test
     void aRunStreamsEachEventOnceAndTheNextRunOnlyNewOnes() throws Exception {
         try (HaloSimulator halo = HaloSimulator.start(SimulatorConfig.builder().apiSecret("halo-secret-Kp29").build())) {
             Instant now = Instant.now();
@@ -319,15 +340,16 @@ class ModularInputTest {
         return new Result(code, out.toString(StandardCharsets.UTF_8));
     }
 
-    private static String items(Map<String, String> params) {
+    /** What splunkd sends to --validate-arguments for the input {@value #INPUT}. */
+    private String items(Map<String, String> params) {
         StringBuilder xml = new StringBuilder("""
                 <items>
                   <server_host>splunk-test</server_host>
-                  <server_uri>https://127.0.0.1:8089</server_uri>
-                  <session_key>abc</session_key>
+                  <server_uri>http://127.0.0.1:%d</server_uri>
+                  <session_key>%s</session_key>
                   <checkpoint_dir>/opt/splunk/var/lib/splunk/modinputs/cloudpassage_halo</checkpoint_dir>
-                  <item name="prod">
-                """);
+                  <item name="%s">
+                """.formatted(splunkd.getAddress().getPort(), SESSION_KEY, INPUT));
         params.forEach((name, value) -> xml.append("    <param name=\"").append(name).append("\">").append(value).append("</param>\n"));
         return xml.append("  </item>\n</items>\n").toString();
     }
