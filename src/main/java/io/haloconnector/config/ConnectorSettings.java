@@ -74,7 +74,7 @@ public record ConnectorSettings(
     }
 
     /** Loopback by its literal name only: resolving a name here could be answered by anyone on the network. */
-    static boolean isLoopback(String host) {
+    public static boolean isLoopback(String host) {
         String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         return h.equalsIgnoreCase("localhost") || h.matches("127(\\.\\d{1,3}){3}") || h.equals("::1")
                 || h.equals("0:0:0:0:0:0:0:1");
@@ -86,7 +86,8 @@ public record ConnectorSettings(
         return url.getHost() + ":" + port;
     }
 
-    static Instant parseStart(String text) {
+    /** An ISO-8601 date (midnight UTC) or date-time; a {@link ConfigurationException} naming halo.start otherwise. */
+    public static Instant parseStart(String text) {
         String value = text.trim();
         try {
             if (value.length() == 10) {

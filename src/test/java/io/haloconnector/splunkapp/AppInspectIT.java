@@ -58,14 +58,24 @@ class AppInspectIT {
     }
 
     @Test
-    void noFileIsExecutable() {
+    void onlyTheLauncherInBinIsExecutable() {
         assertThat(entries).isNotEmpty();
         for (TarEntry entry : entries) {
             assertThat(entry.type()).as(entry.name() + " is a plain file or folder, no link").isIn('0', '\0', '5');
-            if (entry.isFile()) {
+            if (entry.isFile() && entry.name().equals(TOP + "bin/cloudpassage_halo.sh")) {
+                assertThat(entry.mode() & 0755).as("%s mode %o", entry.name(), entry.mode()).isEqualTo(0755);
+            } else if (entry.isFile()) {
                 assertThat(entry.mode() & 0111).as("%s mode %o", entry.name(), entry.mode()).isZero();
             }
         }
+    }
+
+    @Test
+    void theModularInputIsPackedWithItsSpecLauncherAndJar() {
+        assertThat(text("README/inputs.conf.spec")).contains("[cloudpassage_halo://<name>]", "api_key", "start", "api_hostname");
+        assertThat(text("bin/cloudpassage_halo.sh")).startsWith("#!/bin/sh\n").contains("io.haloconnector.splunk.ModularInput");
+        assertThat(files).containsKey(TOP + "lib/halo-connector.jar");
+        assertThat(files.get(TOP + "lib/halo-connector.jar").content()).as("a jar is a zip").startsWith((byte) 'P', (byte) 'K');
     }
 
     @Test

@@ -22,10 +22,12 @@ class PackageIT {
         assertThat(entries).isNotEmpty().allMatch(name -> name.startsWith(SplunkApp.APP_ID + "/"));
         assertThat(entries).contains(SplunkApp.APP_ID + "/default/app.conf", SplunkApp.APP_ID + "/metadata/default.meta",
                 SplunkApp.APP_ID + "/default/props.conf");
-        // the package holds exactly the folder's files (directories aside)
+        // the package holds exactly the folder's files (directories aside) and the connector jar the input runs
         List<String> packagedFiles = entries.stream().filter(name -> !name.endsWith("/"))
                 .map(name -> name.substring(SplunkApp.APP_ID.length() + 1)).sorted().toList();
-        assertThat(packagedFiles).containsExactlyElementsOf(SplunkApp.files());
+        List<String> expected = new java.util.ArrayList<>(SplunkApp.files());
+        expected.add("lib/halo-connector.jar");
+        assertThat(packagedFiles).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(Files.size(tgz)).isPositive();
     }
 }

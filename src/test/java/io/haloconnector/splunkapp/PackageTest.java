@@ -33,20 +33,33 @@ class PackageTest {
         assertThat(SplunkApp.childText(assembly, "includeBaseDirectory")).isEqualTo("false");
         assertThat(SplunkApp.elements(assembly, "file")).isEmpty();
         assertThat(SplunkApp.elements(assembly, "dependencySet")).isEmpty();
-        assertThat(fileSets).hasSize(2);
-        for (Element fileSet : fileSets) {
+        assertThat(fileSets).hasSize(4);
+        for (Element fileSet : fileSets.subList(0, 3)) {
             assertThat(SplunkApp.childText(fileSet, "directory")).isEqualTo("splunk-app");
             assertThat(SplunkApp.childText(fileSet, "outputDirectory")).isEqualTo(SplunkApp.APP_ID);
-            assertThat(SplunkApp.childText(fileSet, "fileMode")).as("no executable files").isEqualTo("0644");
         }
         Element text = fileSets.get(0);
         assertThat(texts(text, "include")).containsExactly("**");
-        assertThat(texts(text, "exclude")).contains("local/**", "metadata/local.meta", "**/.*", "**/test/**");
+        assertThat(texts(text, "exclude")).contains("local/**", "metadata/local.meta", "**/.*", "**/test/**", "bin/**");
+        assertThat(SplunkApp.childText(text, "fileMode")).as("no executable files but bin/'s").isEqualTo("0644");
         // line ending conversion would corrupt the PNG icons: they are packed apart, unconverted
         Element binary = fileSets.get(1);
         assertThat(texts(text, "exclude")).contains("static/*.png");
         assertThat(texts(binary, "include")).containsExactly("static/*.png");
         assertThat(SplunkApp.childText(binary, "lineEnding")).isNull();
+        assertThat(SplunkApp.childText(binary, "fileMode")).isEqualTo("0644");
+        // Splunk runs the modular input's launcher: the only executables, in bin/
+        Element launcher = fileSets.get(2);
+        assertThat(texts(launcher, "include")).containsExactly("bin/*.sh");
+        assertThat(SplunkApp.childText(launcher, "fileMode")).isEqualTo("0755");
+        assertThat(SplunkApp.childText(launcher, "lineEnding")).isEqualTo("unix");
+        // the connector jar the launcher runs, from the build, not executable
+        Element jar = fileSets.get(3);
+        assertThat(SplunkApp.childText(jar, "directory")).isEqualTo("${project.build.directory}");
+        assertThat(SplunkApp.childText(jar, "outputDirectory")).isEqualTo(SplunkApp.APP_ID + "/lib");
+        assertThat(texts(jar, "include")).containsExactly("halo-connector.jar");
+        assertThat(SplunkApp.childText(jar, "fileMode")).isEqualTo("0644");
+        assertThat(SplunkApp.childText(jar, "lineEnding")).isNull();
     }
 
     @Test
@@ -76,7 +89,9 @@ class PackageTest {
                         || file.matches("default/data/ui/views/[a-z_]+\\.xml")
                         || file.equals("default/data/ui/nav/default.xml")
                         || file.equals("metadata/default.meta")
-                        || file.matches("static/app(Icon|IconAlt)(_2x)?\\.png"),
+                        || file.matches("static/app(Icon|IconAlt)(_2x)?\\.png")
+                        || file.matches("README/[a-z_]+\\.conf\\.spec")
+                        || file.equals("bin/cloudpassage_halo.sh"),
                 "only the app's own files");
         assertThat(files).noneMatch(file -> file.startsWith("local/") || file.contains("/.") || file.startsWith("."));
     }

@@ -151,9 +151,14 @@ class SplunkConfFilesTest {
 
     @Test
     void onlyMacrosConfNamesAnIndex() throws IOException {
-        // indexes.conf defines the index, macros.conf selects it; nothing else may name one
+        // indexes.conf defines the index, macros.conf selects it, the modular input's defaults write to it
+        // (the same one the macro searches); nothing else may name one
+        assertThat(SplunkApp.conf("default/inputs.conf").stanza("cloudpassage_halo")).containsEntry("index", "cloudpassage")
+                .containsEntry("sourcetype", "cp_halo");
+        assertThat(SplunkApp.conf("default/macros.conf").stanza("cp_halo_index").get("definition")).isEqualTo("index=cloudpassage");
         for (String file : SplunkApp.files()) {
             if (file.endsWith(".conf") && !file.equals("default/macros.conf") && !file.equals("default/indexes.conf")
+                    && !file.equals("default/inputs.conf")
                     || file.endsWith(".xml")) {
                 assertThat(Files.readString(SplunkApp.ROOT.resolve(file))).as(file).doesNotContainPattern("(?i)\\bindex\\s*=");
             }
