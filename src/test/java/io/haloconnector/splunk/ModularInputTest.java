@@ -182,6 +182,17 @@ class ModularInputTest {
         }
     }
 
+    /**
+     * A run of its own (stdout to out.xml), once it has streamed its first event: one page at a time,
+     * 150 ms each, so a signal lands while pages are still to come.
+     */
+    private Process startedUntilItsFirstEvent(HaloSimulator halo, Instant start, Path checkpoints) throws Exception {
+        Process run = startInput(halo, start, checkpoints, "-Dhalo.fetch.concurrency=1");
+        Path out = work.resolve("out.xml");
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(out).contains("</event>"));
+        return run;
+    }
+
     @Test
     void aRunKilledPartWayIsFollowedByOneThatRepeatsAtMostOnePage() throws Exception {
         try (HaloSimulator halo = HaloSimulator.start(SimulatorConfig.builder().latency(Duration.ofMillis(150)).build())) {
@@ -191,10 +202,8 @@ class ModularInputTest {
             passwords.put("cloudpassage_halo:" + INPUT + ":", halo.apiSecret());
             Path checkpoints = work.resolve("modinputs");
 
-            // one page at a time, 150 ms each: the kill lands while pages are still to come
-            Process killed = startInput(halo, start, checkpoints, "-Dhalo.fetch.concurrency=1");
+            Process killed = startedUntilItsFirstEvent(halo, start, checkpoints);
             Path out = work.resolve("out.xml");
-            await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(out).contains("</event>"));
             killed.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             String partial = Files.readString(out);
             assertThat(partial).as("killed before the run ended").doesNotContain("</stream>");
@@ -227,9 +236,8 @@ class ModularInputTest {
             passwords.put("cloudpassage_halo:" + INPUT + ":", halo.apiSecret());
             Path checkpoints = work.resolve("modinputs");
 
-            Process stopped = startInput(halo, start, checkpoints, "-Dhalo.fetch.concurrency=1");
+            Process stopped = startedUntilItsFirstEvent(halo, start, checkpoints);
             Path out = work.resolve("out.xml");
-            await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(out).contains("</event>"));
             stopped.destroy();
             assertThat(stopped.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(stopped.exitValue()).isZero();
