@@ -25,13 +25,13 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 
 /**
  * {@link ConnectorProperty} is where a property is declared; application.properties (the template
- * and the jar's defaults) and README's properties table must say the same, and the code must read
+ * and the jar's defaults) and the properties table of docs/configuration.md must say the same, and the code must read
  * nothing the table lacks.
  */
 class ConnectorPropertyTest {
     private static final Path APPLICATION_PROPERTIES = Path.of("application.properties");
-    private static final Path README = Path.of("README.md");
-    private static final String README_HEADER = "| property | meaning | values | default | secret |";
+    private static final Path TABLE = Path.of("docs", "configuration.md");
+    private static final String TABLE_HEADER = "| property | meaning | values | default | secret |";
     /** The groups the table declares (halo, hec, kafka, ...): each one's keys are checked. */
     private static final String PREFIXES = Arrays.stream(ConnectorProperty.values())
             .map(p -> p.property().substring(0, p.property().indexOf('.'))).distinct().collect(Collectors.joining("|"));
@@ -59,21 +59,21 @@ class ConnectorPropertyTest {
     }
 
     @Test
-    void readmeTableShowsEveryPropertyAsTheTableDeclaresIt() throws IOException {
-        List<String> lines = Files.readAllLines(README);
-        int header = lines.indexOf(README_HEADER);
-        assertThat(header).as("README.md has the properties table headed " + README_HEADER).isNotNegative();
+    void theDocumentedTableShowsEveryPropertyAsTheCodeDeclaresIt() throws IOException {
+        List<String> lines = Files.readAllLines(TABLE);
+        int header = lines.indexOf(TABLE_HEADER);
+        assertThat(header).as(TABLE + " has the properties table headed " + TABLE_HEADER).isNotNegative();
         List<List<String>> rows = new ArrayList<>();
         for (int i = header + 2; i < lines.size() && lines.get(i).startsWith("|"); i++) {
             rows.add(cells(lines.get(i)));
         }
-        List<List<String>> expected = Arrays.stream(ConnectorProperty.values()).map(ConnectorPropertyTest::readmeRow).toList();
-        assertThat(rows).as("README's properties table; as ConnectorProperty declares it, it reads:\n"
+        List<List<String>> expected = Arrays.stream(ConnectorProperty.values()).map(ConnectorPropertyTest::tableRow).toList();
+        assertThat(rows).as(TABLE + "'s properties table; as ConnectorProperty declares it, it reads:\n"
                         + expected.stream().map(r -> "| " + String.join(" | ", r) + " |").collect(Collectors.joining("\n")))
                 .containsExactlyElementsOf(expected);
 
         long propertyRowsElsewhere = lines.stream().filter(line -> line.matches("\\| `(" + PREFIXES + ")\\..*")).count() - rows.size();
-        assertThat(propertyRowsElsewhere).as("rows naming a property outside README's properties table").isZero();
+        assertThat(propertyRowsElsewhere).as("rows naming a property outside the properties table of " + TABLE).isZero();
     }
 
     @Test
@@ -117,7 +117,7 @@ class ConnectorPropertyTest {
         assertThat(table).as("ConnectorProperty").containsAll(read);
     }
 
-    private static List<String> readmeRow(ConnectorProperty p) {
+    private static List<String> tableRow(ConnectorProperty p) {
         return List.of("`" + p.property() + "`",
                 p.description(),
                 p.allowed().map(AllowedValues::describe).orElse(""),

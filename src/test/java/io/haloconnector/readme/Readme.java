@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * The fenced blocks of README.md and their markers, so tests run the recipes users copy. The line
+ * The fenced blocks of README.md and of the guides in docs/ that hold recipes, and their markers,
+ * so tests run the recipes users copy. The line
  * right before each fence is an HTML comment (invisible on GitHub): {@code <!-- recipe: NAME -->}
  * for a block a test runs, loads or compares by that name, {@code <!-- not a recipe: REASON -->}
  * for one no user copies as it is.
@@ -24,6 +25,9 @@ import java.util.stream.Collectors;
 public final class Readme {
     /** README.md of the project (tests run in the project folder). */
     public static final Path FILE = Path.of("README.md");
+    /** README.md and the guides it sends users to for the longer set-ups: every fenced block in them is marked. */
+    public static final List<Path> GUIDES = List.of(FILE, Path.of("docs", "configuration.md"), Path.of("docs", "outputs.md"),
+            Path.of("docs", "camel-runtime.md"));
 
     private static final Pattern FENCE = Pattern.compile("^( *)(```+|~~~+)\\s*([^`\\s]*).*$");
     private static final Pattern RECIPE = Pattern.compile("^ *<!-- recipe: ([a-z0-9-]+) -->$");
@@ -35,15 +39,15 @@ public final class Readme {
      * {@code properties}...), its marker's recipe name or null, the reason when marked not a recipe,
      * and its text without the fence's indentation.
      */
-    public record Block(int line, String info, String recipe, String notARecipe, String text) {
+    public record Block(Path file, int line, String info, String recipe, String notARecipe, String text) {
     }
 
     private Readme() {
     }
 
-    /** Every fenced block of README.md, in order. */
+    /** Every fenced block of README.md and the guides, in order. */
     public static List<Block> blocks() {
-        return blocks(FILE);
+        return GUIDES.stream().flatMap(guide -> blocks(guide).stream()).toList();
     }
 
     /** Every fenced block of a markdown file, in order. */
@@ -67,36 +71,42 @@ public final class Readme {
             String before = i > 0 ? lines.get(i - 1) : "";
             Matcher recipe = RECIPE.matcher(before);
             Matcher notARecipe = NOT_A_RECIPE.matcher(before);
-            blocks.add(new Block(i + 1, open.group(3), recipe.matches() ? recipe.group(1) : null,
+            blocks.add(new Block(markdown, i + 1, open.group(3), recipe.matches() ? recipe.group(1) : null,
                     notARecipe.matches() ? notARecipe.group(1) : null, text.toString()));
             i = close;
         }
         return blocks;
     }
 
-    /** Line numbers (1-based) of marker lines that do not stand right before a fence: a marker left behind. */
-    public static List<Integer> strayMarkers() {
-        List<String> lines = lines(FILE);
-        List<Integer> stray = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            if (ANY_MARKER.matcher(lines.get(i)).matches()
-                    && (i + 1 >= lines.size() || !FENCE.matcher(lines.get(i + 1)).matches())) {
-                stray.add(i + 1);
+    /** Marker lines (file:line) of README.md and the guides that do not stand right before a fence: a marker left behind. */
+    public static List<String> strayMarkers() {
+        List<String> stray = new ArrayList<>();
+        for (Path guide : GUIDES) {
+            List<String> lines = lines(guide);
+            for (int i = 0; i < lines.size(); i++) {
+                if (ANY_MARKER.matcher(lines.get(i)).matches()
+                        && (i + 1 >= lines.size() || !FENCE.matcher(lines.get(i + 1)).matches())) {
+                    stray.add(guide + ":" + (i + 1));
+                }
             }
         }
         return stray;
     }
 
-    /** The recipe of that name, as README.md holds it now; fails when README has none. */
+    /** The recipe of that name, as README.md or a guide holds it now; fails when none or two have it. */
     public static Recipe recipe(String name) {
-        return recipe(FILE, name);
+        return recipe(blocks(), "README.md and " + GUIDES.subList(1, GUIDES.size()), name);
     }
 
     /** The recipe of that name in a markdown file; fails when the file has none. */
     public static Recipe recipe(Path markdown, String name) {
-        List<Block> found = blocks(markdown).stream().filter(b -> name.equals(b.recipe())).toList();
+        return recipe(blocks(markdown), markdown.toString(), name);
+    }
+
+    private static Recipe recipe(List<Block> blocks, String where, String name) {
+        List<Block> found = blocks.stream().filter(b -> name.equals(b.recipe())).toList();
         if (found.size() != 1) {
-            throw new AssertionError(markdown + " has " + found.size() + " blocks marked <!-- recipe: " + name + " -->, expected one");
+            throw new AssertionError(where + " hold " + found.size() + " blocks marked <!-- recipe: " + name + " -->, expected one");
         }
         return new Recipe(name, found.get(0).text());
     }

@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Every block of README.md a user would copy is a recipe some test runs: each fenced block is
+ * Every block of README.md (and of the guides in docs/ it sends users to, {@link Readme#GUIDES})
+ * a user would copy is a recipe some test runs: each fenced block is
  * marked (a recipe by name, or not a recipe with the reason), no two recipes share a name, and
  * each recipe's name is read by a test ({@code recipe("NAME")} in src/test/java), so a README
  * change that breaks a recipe fails that test.
@@ -34,8 +35,8 @@ class ReadmeRecipesTest {
         assertThat(blocks).as("README's fenced blocks").hasSizeGreaterThan(15);
         assertThat(blocks).as("blocks without <!-- recipe: NAME --> or <!-- not a recipe: REASON --> on the line before the fence")
                 .filteredOn(b -> b.recipe() == null && b.notARecipe() == null)
-                .extracting(b -> "README.md:" + b.line() + " " + b.info()).isEmpty();
-        assertThat(Readme.strayMarkers()).as("marker lines of README.md not right before a fence").isEmpty();
+                .extracting(b -> b.file() + ":" + b.line() + " " + b.info()).isEmpty();
+        assertThat(Readme.strayMarkers()).as("marker lines not right before a fence").isEmpty();
     }
 
     @Test
