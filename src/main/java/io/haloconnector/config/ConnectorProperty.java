@@ -13,7 +13,7 @@ import static io.haloconnector.config.AllowedValues.wholeNumbers;
 /**
  * Every {@code halo.*}, {@code hec.*}, {@code kafka.*} and {@code syslog.*} property the connector reads, declared once: its
  * default, the values it accepts, one line saying what it does, and whether it is a secret.
- * {@link ConnectorSettings}, {@link HecSettings} and {@link KafkaSettings} take defaults and ranges from here;
+ * {@link ConnectorSettings} and each output's settings (hec, kafka, syslog) take defaults and ranges from here;
  * application.properties and README's properties table are checked against it by a test.
  */
 public enum ConnectorProperty {
@@ -244,7 +244,7 @@ public enum ConnectorProperty {
     }
 
     /** The table's default; a property without one is read with {@link PropertyLookup#get(ConnectorProperty)}. */
-    String requiredDefault() {
+    public String requiredDefault() {
         if (defaultValue.isEmpty()) {
             throw new IllegalStateException(property + " has no default");
         }
@@ -252,11 +252,12 @@ public enum ConnectorProperty {
     }
 
     /** The phrase after "expected" in a message about a bad value. */
-    String expected() {
+    public String expected() {
         return allowed().map(AllowedValues::describe).orElse("any text");
     }
 
-    <T extends AllowedValues> T allowed(Class<T> kind) {
+    /** The declared allowed values as the kind the reader expects (fails on a declaration of another kind). */
+    public <T extends AllowedValues> T allowed(Class<T> kind) {
         if (!kind.isInstance(allowed)) {
             throw new IllegalStateException(property + " is not declared as " + kind.getSimpleName());
         }

@@ -1,7 +1,7 @@
 package io.haloconnector.hec;
 
 import io.haloconnector.config.ConnectorSettings;
-import io.haloconnector.config.HecSettings;
+import io.haloconnector.hec.HecSettings;
 import io.haloconnector.retry.Backoff;
 import io.haloconnector.retry.ConcurrencyLimit;
 

@@ -1,6 +1,6 @@
 package io.haloconnector.hec;
 
-import io.haloconnector.config.HecSettings;
+import io.haloconnector.hec.HecSettings;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;

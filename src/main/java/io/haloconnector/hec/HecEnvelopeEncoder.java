@@ -1,6 +1,6 @@
 package io.haloconnector.hec;
 
-import io.haloconnector.config.HecSettings;
+import io.haloconnector.hec.HecSettings;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.haloconnector.halo.HaloEvent;
 

@@ -1,6 +1,6 @@
 package io.haloconnector.hec;
 
-import io.haloconnector.config.HecSettings;
+import io.haloconnector.hec.HecSettings;
 import io.haloconnector.config.PropertyLookup;
 import io.haloconnector.halo.HaloEvent;
 import io.haloconnector.poll.ConnectorStopping;

@@ -1,6 +1,6 @@
 package io.haloconnector.hec;
 
-import io.haloconnector.config.HecSettings;
+import io.haloconnector.hec.HecSettings;
 import io.haloconnector.LogCapture;
 import io.haloconnector.config.ConfigurationException;
 import io.haloconnector.testkit.hec.HecReceiverConfig;

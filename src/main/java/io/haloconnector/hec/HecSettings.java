@@ -1,4 +1,6 @@
-package io.haloconnector.config;
+package io.haloconnector.hec;
+
+import io.haloconnector.config.*;
 
 import java.io.InputStream;
 import java.net.URI;

@@ -1,4 +1,6 @@
-package io.haloconnector.config;
+package io.haloconnector.kafka;
+
+import io.haloconnector.config.*;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

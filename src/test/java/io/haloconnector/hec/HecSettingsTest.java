@@ -1,4 +1,6 @@
-package io.haloconnector.config;
+package io.haloconnector.hec;
+
+import io.haloconnector.config.*;
 
 import io.haloconnector.config.ConfigurationException;
 import org.junit.jupiter.api.Test;
