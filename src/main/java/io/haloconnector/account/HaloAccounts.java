@@ -10,6 +10,7 @@ import io.haloconnector.halo.HaloEventsAnswer;
 import io.haloconnector.halo.HaloTokenProvider;
 import io.haloconnector.observe.ConnectorHealth;
 import io.haloconnector.observe.ConnectorMetrics;
+import io.haloconnector.output.PageHeaders;
 import io.haloconnector.output.RollingEventFiles;
 import io.haloconnector.poll.CatchUpProgress;
 import io.haloconnector.poll.ConnectorStopping;
@@ -344,10 +345,10 @@ public final class HaloAccounts {
                 account.secret(), account.credentialsHint(), clock, metrics);
         metrics.tokenRefreshes(tokens, HaloTokenProvider::refreshes);
         Map<String, Object> headers = new LinkedHashMap<>();
-        headers.put(PageBatchHeaders.ACCOUNT, account.name());
-        account.index().ifPresent(index -> headers.put(PageBatchHeaders.INDEX, index));
-        account.source().ifPresent(source -> headers.put(PageBatchHeaders.SOURCE, source));
-        account.sourcetype().ifPresent(sourcetype -> headers.put(PageBatchHeaders.SOURCETYPE, sourcetype));
+        headers.put(PageHeaders.ACCOUNT, account.name());
+        account.index().ifPresent(index -> headers.put(PageHeaders.INDEX, index));
+        account.source().ifPresent(source -> headers.put(PageHeaders.SOURCE, source));
+        account.sourcetype().ifPresent(sourcetype -> headers.put(PageHeaders.SOURCETYPE, sourcetype));
         SetAsideBadEvents.Mode badEvents = props.getOneOf(ConnectorProperty.HALO_DEAD_LETTER).equals("stop")
                 ? SetAsideBadEvents.Mode.STOP : SetAsideBadEvents.Mode.SET_ASIDE;
         Duration maxDelay = settings.retryMaxDelay();

@@ -1,7 +1,6 @@
 package io.haloconnector.hec;
 
 import io.haloconnector.config.ConnectorSettings;
-import io.haloconnector.hec.HecSettings;
 import io.haloconnector.retry.Backoff;
 import io.haloconnector.retry.ConcurrencyLimit;
 

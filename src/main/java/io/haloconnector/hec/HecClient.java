@@ -1,6 +1,5 @@
 package io.haloconnector.hec;
 
-import io.haloconnector.hec.HecSettings;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;

@@ -1,10 +1,10 @@
 package io.haloconnector.hec;
 
-import io.haloconnector.hec.HecSettings;
 import io.haloconnector.config.HttpComponentDefaults;
 import io.haloconnector.halo.HaloEvent;
 import io.haloconnector.http.RequestDeadlines;
 import io.haloconnector.output.EventBatch;
+import io.haloconnector.output.PageHeaders;
 import io.haloconnector.retry.ConcurrencyLimit;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
@@ -13,7 +13,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import io.haloconnector.poll.ConnectorStopping;
-import io.haloconnector.poll.PageBatchHeaders;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -104,9 +103,9 @@ public final class HecDelivery implements Processor, AutoCloseable {
 
     /** The page's account's index, source and sourcetype (headers set by the poll route), or the hec.* settings. */
     private HecEnvelopeEncoder encoderFor(Message page) {
-        String index = page.getHeader(PageBatchHeaders.INDEX, String.class);
-        String source = page.getHeader(PageBatchHeaders.SOURCE, String.class);
-        String sourcetype = page.getHeader(PageBatchHeaders.SOURCETYPE, String.class);
+        String index = page.getHeader(PageHeaders.INDEX, String.class);
+        String source = page.getHeader(PageHeaders.SOURCE, String.class);
+        String sourcetype = page.getHeader(PageHeaders.SOURCETYPE, String.class);
         if (index == null && source == null && sourcetype == null) {
             return encoder;
         }

@@ -1,6 +1,5 @@
 package io.haloconnector.hec;
 
-import io.haloconnector.hec.HecSettings;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.haloconnector.halo.HaloEvent;
 

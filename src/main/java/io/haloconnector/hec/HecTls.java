@@ -1,6 +1,5 @@
 package io.haloconnector.hec;
 
-import io.haloconnector.hec.HecSettings;
 import org.apache.camel.support.jsse.KeyStoreParameters;
 import org.apache.camel.support.jsse.SSLContextParameters;
 import org.apache.camel.support.jsse.TrustManagersParameters;

@@ -1,6 +1,5 @@
 package io.haloconnector.kafka;
 
-import io.haloconnector.kafka.KafkaSettings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.spi.PropertiesComponent;

@@ -3,6 +3,7 @@ package io.haloconnector.poll;
 import io.haloconnector.halo.EventPage;
 import io.haloconnector.halo.HaloEvent;
 import io.haloconnector.output.EventBatch;
+import io.haloconnector.output.PageHeaders;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -10,7 +11,8 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * Labels the page's batch for the output route: {@code haloEventCount} (new events in the body),
+ * Labels the page's batch for the output route with the {@link PageHeaders} of the output contract:
+ * {@code haloEventCount} (new events in the body),
  * {@code haloPage} (the page number in this poll's query), {@code haloCursor} (the newest
  * created_at of the page before the poll window's end: the checkpoint moves at most there once
  * the output route returns), {@code haloAccount} (the account's name) and, where the account sets
@@ -18,14 +20,6 @@ import java.util.Map;
  * in place of hec.index, hec.source and hec.sourcetype).
  */
 public final class PageBatchHeaders implements org.apache.camel.Processor {
-    public static final String EVENT_COUNT = "haloEventCount";
-    public static final String PAGE = "haloPage";
-    public static final String CURSOR = "haloCursor";
-    public static final String ACCOUNT = "haloAccount";
-    public static final String INDEX = "haloIndex";
-    public static final String SOURCE = "haloSource";
-    public static final String SOURCETYPE = "haloSourcetype";
-
     private final Map<String, Object> accountHeaders;
 
     /** @param accountHeaders the account's name and output overrides, the same on every page */
@@ -49,15 +43,16 @@ public final class PageBatchHeaders implements org.apache.camel.Processor {
                 newest = event.createdAt();
             }
         }
-        message.setHeader(EVENT_COUNT, batch.size());
-        message.setHeader(PAGE, window.page());
-        message.setHeader(CURSOR, newest == null ? null : newest.toString());
+        message.setHeader(PageHeaders.EVENT_COUNT, batch.size());
+        message.setHeader(PageHeaders.PAGE, window.page());
+        message.setHeader(PageHeaders.CURSOR, newest == null ? null : newest.toString());
         accountHeaders.forEach(message::setHeader);
     }
 
     /** Takes the labels of the page handed to the output off the poll's message. */
     static void removeFrom(Message message) {
-        for (String name : new String[] {EVENT_COUNT, PAGE, CURSOR, ACCOUNT, INDEX, SOURCE, SOURCETYPE}) {
+        for (String name : new String[] {PageHeaders.EVENT_COUNT, PageHeaders.PAGE, PageHeaders.CURSOR, PageHeaders.ACCOUNT,
+                PageHeaders.INDEX, PageHeaders.SOURCE, PageHeaders.SOURCETYPE}) {
             message.removeHeader(name);
         }
     }

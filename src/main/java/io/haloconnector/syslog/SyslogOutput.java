@@ -1,6 +1,5 @@
 package io.haloconnector.syslog;
 
-import io.haloconnector.syslog.SyslogSettings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.netty.ChannelHandlerFactories;
 import org.apache.camel.spi.PropertiesComponent;

@@ -1,6 +1,5 @@
 package io.haloconnector.hec;
 
-import io.haloconnector.hec.HecSettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.haloconnector.halo.EventPageParser;
 import io.haloconnector.halo.HaloEvent;

@@ -1,6 +1,5 @@
 package io.haloconnector.hec;
 
-import io.haloconnector.hec.HecSettings;
 import io.haloconnector.config.PropertyLookup;
 import io.haloconnector.halo.HaloEvent;
 import io.haloconnector.poll.ConnectorStopping;

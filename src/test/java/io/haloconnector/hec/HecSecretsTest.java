@@ -1,6 +1,5 @@
 package io.haloconnector.hec;
 
-import io.haloconnector.hec.HecSettings;
 import io.haloconnector.LogCapture;
 import io.haloconnector.config.ConfigurationException;
 import io.haloconnector.testkit.hec.HecReceiverConfig;
