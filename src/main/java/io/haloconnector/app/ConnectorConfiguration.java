@@ -21,6 +21,7 @@ import io.haloconnector.observe.ConnectorMetrics;
 import io.haloconnector.observe.HealthEndpoint;
 import io.haloconnector.output.EventConverters;
 import io.haloconnector.output.OutputFailure;
+import io.haloconnector.poll.ConnectorStopping;
 import io.haloconnector.poll.EventId;
 import io.haloconnector.poll.NewEventsOfPage;
 import io.haloconnector.retry.ConcurrencyLimit;
@@ -182,7 +183,12 @@ public class ConnectorConfiguration implements CamelConfiguration {
                     // bound with the account, whose checkpoint holds the files' committed position (HaloAccounts)
                     outputFailure = OutputFailure.file(settings.fileDir());
                 }
-                case "hec" -> closeOnStop.add(HecDelivery.bind(context, HecSettings.from(props), settings.stateDir(), hecObserver));
+                case "hec" -> {
+                    HecDelivery hec = HecDelivery.bind(context, HecSettings.from(props), settings.stateDir(), hecObserver);
+                    // a stop sends no retry: the pages handed over finish with the batches they have
+                    ConnectorStopping.of(context).onStop(hec::stopRetries);
+                    closeOnStop.add(hec);
+                }
                 case "kafka" -> {
                     KafkaSettings kafka = KafkaSettings.from(props);
                     KafkaOutput.bind(context, kafka);

@@ -12,7 +12,6 @@ import org.apache.camel.impl.engine.DefaultProducerTemplate;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import io.haloconnector.poll.ConnectorStopping;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -150,8 +149,7 @@ public final class HecDelivery implements Processor, AutoCloseable {
         context.addService(template);
         HecDelivery delivery = new HecDelivery(settings, stateDir, observer, template, context.getEndpoint(REQUESTS), inFlight);
         context.getRegistry().bind("hecDelivery", delivery);
-        // a stop sends no retry; once it has waited long enough for the batches in flight it ends every wait
-        ConnectorStopping.of(context).onStop(delivery.retries::stop);
+        // once it has waited long enough for the batches in flight, a stop ends every wait
         deadlines.onStopAbort(delivery::close);
         return delivery;
     }
@@ -229,6 +227,15 @@ public final class HecDelivery implements Processor, AutoCloseable {
     /** How many pages may be in flight now: hec.maxInFlight, halved by a 503 or 429, grown back by successes. */
     public ConcurrencyLimit pagesInFlight() {
         return inFlight;
+    }
+
+    /**
+     * From now on no batch is sent again (retry, resend after an ack timeout); the batches of the
+     * pages handed over are still sent once, so those pages can be committed. The connector calls
+     * it when its stop begins.
+     */
+    public void stopRetries() {
+        retries.stop();
     }
 
     /** Ends any retry or wait at once (the blocked call throws). */

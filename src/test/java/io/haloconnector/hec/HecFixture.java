@@ -99,6 +99,7 @@ final class HecFixture implements AutoCloseable {
         HecSettings settings = HecSettings.from(lookup(props));
         HecDelivery sink = HecDelivery.bind(context, settings, stateDir, HecObserver.NONE,
                 inFlight == null ? new ConcurrencyLimit(settings.maxInFlight()) : inFlight);
+        ConnectorStopping.of(context).onStop(sink::stopRetries); // as the connector wires it
         PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.resolveMandatoryResource(context, "file:routes/output-hec.yaml"));
         context.start();
         contexts.add(context);
