@@ -196,7 +196,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
                 }
                 case "syslog" -> {
                     SyslogSettings syslog = SyslogSettings.from(props);
-                    SyslogOutput.bind(context, syslog);
+                    SyslogOutput.bind(context, syslog, meterRegistry(context));
                     outputFailure = OutputFailure.syslog(syslog.host(), syslog.port(), syslog.protocol().equals("tls"));
                 }
                 default -> {

@@ -19,7 +19,8 @@ import java.util.function.ToDoubleFunction;
  * One Halo account's metrics, in the registry that camel-micrometer-prometheus serves at
  * {@code /observe/metrics} (names there: {@code halo_events_delivered_total{account="..."}} and so
  * on): every {@code halo_*} series carries the account's name. The output's own series
- * ({@code hec_*}, see {@link #hecObserver}) are shared by the accounts and carry none.
+ * ({@code hec_*}, see {@link #hecObserver}; {@code syslog_*}, see {@link #cefValueCut}) are shared
+ * by the accounts and carry none.
  */
 public final class ConnectorMetrics implements HaloRequestObserver {
     private final MeterRegistry registry;
@@ -82,6 +83,14 @@ public final class ConnectorMetrics implements HaloRequestObserver {
     public void answered(String endpoint, int status) {
         registry.counter("halo.api.requests", "account", account, "endpoint", endpoint, "status", status == 0 ? "none" : Integer.toString(status))
                 .increment();
+    }
+
+    /**
+     * Counts the CEF values cut to the length ArcSight's dictionary gives their key, by key:
+     * {@code syslog_cef_values_truncated_total{key="msg"}}. The syslog output is shared: no account label.
+     */
+    public static Consumer<String> cefValueCut(MeterRegistry registry) {
+        return key -> registry.counter("syslog.cef.values.truncated", "key", key).increment();
     }
 
     /** Counts HEC's answers and batches (the output is shared: no account label); {@code unavailable} hears whether HEC takes events. */

@@ -215,7 +215,7 @@ public final class ModularInput {
         Optional<String> secret = new SplunkPasswords(URI.create(input.serverUri()), input.sessionKey()).secret(stanza.inputName());
         if (secret.isEmpty()) {
             err.println("cloudpassage_halo: input " + stanza.name() + " has no API secret in Splunk's password storage"
-                    + " (realm " + SplunkPasswords.APP + ", user " + stanza.inputName() + "): store it there as the app's README.md says"
+                    + " (realm " + SplunkPasswords.APP + ", user " + stanza.inputName() + "): store it on the app's setup page, as the app's README.md says"
                     + " (The CloudPassage Halo input, step 3)");
             return ConnectorMain.EXIT_CONFIGURATION;
         }

@@ -12,13 +12,20 @@ import java.time.format.DateTimeFormatter;
  * the pairs as {@link SiemFields} maps them, separated by the declared delimiter, a tab. LEEF
  * defines no escaping, so a value's tab, line feed and carriage return are written as the two
  * characters {@code \t}, {@code \n}, {@code \r} (and a backslash as {@code \\}): no value can
- * split a pair or a message.
+ * split a pair or a message. The RFC 5424 header's TIMESTAMP has milliseconds, as IBM's LEEF guide
+ * asks of a LEEF event's syslog header.
  */
 public final class LeefFormat extends SyslogPayloadFormat {
     /** The delimiter, and how LEEF 2.0's header declares it. */
     static final char DELIMITER = '\t';
     static final String DELIMITER_DECLARED = "x09";
     private static final DateTimeFormatter DEV_TIME = DateTimeFormatter.ofPattern(SiemFields.LEEF_TIME_PATTERN).withZone(ZoneOffset.UTC);
+
+    /** IBM's LEEF guide (LEEF event components, syslog header) wants {@code yyyy-MM-ddTHH:mm:ss.SSSZ}: milliseconds. */
+    @Override
+    int timestampDigits() {
+        return 3;
+    }
 
     @Override
     String payload(HaloEvent event, EventFields fields, int severity) {

@@ -16,12 +16,15 @@ import java.time.format.DateTimeFormatter;
  * {@link SyslogPayloadFormat}: {@code <PRI>1 TIMESTAMP HOSTNAME APP-NAME - MSGID - MSG}, as UTF-8
  * bytes without a byte-order mark (CEF and LEEF parsers do not expect one). PRI is
  * {@code syslog.facility} times 8 plus the event's severity; TIMESTAMP the event's created_at in
- * UTC with microseconds; HOSTNAME this host's name; MSGID the event type (its first 32 characters). Written here rather than
- * with camel-syslog's converter, which formats a header from a Calendar in the local zone and
+ * UTC with microseconds, or milliseconds where the format asks for them
+ * ({@link SyslogPayloadFormat#TIMESTAMP_DIGITS}: LEEF); HOSTNAME this host's name; MSGID the event
+ * type (its first 32 characters). Written here rather than with camel-syslog's converter, which formats a header from a Calendar in the local zone and
  * knows no MSGID. The framing (octet count or datagram) is the endpoint's.
  */
 public final class Rfc5424Message implements Processor {
-    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
+    private static final DateTimeFormatter MICROSECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
+            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter MILLISECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
 
     private final int facility;
@@ -48,10 +51,11 @@ public final class Rfc5424Message implements Processor {
         Message in = exchange.getIn();
         int severity = in.getHeader(SyslogPayloadFormat.SEVERITY, 6, Integer.class);
         Instant timestamp = in.getHeader(SyslogPayloadFormat.TIMESTAMP, Instant.class);
+        DateTimeFormatter format = in.getHeader(SyslogPayloadFormat.TIMESTAMP_DIGITS, 6, Integer.class) == 3 ? MILLISECONDS : MICROSECONDS;
         String type = in.getHeader(SyslogPayloadFormat.MSGID, "", String.class);
         // MSGID holds 32 characters: a longer type (vulnerable_software_package_found) is cut, the same for every event of it
         String msgId = headerField(type.length() > 32 ? type.substring(0, 32) : type, 32);
-        String header = "<" + (facility * 8 + severity) + ">1 " + (timestamp == null ? "-" : TIMESTAMP.format(timestamp))
+        String header = "<" + (facility * 8 + severity) + ">1 " + (timestamp == null ? "-" : format.format(timestamp))
                 + ' ' + hostname + ' ' + appName + " - " + msgId + " - ";
         byte[] head = header.getBytes(StandardCharsets.US_ASCII);
         byte[] text = in.getMandatoryBody(String.class).getBytes(StandardCharsets.UTF_8);

@@ -6,24 +6,30 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * The one mapping of Halo event fields to CEF and LEEF keys, and of an event to its severity: the
- * table docs/siem-formats.md shows, in the same order. {@link CefFormat} and {@link LeefFormat}
+ * The one mapping of Halo event fields to CEF and LEEF keys (with the length ArcSight's Extension
+ * Dictionary gives each CEF key), and of an event to its severity: the table docs/siem-formats.md
+ * shows, in the same order. {@link CefFormat} and {@link LeefFormat}
  * write what it says and nothing else.
  */
 public enum SiemFields {
-    ID("id", "externalId", null, "externalId"),
-    TYPE("type", "cat", null, "cat"),
-    SERVER_PRIMARY_IP("server_primary_ip_address", "dst", null, "dst"),
-    ACTOR_IP("actor_ip_address", "src", null, "src"),
-    ACTOR_USERNAME("actor_username", "duser", null, "usrName"),
-    SERVER_FQDN("server_reported_fqdn", "dvchost", null, "identHostName"),
-    SERVER_HOSTNAME("server_hostname", "dhost", null, "server_hostname"),
-    POLICY("policy_name", "cs1", "Policy Name", "policy_name"),
-    RULE("rule_name", "cs2", "Rule Name", "rule_name"),
-    OBJECT("object_name", "cs3", "Object Name", "object_name"),
-    SERVER_GROUP("server_group_name", "cs4", "Server Group", "server_group_name"),
-    MESSAGE("message", "msg", null, "msg");
+    // the CEF lengths are ArcSight's Extension Dictionary's; src and dst (IPv4 addresses) have none: 0
+    ID("id", "externalId", 40, null, "externalId"),
+    TYPE("type", "cat", 1023, null, "cat"),
+    SERVER_PRIMARY_IP("server_primary_ip_address", "dst", 0, null, "dst"),
+    ACTOR_IP("actor_ip_address", "src", 0, null, "src"),
+    ACTOR_USERNAME("actor_username", "duser", 1023, null, "usrName"),
+    SERVER_FQDN("server_reported_fqdn", "dvchost", 100, null, "identHostName"),
+    SERVER_HOSTNAME("server_hostname", "dhost", 1023, null, "server_hostname"),
+    POLICY("policy_name", "cs1", 4000, "Policy Name", "policy_name"),
+    RULE("rule_name", "cs2", 4000, "Rule Name", "rule_name"),
+    OBJECT("object_name", "cs3", 4000, "Object Name", "object_name"),
+    SERVER_GROUP("server_group_name", "cs4", 4000, "Server Group", "server_group_name"),
+    MESSAGE("message", "msg", 1023, null, "msg");
 
+    /** ArcSight's length of a cs1Label to cs6Label value. */
+    public static final int CEF_LABEL_LENGTH = 1023;
+    /** ArcSight's length of the CEF header's Name. */
+    public static final int CEF_NAME_LENGTH = 512;
     /** CEF key of created_at, in epoch milliseconds. */
     public static final String CEF_TIME = "rt";
     /** LEEF keys of created_at and of its format (a Java date pattern, as QRadar reads it). */
@@ -68,12 +74,14 @@ public enum SiemFields {
 
     private final String halo;
     private final String cef;
+    private final int cefLength;
     private final String cefLabel;
     private final String leef;
 
-    SiemFields(String halo, String cef, String cefLabel, String leef) {
+    SiemFields(String halo, String cef, int cefLength, String cefLabel, String leef) {
         this.halo = halo;
         this.cef = cef;
+        this.cefLength = cefLength;
         this.cefLabel = cefLabel;
         this.leef = leef;
     }
@@ -84,6 +92,14 @@ public enum SiemFields {
 
     public String cef() {
         return cef;
+    }
+
+    /**
+     * The most characters (Java chars, UTF-16 code units) ArcSight's Extension Dictionary lets the CEF
+     * key hold, before escaping; 0 for an address key, which has no length.
+     */
+    public int cefLength() {
+        return cefLength;
     }
 
     /** The value of CEF's {@code <key>Label} for a custom string (cs1 to cs6), or null. */

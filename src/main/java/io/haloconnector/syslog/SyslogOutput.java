@@ -1,5 +1,7 @@
 package io.haloconnector.syslog;
 
+import io.haloconnector.observe.ConnectorMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.netty.ChannelHandlerFactories;
 import org.apache.camel.spi.PropertiesComponent;
@@ -16,9 +18,10 @@ public final class SyslogOutput {
     private SyslogOutput() {
     }
 
-    public static void bind(CamelContext context, SyslogSettings settings) {
+    /** {@code meters}: the registry /observe/metrics serves, which counts the CEF values cut to their length. */
+    public static void bind(CamelContext context, SyslogSettings settings, MeterRegistry meters) {
         Registry registry = context.getRegistry();
-        registry.bind("cefFormat", new CefFormat());
+        registry.bind("cefFormat", new CefFormat(ConnectorMetrics.cefValueCut(meters)));
         registry.bind("leefFormat", new LeefFormat());
         registry.bind("jsonFormat", new JsonFormat());
         registry.bind("rfc5424Message", new Rfc5424Message(settings.facility(), Rfc5424Message.localHostname(), settings.appName()));

@@ -19,6 +19,8 @@ public abstract class SyslogPayloadFormat implements Processor {
     public static final String SEVERITY = "haloSyslogSeverity";
     /** The event's created_at, an Instant. */
     public static final String TIMESTAMP = "haloSyslogTimestamp";
+    /** How many decimals of a second the header's TIMESTAMP takes: 3 or 6 (an Integer). */
+    public static final String TIMESTAMP_DIGITS = "haloSyslogTimestampDigits";
     /** The event's type, the message's MSGID. */
     public static final String MSGID = "haloSyslogMsgId";
     /** The event's own name, CEF's Name when it has one. */
@@ -36,8 +38,14 @@ public abstract class SyslogPayloadFormat implements Processor {
         int severity = SiemFields.severity(event.type(), fields.isTrue(CRITICAL));
         in.setHeader(SEVERITY, SiemFields.syslogSeverity(severity));
         in.setHeader(TIMESTAMP, event.createdAt());
+        in.setHeader(TIMESTAMP_DIGITS, timestampDigits());
         in.setHeader(MSGID, event.type());
         in.setBody(payload(event, fields, severity));
+    }
+
+    /** Decimals of a second in the RFC 5424 TIMESTAMP: microseconds, the most RFC 5424 allows, unless the format's spec says otherwise. */
+    int timestampDigits() {
+        return 6;
     }
 
     /** The message text of one event, on one line; {@code severity} is 0 to 10. */

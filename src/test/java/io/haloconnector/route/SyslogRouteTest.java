@@ -2,11 +2,13 @@ package io.haloconnector.route;
 
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.haloconnector.LogCapture;
 import io.haloconnector.halo.HaloJson;
 import io.haloconnector.readme.Readme;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
+import io.haloconnector.syslog.CefFormat;
 import io.haloconnector.syslog.HostileEvents;
 import io.haloconnector.syslog.LeefValues;
 import io.haloconnector.syslog.Rfc5424Message;
@@ -16,6 +18,7 @@ import io.haloconnector.syslog.StrictLeefParser;
 import io.haloconnector.testkit.syslog.SyslogNg;
 import io.haloconnector.testkit.syslog.SyslogNg.ReceivedMessage;
 import io.haloconnector.testkit.syslog.SyslogTlsFiles;
+import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +37,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,11 +115,21 @@ class SyslogRouteTest {
 
     /** Runs the connector until syslog-ng wrote as many messages as the simulator holds events, and a little longer. */
     private List<ReceivedMessage> deliverAll(Map<String, String> props) throws Exception {
+        return deliverAll(props, () -> { });
+    }
+
+    /** {@link #deliverAll(Map)}, then {@code whileRunning} before the connector stops. */
+    private List<ReceivedMessage> deliverAll(Map<String, String> props, ThrowingRunnable whileRunning) throws Exception {
         int expected = simulator.events().size();
         try (RunningConnector connector = RunningConnector.start(props)) {
             await().atMost(WAIT).until(() -> receiver.messages().size() >= expected);
             // the checkpoint reached the newest event: a later poll would only find repeats, which it drops
             await().atMost(WAIT).until(() -> newestCreatedAt().equals(checkpointCursor()));
+            whileRunning.run();
+        } catch (Exception | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
         }
         return receiver.messages();
     }
@@ -130,11 +148,16 @@ class SyslogRouteTest {
         return cursor == null || cursor.isNull() ? null : Instant.parse(cursor.asText()).toString();
     }
 
-    /** The RFC 5424 header as syslog-ng parsed it: PRI, TIMESTAMP, HOSTNAME, APP-NAME, PROCID, MSGID, no SD. */
+    /** The RFC 5424 header as syslog-ng parsed it: PRI, TIMESTAMP (microseconds), HOSTNAME, APP-NAME, PROCID, MSGID, no SD. */
     private static void assertHeader(ReceivedMessage message, JsonNode event) {
+        assertHeader(message, event, ChronoUnit.MICROS);
+    }
+
+    /** The header, its TIMESTAMP created_at cut to {@code precision} (syslog-ng writes six decimals whatever came). */
+    private static void assertHeader(ReceivedMessage message, JsonNode event, ChronoUnit precision) {
         int severity = SiemFields.severity(event.get("type").asText(), event.path("critical").asBoolean(false));
         assertThat(message.pri()).isEqualTo(16 * 8 + SiemFields.syslogSeverity(severity));
-        assertThat(message.timestamp()).isEqualTo(SYSLOG_NG_TIME.format(Instant.parse(event.get("created_at").asText())));
+        assertThat(message.timestamp()).isEqualTo(SYSLOG_NG_TIME.format(Instant.parse(event.get("created_at").asText()).truncatedTo(precision)));
         assertThat(message.host()).isEqualTo(Rfc5424Message.localHostname());
         assertThat(message.appName()).isEqualTo("halo-connector");
         assertThat(message.procId()).isEmpty();
@@ -157,8 +180,19 @@ class SyslogRouteTest {
     @Test
     void cefOverTcpCarriesEveryEventOnceWithEveryMappedField() throws Exception {
         Map<String, String> props = setUp("cef", "tcp", 1500);
+        // a 70 KB message and a 5,000-character policy: cut to ArcSight's 1023 and 4000, counted in the metrics
+        ObjectNode long1 = HostileEvents.event("long-1", Instant.now().minusSeconds(80));
+        long1.put("message", "m=|\\".repeat(70 * 1024 / 4));
+        long1.put("policy_name", "p".repeat(5000));
+        simulator.events().add(long1);
+        int port = freePort();
+        props.put("camel.management.enabled", "true");
+        props.put("camel.management.port", Integer.toString(port));
         Map<String, JsonNode> halo = haloEvents();
-        List<ReceivedMessage> messages = deliverAll(props);
+        List<String> scrape = new ArrayList<>();
+        List<ReceivedMessage> messages = deliverAll(props, () -> scrape.add(HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body()));
 
         Map<String, Long> idCounts = new HashMap<>();
         for (ReceivedMessage message : messages) {
@@ -175,7 +209,7 @@ class SyslogRouteTest {
             assertThat(cef.severity()).isEqualTo(SiemFields.severity(event.get("type").asText(), event.path("critical").asBoolean()));
             assertThat(cef.extension().get("rt")).isEqualTo(String.valueOf(Instant.parse(event.get("created_at").asText()).toEpochMilli()));
             for (SiemFields field : SiemFields.values()) {
-                assertThat(cef.extension().get(field.cef())).as(id + " " + field.halo() + " as " + field.cef()).isEqualTo(text(event, field.halo()));
+                assertCefValue(cef.extension().get(field.cef()), text(event, field.halo()), field.cefLength(), id + " " + field.halo() + " as " + field.cef());
                 if (field.cefLabel() != null && text(event, field.halo()) != null) {
                     assertThat(cef.extension().get(field.cef() + "Label")).isEqualTo(field.cefLabel());
                 }
@@ -184,8 +218,34 @@ class SyslogRouteTest {
         assertThat(idCounts.keySet()).isEqualTo(halo.keySet());
         assertThat(idCounts.values()).as("every event once").allMatch(n -> n == 1);
         assertThat(messages).hasSize(halo.size());
-        assertThat(StrictCefParser.parse(messages.stream().filter(m -> m.text().contains("externalId=hostile-1")).findFirst().orElseThrow().text())
-                .extension().get("msg")).isEqualTo(HostileEvents.HOSTILE + HostileEvents.TEN_KB);
+        Map<String, String> longOne = StrictCefParser.parse(messages.stream().filter(m -> m.text().contains("externalId=long-1"))
+                .findFirst().orElseThrow().text()).extension();
+        assertThat(longOne.get("msg")).hasSize(1023).endsWith(CefFormat.CUT_MARK).startsWith("m=|\\m=|\\");
+        assertThat(longOne.get("cs1")).isEqualTo("p".repeat(3999) + CefFormat.CUT_MARK);
+        // the two hostile events' 10 KB messages and long-1's: three msg cuts, one cs1, in a real scrape
+        assertThat(scrape.get(0)).containsPattern("(?m)^syslog_cef_values_truncated_total\\{key=\"msg\"} 3(\\.0)?$")
+                .containsPattern("(?m)^syslog_cef_values_truncated_total\\{key=\"cs1\"} 1(\\.0)?$");
+        // the header's TIMESTAMP keeps microseconds for CEF
+        assertThat(receiver.rawMessages()).hasSize(messages.size())
+                .allMatch(raw -> raw.matches("<\\d{1,3}>1 \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z .*"));
+    }
+
+    /** A CEF value as ArcSight's dictionary allows it: whole up to its length, else cut there, the mark last (0: no length). */
+    private static void assertCefValue(String sent, String original, int length, String what) {
+        if (original == null || length == 0 || original.length() <= length) {
+            assertThat(sent).as(what).isEqualTo(original);
+            return;
+        }
+        // one shorter where the cut would have split a surrogate pair
+        assertThat(sent.length()).as(what).isBetween(length - 1, length);
+        assertThat(sent).as(what).endsWith(CefFormat.CUT_MARK);
+        assertThat(original).as(what).startsWith(sent.substring(0, sent.length() - CefFormat.CUT_MARK.length()));
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 
     @Test
@@ -202,7 +262,8 @@ class SyslogRouteTest {
             idCounts.merge(id, 1L, Long::sum);
             JsonNode event = halo.get(id);
             assertThat(event).as("an event the simulator holds: " + id).isNotNull();
-            assertHeader(message, event);
+            // IBM's LEEF guide: the syslog header's timestamp in milliseconds
+            assertHeader(message, event, ChronoUnit.MILLIS);
             assertThat(leef.delimiter()).isEqualTo('\t');
             assertThat(leef.eventId()).isEqualTo(event.get("type").asText());
             assertThat(StrictLeefParser.devTime(attributes.get("devTime"), attributes.get("devTimeFormat")).toInstant())
@@ -216,6 +277,9 @@ class SyslogRouteTest {
         assertThat(idCounts.keySet()).isEqualTo(halo.keySet());
         assertThat(idCounts.values()).as("every event once").allMatch(n -> n == 1);
         assertThat(messages).hasSize(halo.size());
+        // as sent, before syslog-ng's parse: yyyy-MM-ddTHH:mm:ss.SSSZ, three decimals
+        assertThat(receiver.rawMessages()).hasSize(messages.size())
+                .allMatch(raw -> raw.matches("<\\d{1,3}>1 \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z .* LEEF:2\\.0\\|.*"));
     }
 
     @Test

@@ -2,9 +2,9 @@ package io.haloconnector.splunk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
+import io.haloconnector.testkit.splunkd.SplunkdStandIn;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,8 +18,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,10 +27,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,8 +39,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The modular input as splunkd drives it: {@code --scheme}, {@code --validate-arguments}, and runs
  * fed the {@code <input>} XML splunkd sends, against the Halo simulator and a stand-in for splunkd's
- * {@code storage/passwords} REST answer (Splunk cannot run here), built from Splunk's published
- * Atom response format.
+ * REST API (Splunk cannot run here), built from Splunk's published response formats.
  */
 class ModularInputTest {
     private static final String SESSION_KEY = "session-key-Zq81x";
@@ -51,42 +48,16 @@ class ModularInputTest {
     @TempDir
     Path work;
 
-    private HttpServer splunkd;
-    /** realm:user: → clear_password, as stored by the setup page. */
-    private final Map<String, String> passwords = new ConcurrentHashMap<>();
-    private final Set<String> badAuthorizations = ConcurrentHashMap.newKeySet();
+    private SplunkdStandIn splunkd;
 
     @BeforeEach
     void startSplunkd() throws IOException {
-        splunkd = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        splunkd.createContext("/servicesNS/nobody/cloudpassage_halo/storage/passwords/", exchange -> {
-            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
-            String name = exchange.getRequestURI().getPath().substring(exchange.getHttpContext().getPath().length());
-            String secret = passwords.get(name);
-            byte[] body;
-            int status;
-            if (!("Splunk " + SESSION_KEY).equals(authorization)) {
-                badAuthorizations.add(String.valueOf(authorization));
-                status = 401;
-                body = "<response><messages><msg type=\"WARN\">call not properly authenticated</msg></messages></response>".getBytes(StandardCharsets.UTF_8);
-            } else if (secret == null) {
-                status = 404;
-                body = ("<response><messages><msg type=\"ERROR\">Could not find object id=" + name + "</msg></messages></response>").getBytes(StandardCharsets.UTF_8);
-            } else {
-                status = 200;
-                body = atomEntry(name, secret).getBytes(StandardCharsets.UTF_8);
-            }
-            exchange.getResponseHeaders().add("Content-Type", "text/xml; charset=UTF-8");
-            exchange.sendResponseHeaders(status, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
-        });
-        splunkd.start();
+        splunkd = SplunkdStandIn.start(SplunkPasswords.APP, "cloudpassage_halo", Set.of("api_key", "start", "api_hostname"), SESSION_KEY);
     }
 
     @AfterEach
     void stopSplunkd() {
-        splunkd.stop(0);
+        splunkd.close();
     }
 
     @Test
@@ -141,7 +112,7 @@ class ModularInputTest {
             assertThat(inProcess(new String[] {"--validate-arguments"}, items(Map.of("api_key", halo.apiKey(), "api_hostname", url))).code).isZero();
             assertThat(halo.stats().tokenRequests()).isZero();
 
-            passwords.put("cloudpassage_halo:" + INPUT + ":", halo.apiSecret());
+            splunkd.storePassword(SplunkPasswords.APP, INPUT, halo.apiSecret());
             Result good = inProcess(new String[] {"--validate-arguments"}, items(Map.of("api_key", halo.apiKey(), "api_hostname", url)));
             assertThat(good.code).isZero();
             assertThat(good.out).isEmpty();
@@ -160,7 +131,7 @@ class ModularInputTest {
             Instant now = Instant.now();
             Instant start = now.minus(3, ChronoUnit.HOURS);
             halo.events().generate(7, start, now.minus(2, ChronoUnit.HOURS), 1_200);
-            passwords.put("cloudpassage_halo:" + INPUT + ":", halo.apiSecret());
+            splunkd.storePassword(SplunkPasswords.APP, INPUT, halo.apiSecret());
             Path checkpoints = work.resolve("modinputs");
 
             Run first = runInput(halo, start, checkpoints);
@@ -178,7 +149,7 @@ class ModularInputTest {
             assertThat(second.code).as(second.err).isZero();
             assertDeliveredOnce(streamedEvents(second.out), added);
             assertNoSecretIn(second, halo);
-            assertThat(badAuthorizations).isEmpty();
+            assertThat(splunkd.badAuthorizations()).isEmpty();
         }
     }
 
@@ -199,7 +170,7 @@ class ModularInputTest {
             Instant now = Instant.now();
             Instant start = now.minus(3, ChronoUnit.HOURS);
             halo.events().generate(9, start, now.minus(1, ChronoUnit.HOURS), 3_000);
-            passwords.put("cloudpassage_halo:" + INPUT + ":", halo.apiSecret());
+            splunkd.storePassword(SplunkPasswords.APP, INPUT, halo.apiSecret());
             Path checkpoints = work.resolve("modinputs");
 
             Process killed = startedUntilItsFirstEvent(halo, start, checkpoints);
@@ -233,7 +204,7 @@ class ModularInputTest {
             Instant now = Instant.now();
             Instant start = now.minus(3, ChronoUnit.HOURS);
             halo.events().generate(10, start, now.minus(1, ChronoUnit.HOURS), 3_000);
-            passwords.put("cloudpassage_halo:" + INPUT + ":", halo.apiSecret());
+            splunkd.storePassword(SplunkPasswords.APP, INPUT, halo.apiSecret());
             Path checkpoints = work.resolve("modinputs");
 
             Process stopped = startedUntilItsFirstEvent(halo, start, checkpoints);
@@ -250,6 +221,38 @@ class ModularInputTest {
             List<Element> all = new ArrayList<>(before);
             all.addAll(streamedEvents(rerun.out));
             assertDeliveredOnce(all, halo.events().all().stream().map(e -> e.get("id").asText()).toList());
+        }
+    }
+
+    @Test
+    void aRunReadsTheSecretTheSetupPageStoredWhichSplunkdsValidationAlreadyUsed() throws Exception {
+        try (HaloSimulator halo = HaloSimulator.start(SimulatorConfig.builder().apiSecret("halo-secret-Mf63").build())) {
+            Instant now = Instant.now();
+            Instant start = now.minus(3, ChronoUnit.HOURS);
+            halo.events().generate(11, start, now.minus(2, ChronoUnit.HOURS), 700);
+            // splunkd runs the scheme's --validate-arguments on each save of the input (use_external_validation)
+            splunkd.validatingInputsWith(items -> {
+                try {
+                    Result result = inProcess(new String[] {"--validate-arguments"}, items);
+                    return new SplunkdStandIn.Validation(result.code, result.out);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Map<String, String> form = new LinkedHashMap<>(stanza(halo, start));
+            form.put("name", INPUT);
+            form.put("secret", halo.apiSecret());
+
+            JsonNode saved = SetupPageScript.save(splunkd, form);
+            assertThat(saved.get("saved").asBoolean()).as(saved.toString()).isTrue();
+            // the page stored the secret first, so the validation of the new input asked Halo with it
+            assertThat(halo.stats().tokenRequests()).isEqualTo(1);
+
+            Run run = runInput(splunkd.inputs().get(INPUT), work.resolve("modinputs"));
+            assertThat(run.code).as(run.err).isZero();
+            assertDeliveredOnce(streamedEvents(run.out), halo.events().all().stream().map(e -> e.get("id").asText()).toList());
+            assertNoSecretIn(run, halo);
+            assertThat(splunkd.badAuthorizations()).isEmpty();
         }
     }
 
@@ -293,7 +296,11 @@ class ModularInputTest {
     }
 
     private Run runInput(HaloSimulator halo, Instant start, Path checkpoints) throws Exception {
-        Process process = startInput(halo, start, checkpoints);
+        return runInput(stanza(halo, start), checkpoints);
+    }
+
+    private Run runInput(Map<String, String> stanza, Path checkpoints) throws Exception {
+        Process process = startInput(stanza, checkpoints);
         Path out = work.resolve("out.xml");
         Path err = work.resolve("err.txt");
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
@@ -303,8 +310,27 @@ class ModularInputTest {
         return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
     }
 
-    /** The input as splunkd starts it: the input XML on stdin, stdout and stderr to out.xml and err.txt. */
+    /** The parameters of input {@value #INPUT} as inputs.conf holds them, reading the simulator from {@code start}. */
+    private static Map<String, String> stanza(HaloSimulator halo, Instant start) {
+        Map<String, String> stanza = new LinkedHashMap<>();
+        stanza.put("api_key", halo.apiKey());
+        stanza.put("start", start.toString());
+        stanza.put("api_hostname", halo.baseUrl().toString());
+        stanza.put("interval", "60");
+        stanza.put("index", "cloudpassage");
+        stanza.put("sourcetype", "cp_halo");
+        return stanza;
+    }
+
     private Process startInput(HaloSimulator halo, Instant start, Path checkpoints, String... jvmOptions) throws Exception {
+        return startInput(stanza(halo, start), checkpoints, jvmOptions);
+    }
+
+    /** The input as splunkd starts it: the input XML on stdin, stdout and stderr to out.xml and err.txt. */
+    private Process startInput(Map<String, String> stanza, Path checkpoints, String... jvmOptions) throws Exception {
+        StringBuilder params = new StringBuilder();
+        stanza.forEach((name, value) -> params.append("      <param name=\"").append(name).append("\">")
+                .append(value.replace("&", "&amp;").replace("<", "&lt;")).append("</param>\n"));
         String input = """
                 <input>
                   <server_host>splunk-test</server_host>
@@ -313,17 +339,10 @@ class ModularInputTest {
                   <checkpoint_dir>%s</checkpoint_dir>
                   <configuration>
                     <stanza name="cloudpassage_halo://%s">
-                      <param name="api_key">%s</param>
-                      <param name="start">%s</param>
-                      <param name="api_hostname">%s</param>
-                      <param name="interval">60</param>
-                      <param name="index">cloudpassage</param>
-                      <param name="sourcetype">cp_halo</param>
-                    </stanza>
+                %s    </stanza>
                   </configuration>
                 </input>
-                """.formatted("http://127.0.0.1:" + splunkd.getAddress().getPort(), SESSION_KEY, checkpoints,
-                INPUT, halo.apiKey(), start, halo.baseUrl());
+                """.formatted(splunkd.uri(), SESSION_KEY, checkpoints, INPUT, params);
         Path stdin = work.resolve("input.xml");
         Files.writeString(stdin, input);
         Path out = work.resolve("out.xml");
@@ -353,11 +372,11 @@ class ModularInputTest {
         StringBuilder xml = new StringBuilder("""
                 <items>
                   <server_host>splunk-test</server_host>
-                  <server_uri>http://127.0.0.1:%d</server_uri>
+                  <server_uri>%s</server_uri>
                   <session_key>%s</session_key>
                   <checkpoint_dir>/opt/splunk/var/lib/splunk/modinputs/cloudpassage_halo</checkpoint_dir>
                   <item name="%s">
-                """.formatted(splunkd.getAddress().getPort(), SESSION_KEY, INPUT));
+                """.formatted(splunkd.uri(), SESSION_KEY, INPUT));
         params.forEach((name, value) -> xml.append("    <param name=\"").append(name).append("\">").append(value).append("</param>\n"));
         return xml.append("  </item>\n</items>\n").toString();
     }
@@ -401,32 +420,5 @@ class ModularInputTest {
         }
         assertThat(texts).as("<%s> in <%s>", tag, parent.getTagName()).hasSize(1);
         return texts.get(0);
-    }
-
-    /** storage/passwords/{name} as splunkd answers it (Atom feed, one entry, keys in the s: namespace). */
-    private static String atomEntry(String name, String secret) {
-        return """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <feed xmlns="http://www.w3.org/2005/Atom" xmlns:s="http://dev.splunk.com/ns/rest" xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">
-                  <title>passwords</title>
-                  <id>https://127.0.0.1:8089/servicesNS/nobody/cloudpassage_halo/storage/passwords</id>
-                  <generator build="b6b9c8185839" version="9.1.2"/>
-                  <opensearch:totalResults>1</opensearch:totalResults>
-                  <entry>
-                    <title>%1$s</title>
-                    <id>https://127.0.0.1:8089/servicesNS/nobody/cloudpassage_halo/storage/passwords/%1$s</id>
-                    <author><name>admin</name></author>
-                    <content type="text/xml">
-                      <s:dict>
-                        <s:key name="clear_password">%2$s</s:key>
-                        <s:key name="encr_password">$7$aGVsbG8=</s:key>
-                        <s:key name="password">********</s:key>
-                        <s:key name="realm">cloudpassage_halo</s:key>
-                        <s:key name="username">prod halo</s:key>
-                      </s:dict>
-                    </content>
-                  </entry>
-                </feed>
-                """.formatted(name, secret);
     }
 }

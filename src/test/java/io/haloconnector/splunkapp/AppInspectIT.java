@@ -79,6 +79,16 @@ class AppInspectIT {
     }
 
     @Test
+    void theSetupPageIsPackedWithItsScriptsAsPlainFiles() {
+        assertThat(text("default/app.conf")).contains("setup_view = setup_halo_input");
+        assertThat(text("default/data/ui/views/setup_halo_input.xml")).contains("script=\"setup_halo_input.js\"");
+        for (String file : List.of("setup_halo_input.js", "halo_input_setup.js", "setup_halo_input.css")) {
+            assertThat(files).containsKey(TOP + "appserver/static/" + file);
+            assertThat(files.get(TOP + "appserver/static/" + file).mode() & 0111).as(file).isZero();
+        }
+    }
+
+    @Test
     void noHiddenFileAndNoLocalSettings() {
         for (TarEntry entry : entries) {
             String inApp = entry.name().substring(TOP.length());

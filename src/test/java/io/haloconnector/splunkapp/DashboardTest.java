@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.w3c.dom.Element;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,10 @@ import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The Simple XML dashboards and the navigation: well-formed, on the Halo macro, with working inputs and drilldowns. */
+/**
+ * The Simple XML dashboards and the navigation: well-formed, on the Halo macro, with working inputs and
+ * drilldowns; and the setup view, which is a form, not a dashboard.
+ */
 class DashboardTest {
 
     private static final Set<String> VISUALIZATIONS = Set.of("chart", "table", "single", "map", "event", "viz");
@@ -126,7 +130,10 @@ class DashboardTest {
 
         assertThat(nav.getTagName()).isEqualTo("nav");
         assertThat(names).doesNotHaveDuplicates().containsAll(dashboards);
-        assertThat(names).allMatch(name -> dashboards.contains(name) || BUILT_IN_VIEWS.contains(name));
+        // the setup page stays reachable after setup, to add an account or change a secret
+        String setupView = SplunkApp.setupViewName();
+        assertThat(names).contains(setupView);
+        assertThat(names).allMatch(name -> dashboards.contains(name) || BUILT_IN_VIEWS.contains(name) || name.equals(setupView));
         assertThat(views.stream().filter(view -> view.getAttribute("default").equals("true")).map(view -> view.getAttribute("name")))
                 .containsExactly("halo_dashboard");
     }
@@ -184,6 +191,59 @@ class DashboardTest {
             String token = parameter.substring("form.".length(), parameter.indexOf('=')).replaceFirst("\\.(earliest|latest)$", "");
             assertThat(inputs).as(parameter).contains(token);
         }
+    }
+
+    @Test
+    void appConfOpensTheSetupViewUntilTheAppIsConfigured() throws IOException {
+        SplunkConf app = SplunkApp.conf("default/app.conf");
+
+        assertThat(app.stanza("ui")).containsEntry("setup_view", "setup_halo_input");
+        assertThat(app.stanza("install")).containsEntry("is_configured", "false");
+        assertThat(SplunkApp.files()).contains("default/data/ui/views/setup_halo_input.xml");
+    }
+
+    @Test
+    void theSetupViewIsAFormOfSimpleXmlWhoseScriptAndStylesShipInAppserverStatic() throws IOException {
+        Dashboard setup = SplunkApp.setupView();
+        Element root = setup.root();
+
+        assertThat(root.getTagName()).isEqualTo("dashboard");
+        assertThat(root.getAttribute("version")).isEqualTo("1.1");
+        assertThat(root.getAttribute("isDashboard")).isEqualTo("false");
+        assertThat(SplunkApp.childText(root, "label")).isNotBlank();
+        assertThat(setup.searches()).as("a setup view runs no search").isEmpty();
+        for (String attribute : List.of("script", "stylesheet")) {
+            assertThat(SplunkApp.files()).as(attribute).contains("appserver/static/" + root.getAttribute(attribute));
+        }
+        // the page script loads the module that writes to splunkd from this app's static folder
+        String page = Files.readString(SplunkApp.ROOT.resolve("appserver/static/" + root.getAttribute("script")));
+        Matcher module = Pattern.compile("'\\.\\./app/" + SplunkApp.APP_ID + "/([a-z_]+)'").matcher(page);
+        assertThat(module.find()).as("RequireJS path ../app/%s/<module>", SplunkApp.APP_ID).isTrue();
+        assertThat(SplunkApp.files()).contains("appserver/static/" + module.group(1) + ".js");
+    }
+
+    @Test
+    void theSetupFormHasAFieldForEveryInputArgumentAndTheSecretIsAPasswordField() throws IOException {
+        Map<String, Element> inputs = SplunkApp.elements(SplunkApp.setupView().root(), "input").stream()
+                .collect(Collectors.toMap(input -> input.getAttribute("id"), input -> input));
+        String page = Files.readString(SplunkApp.ROOT.resolve("appserver/static/" + SplunkApp.setupView().root().getAttribute("script")));
+        Matcher fields = Pattern.compile("var FIELDS = \\[([^\\]]*)]").matcher(page);
+        assertThat(fields.find()).isTrue();
+        List<String> read = Pattern.compile("'([a-z_]+)'").matcher(fields.group(1)).results().map(m -> m.group(1)).toList();
+
+        assertThat(read).containsAll(schemeArguments()).contains("name", "secret", "interval", "index", "sourcetype");
+        // every field the script reads is on the page, and nothing on the page goes unread
+        assertThat(inputs.keySet()).containsExactlyInAnyOrderElementsOf(read.stream().map(field -> "halo_" + field).toList());
+        assertThat(inputs.get("halo_secret").getAttribute("type")).isEqualTo("password");
+        assertThat(inputs.get("halo_secret").getAttribute("value")).isEmpty();
+        inputs.forEach((id, input) -> assertThat(input.getAttribute("type")).as(id).isIn("text", "password"));
+    }
+
+    /** The arguments README/inputs.conf.spec declares for the input's stanzas. */
+    private static List<String> schemeArguments() throws IOException {
+        String spec = Files.readString(SplunkApp.ROOT.resolve("README/inputs.conf.spec"));
+        String stanza = spec.substring(spec.indexOf("[cloudpassage_halo://<name>]"));
+        return Pattern.compile("(?m)^([a-z_]+) = ").matcher(stanza).results().map(m -> m.group(1)).toList();
     }
 
     private static Dashboard dashboard(String name) throws IOException {

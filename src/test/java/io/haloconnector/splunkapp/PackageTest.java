@@ -91,7 +91,9 @@ class PackageTest {
                         || file.equals("metadata/default.meta")
                         || file.matches("static/app(Icon|IconAlt)(_2x)?\\.png")
                         || file.matches("README/[a-z_]+\\.conf\\.spec")
-                        || file.equals("bin/cloudpassage_halo.sh"),
+                        || file.equals("bin/cloudpassage_halo.sh")
+                        // the setup page's script and styles, which Splunk Web serves from appserver/static
+                        || file.matches("appserver/static/[a-z_]+\\.(js|css)"),
                 "only the app's own files");
         assertThat(files).noneMatch(file -> file.startsWith("local/") || file.contains("/.") || file.startsWith("."));
     }

@@ -50,15 +50,27 @@ public final class SplunkApp {
         return SplunkConf.read(ROOT.resolve(relativePath));
     }
 
-    /** The dashboards of default/data/ui/views, sorted by file name. */
+    /** The dashboards of default/data/ui/views, sorted by file name: every view but the setup view. */
     public static List<Dashboard> dashboards() throws IOException {
+        String setupView = setupViewName();
         List<Dashboard> dashboards = new ArrayList<>();
         for (String file : files()) {
-            if (file.startsWith("default/data/ui/views/") && file.endsWith(".xml")) {
+            if (file.startsWith("default/data/ui/views/") && file.endsWith(".xml") && !file.endsWith("/" + setupView + ".xml")) {
                 dashboards.add(new Dashboard(ROOT.resolve(file), parseXml(ROOT.resolve(file))));
             }
         }
         return dashboards;
+    }
+
+    /** The view app.conf names as {@code [ui] setup_view}: the page Splunk opens after install. */
+    public static String setupViewName() throws IOException {
+        return conf("default/app.conf").stanza("ui").get("setup_view");
+    }
+
+    /** The setup view, a Simple XML view of default/data/ui/views whose script writes the input's settings. */
+    public static Dashboard setupView() throws IOException {
+        Path file = ROOT.resolve("default/data/ui/views/" + setupViewName() + ".xml");
+        return new Dashboard(file, parseXml(file));
     }
 
     /** Parses with the JDK's parser, refusing DTDs (Simple XML has none, and they could fetch files). */

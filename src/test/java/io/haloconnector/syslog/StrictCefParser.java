@@ -11,7 +11,8 @@ import java.util.Set;
  * unescaped pipes, where only {@code \|} and {@code \\} are escapes; severity 0 to 10; then
  * {@code key=value} pairs separated by spaces, keys from CEF's dictionary, values where only
  * {@code \=}, {@code \\}, {@code \n} and {@code \r} are escapes and an unescaped {@code =} can only
- * start the next key. A raw line break anywhere, an unknown escape, an unknown or repeated key is
+ * start the next key. A raw line break anywhere, an unknown escape, an unknown or repeated key, a
+ * value or Name longer than ArcSight's Extension Dictionary allows (in Java chars, once unescaped) is
  * an {@link IllegalArgumentException}. Values come back unescaped.
  */
 public final class StrictCefParser {
@@ -22,6 +23,24 @@ public final class StrictCefParser {
             "start", "suid", "suser", "cs1", "cs1Label", "cs2", "cs2Label", "cs3", "cs3Label", "cs4", "cs4Label",
             "cs5", "cs5Label", "cs6", "cs6Label", "cn1", "cn1Label", "cn2", "cn2Label", "cn3", "cn3Label",
             "deviceExternalId", "deviceProcessName", "deviceDirection", "dtz", "flexString1", "flexString1Label");
+
+    /**
+     * ArcSight's Extension Dictionary's lengths for the string keys above, written out here from the
+     * dictionary (HPE/Micro Focus "Implementing ArcSight CEF", Extension Dictionary), not taken from the code.
+     */
+    static final Map<String, Integer> LENGTHS = Map.ofEntries(Map.entry("act", 63), Map.entry("app", 31), Map.entry("cat", 1023),
+            Map.entry("dhost", 1023), Map.entry("dntdom", 255), Map.entry("dproc", 1023), Map.entry("duid", 1023),
+            Map.entry("duser", 1023), Map.entry("dvchost", 100), Map.entry("externalId", 40), Map.entry("fname", 1023),
+            Map.entry("fileHash", 255), Map.entry("filePath", 1023), Map.entry("msg", 1023), Map.entry("outcome", 63),
+            Map.entry("proto", 31), Map.entry("reason", 1023), Map.entry("request", 1023), Map.entry("shost", 1023),
+            Map.entry("sntdom", 255), Map.entry("suid", 1023), Map.entry("suser", 1023), Map.entry("cs1", 4000),
+            Map.entry("cs2", 4000), Map.entry("cs3", 4000), Map.entry("cs4", 4000), Map.entry("cs5", 4000), Map.entry("cs6", 4000),
+            Map.entry("cs1Label", 1023), Map.entry("cs2Label", 1023), Map.entry("cs3Label", 1023), Map.entry("cs4Label", 1023),
+            Map.entry("cs5Label", 1023), Map.entry("cs6Label", 1023), Map.entry("cn1Label", 1023), Map.entry("cn2Label", 1023),
+            Map.entry("cn3Label", 1023), Map.entry("deviceExternalId", 255), Map.entry("deviceProcessName", 1023),
+            Map.entry("dtz", 255), Map.entry("flexString1", 1023), Map.entry("flexString1Label", 128));
+    /** The header's Name, 512 in the dictionary. */
+    static final int NAME_LENGTH = 512;
 
     public record Cef(int version, String vendor, String product, String deviceVersion, String signatureId, String name,
                int severity, Map<String, String> extension) {
@@ -56,6 +75,9 @@ public final class StrictCefParser {
         }
         if (!header.get(0).matches("[01]")) {
             throw new IllegalArgumentException("CEF version must be 0 or 1: " + header.get(0));
+        }
+        if (header.get(5).length() > NAME_LENGTH) {
+            throw new IllegalArgumentException("the Name holds " + header.get(5).length() + " characters, more than " + NAME_LENGTH);
         }
         if (!header.get(6).matches("\\d|10")) {
             throw new IllegalArgumentException("CEF severity must be 0 to 10: " + header.get(6));
@@ -108,6 +130,10 @@ public final class StrictCefParser {
                     value.append(c);
                     j++;
                 }
+            }
+            if (value.length() > LENGTHS.getOrDefault(key, Integer.MAX_VALUE)) {
+                throw new IllegalArgumentException("the value of " + key + " holds " + value.length() + " characters, more than "
+                        + LENGTHS.get(key));
             }
             if (pairs.put(key, value.toString()) != null) {
                 throw new IllegalArgumentException("the key " + key + " twice");

@@ -35,6 +35,11 @@ class StrictParsersTest {
         assertThatThrownBy(() -> StrictCefParser.parse("CEF:0|V|P|1|sig|name|3|msg=a\\")).hasMessageContaining("lone backslash");
         assertThatThrownBy(() -> StrictCefParser.parse("CEF:0|V|P|1|sig|name|3|msg=a msg=b")).hasMessageContaining("twice");
         assertThatThrownBy(() -> StrictCefParser.parse("CEF:0|V|P|1|sig|name")).hasMessageContaining("7 fields");
+        // longer than the dictionary's length, counted once unescaped: 1023 for msg, 100 for dvchost, 512 for the Name
+        assertThat(StrictCefParser.parse("CEF:0|V|P|1|sig|name|3|msg=" + "\\=".repeat(1023)).extension().get("msg")).hasSize(1023);
+        assertThatThrownBy(() -> StrictCefParser.parse("CEF:0|V|P|1|sig|name|3|msg=" + "a".repeat(1024))).hasMessageContaining("more than 1023");
+        assertThatThrownBy(() -> StrictCefParser.parse("CEF:0|V|P|1|sig|name|3|dvchost=" + "h".repeat(101))).hasMessageContaining("more than 100");
+        assertThatThrownBy(() -> StrictCefParser.parse("CEF:0|V|P|1|sig|" + "n".repeat(513) + "|3|msg=x")).hasMessageContaining("more than 512");
     }
 
     @Test

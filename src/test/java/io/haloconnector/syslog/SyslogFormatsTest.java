@@ -38,7 +38,8 @@ class SyslogFormatsTest {
                 .containsEntry("rt", String.valueOf(CREATED.toEpochMilli()))
                 .containsEntry("externalId", "e1")
                 .containsEntry("cat", "sca_rule_failed")
-                .containsEntry("msg", HostileEvents.HOSTILE + HostileEvents.TEN_KB)
+                // msg holds 1023 characters (ArcSight's dictionary): the 10 KB message is cut there, the mark last
+                .containsEntry("msg", (HostileEvents.HOSTILE + HostileEvents.TEN_KB).substring(0, 1022) + CefFormat.CUT_MARK)
                 .containsEntry("dst", "10.1.2.3")
                 .containsEntry("duser", "DOMAIN\\jürgen=admin")
                 .containsEntry("dvchost", "web-1.example.com")
@@ -64,6 +65,23 @@ class SyslogFormatsTest {
                 .containsEntry("server_group_name", "Prod\\n\"Group\"")
                 .containsEntry("identHostName", "web-1.example.com");
         assertThat(LeefValues.unescape(leef.attributes().get("msg"))).isEqualTo(HostileEvents.HOSTILE + HostileEvents.TEN_KB);
+    }
+
+    @Test
+    void leefHeaderTimestampHasMillisecondsAsIbmsGuideAsksCefAndJsonKeepMicroseconds() throws Exception {
+        Exchange leef = format(new LeefFormat(), HostileEvents.event("e5", CREATED));
+        new Rfc5424Message(16, "collector-1", "halo-connector").process(leef);
+        assertThat(new String(leef.getIn().getBody(byte[].class), StandardCharsets.UTF_8))
+                .startsWith("<131>1 2026-09-01T10:00:00.123Z collector-1 halo-connector - sca_rule_failed - LEEF:2.0|");
+
+        // .999999 is cut to .999, never rounded into the next second
+        Exchange late = format(new LeefFormat(), HostileEvents.event("e6", Instant.parse("2026-09-01T10:00:59.999999Z")));
+        new Rfc5424Message(16, "collector-1", "halo-connector").process(late);
+        assertThat(new String(late.getIn().getBody(byte[].class), StandardCharsets.UTF_8)).contains(" 2026-09-01T10:00:59.999Z ");
+
+        Exchange json = format(new JsonFormat(), HostileEvents.event("e7", CREATED));
+        new Rfc5424Message(16, "collector-1", "halo-connector").process(json);
+        assertThat(new String(json.getIn().getBody(byte[].class), StandardCharsets.UTF_8)).contains(" 2026-09-01T10:00:00.123456Z ");
     }
 
     @Test
@@ -97,7 +115,7 @@ class SyslogFormatsTest {
     @Test
     void docsShowTheMappingTableOfTheCode() throws Exception {
         String doc = java.nio.file.Files.readString(java.nio.file.Path.of("docs/siem-formats.md"));
-        String table = doc.substring(doc.indexOf("## Field mapping"), doc.indexOf("## Escaping"));
+        String table = section(doc, "## Field mapping");
         java.util.List<String> rows = table.lines().filter(line -> line.startsWith("| `") && !line.startsWith("| `created_at`")).toList();
         assertThat(rows).hasSize(SiemFields.values().length);
         for (int i = 0; i < rows.size(); i++) {
@@ -108,6 +126,28 @@ class SyslogFormatsTest {
                     .contains(field.cefLabel() == null ? "" : "`" + field.cef() + "Label=" + field.cefLabel() + "`");
             assertThat(cells[3].trim()).isEqualTo("`" + field.leef() + "`");
         }
+    }
+
+    @Test
+    void docsGiveTheCefLengthOfEveryKeyTheCodeCuts() throws Exception {
+        String table = section(java.nio.file.Files.readString(java.nio.file.Path.of("docs/siem-formats.md")), "## CEF lengths");
+        java.util.Map<String, String> rows = new java.util.HashMap<>();
+        table.lines().filter(line -> line.startsWith("| ")).map(line -> line.split("\\|"))
+                .forEach(cells -> rows.put(cells[1].trim(), cells[2].trim()));
+        for (SiemFields field : SiemFields.values()) {
+            String row = field.cef().startsWith("cs") ? "`cs1` to `cs4`" : field.cef().matches("src|dst") ? "`src`, `dst`" : "`" + field.cef() + "`";
+            assertThat(rows).as(field.cef()).containsKey(row);
+            assertThat(rows.get(row)).as(field.cef()).startsWith(field.cefLength() == 0 ? "none" : String.valueOf(field.cefLength()));
+        }
+        assertThat(rows.get("Name (header)")).isEqualTo(String.valueOf(SiemFields.CEF_NAME_LENGTH));
+        assertThat(rows.get("`cs1Label` to `cs4Label`")).isEqualTo(String.valueOf(SiemFields.CEF_LABEL_LENGTH));
+    }
+
+    /** The text of a docs section, from its heading to the next. */
+    private static String section(String doc, String heading) {
+        int start = doc.indexOf(heading);
+        int end = doc.indexOf("\n## ", start + heading.length());
+        return doc.substring(start, end < 0 ? doc.length() : end);
     }
 
     @Test

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * configuration, pid, control and persist files in a folder of the test, listening on free
  * loopback ports for RFC 5424 over TCP (octet counting), TLS and UDP, and writing each message it
  * parsed as one line of {@link #messagesFile()}: the header fields as syslog-ng read them, then
- * the message text, separated by tabs. It can be killed (SIGKILL) and started again on the same ports.
+ * the message text, separated by tabs; and each message as it came over the wire, before that
+ * parse, as one line of {@link #rawMessagesFile()}. It can be killed (SIGKILL) and started again on the same ports.
  */
 public final class SyslogNg implements AutoCloseable {
     private static final Path[] LOCATIONS = {Path.of("/usr/sbin/syslog-ng"), Path.of("/usr/bin/syslog-ng")};
@@ -72,13 +73,16 @@ public final class SyslogNg implements AutoCloseable {
                 @version: 3.38
                 options { keep-hostname(yes); keep-timestamp(yes); use-dns(no); use-fqdn(no); chain-hostnames(no);
                           stats-freq(0); flush-lines(0); log-msg-size(2000000); frac-digits(6); time-zone("UTC"); };
-                source s_tcp { syslog(transport("tcp") ip("127.0.0.1") port(%d) max-connections(20) log-msg-size(2000000)); };
+                source s_tcp { syslog(transport("tcp") ip("127.0.0.1") port(%d) max-connections(20) log-msg-size(2000000)
+                               flags(store-raw-message)); };
                 source s_tls { syslog(transport("tls") ip("127.0.0.1") port(%d) max-connections(20) log-msg-size(2000000)
-                               tls(key-file("%s") cert-file("%s") peer-verify(optional-untrusted))); };
-                source s_udp { syslog(transport("udp") ip("127.0.0.1") port(%d) so-rcvbuf(8388608) log-msg-size(65536)); };
+                               tls(key-file("%s") cert-file("%s") peer-verify(optional-untrusted)) flags(store-raw-message)); };
+                source s_udp { syslog(transport("udp") ip("127.0.0.1") port(%d) so-rcvbuf(8388608) log-msg-size(65536)
+                               flags(store-raw-message)); };
                 destination d_file { file("%s" template("${PRI}\\t${ISODATE}\\t${HOST}\\t${PROGRAM}\\t${PID}\\t${MSGID}\\t${SDATA}\\t${MSG}\\n")); };
-                log { source(s_tcp); source(s_tls); source(s_udp); destination(d_file); flags(flow-control); };
-                """.formatted(tcpPort, tlsPort, tls.serverKey(), tls.serverCertificate(), udpPort, messagesFile());
+                destination d_raw { file("%s" template("${RAWMSG}\\n")); };
+                log { source(s_tcp); source(s_tls); source(s_udp); destination(d_file); destination(d_raw); flags(flow-control); };
+                """.formatted(tcpPort, tlsPort, tls.serverKey(), tls.serverCertificate(), udpPort, messagesFile(), rawMessagesFile());
         Files.writeString(dir.resolve("syslog-ng.conf"), config);
     }
 
@@ -128,6 +132,25 @@ public final class SyslogNg implements AutoCloseable {
 
     public Path messagesFile() {
         return dir.resolve("messages.log");
+    }
+
+    /** Each message as it came over the wire (its frame's length aside), before syslog-ng parsed it. */
+    public Path rawMessagesFile() {
+        return dir.resolve("raw.log");
+    }
+
+    /** Every complete line of the raw messages file: the message bytes as sent, header included. */
+    public List<String> rawMessages() {
+        Path file = rawMessagesFile();
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        try {
+            String text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+            return List.of(text.substring(0, text.lastIndexOf('\n') + 1).split("\n"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** SIGKILL: whatever it read but had not written yet, and its socket buffers, are gone. */
