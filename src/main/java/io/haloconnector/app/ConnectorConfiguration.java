@@ -3,6 +3,8 @@ package io.haloconnector.app;
 import io.haloconnector.account.HaloAccounts;
 import io.haloconnector.cluster.PollerLeadership;
 import io.haloconnector.config.ConfigurationException;
+import io.haloconnector.console.ConnectorConsoles;
+import io.haloconnector.console.HaloDevConsole;
 import io.haloconnector.config.ConnectorProperty;
 import io.haloconnector.config.ConnectorSettings;
 import io.haloconnector.config.HecSettings;
@@ -136,6 +138,12 @@ public class ConnectorConfiguration implements CamelConfiguration {
             if (props.getBoolean("camel.management.healthCheckEnabled", false)) {
                 HealthEndpoint.install(context, management);
             }
+            if (props.getBoolean("camel.management.devConsoleEnabled", false) && devConsoles(context, props)) {
+                LOG.info("Console at {}", management.url("/q/dev/" + HaloDevConsole.ID));
+            }
+        }
+        if (devConsoles(context, props)) {
+            ConnectorConsoles.install(context);
         }
         // the steps of the halo-account template and of the request routes, each run by the exchange's account
         accounts.get().bindSteps(registry);
@@ -206,6 +214,11 @@ public class ConnectorConfiguration implements CamelConfiguration {
         // the output page route's consumers: as many as the most pages in flight
         context.getPropertiesComponent().addOverrideProperty("halo.output.maxInFlight", Integer.toString(pages.max()));
         return pages;
+    }
+
+    /** Whether the context loads developer consoles (camel.main.devConsoleEnabled): then only the connector's own. */
+    private static boolean devConsoles(CamelContext context, PropertyLookup props) {
+        return context.isDevConsole() || props.getBoolean("camel.main.devConsoleEnabled", false);
     }
 
     /** The registry /observe/metrics serves: camel-micrometer-prometheus's if it made one already, else ours for it to find. */
