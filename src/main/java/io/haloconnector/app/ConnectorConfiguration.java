@@ -138,12 +138,14 @@ public class ConnectorConfiguration implements CamelConfiguration {
             if (props.getBoolean("camel.management.healthCheckEnabled", false)) {
                 HealthEndpoint.install(context, management);
             }
-            if (props.getBoolean("camel.management.devConsoleEnabled", false) && devConsoles(context, props)) {
+        }
+        // camel.main.devConsoleEnabled: the context's consoles are the connector's own only
+        boolean consoles = context.isDevConsole() || props.getBoolean("camel.main.devConsoleEnabled", false);
+        if (consoles) {
+            ConnectorConsoles.install(context);
+            if (management != null && props.getBoolean("camel.management.devConsoleEnabled", false)) {
                 LOG.info("Console at {}", management.url("/q/dev/" + HaloDevConsole.ID));
             }
-        }
-        if (devConsoles(context, props)) {
-            ConnectorConsoles.install(context);
         }
         // the steps of the halo-account template and of the request routes, each run by the exchange's account
         accounts.get().bindSteps(registry);
@@ -214,11 +216,6 @@ public class ConnectorConfiguration implements CamelConfiguration {
         // the output page route's consumers: as many as the most pages in flight
         context.getPropertiesComponent().addOverrideProperty("halo.output.maxInFlight", Integer.toString(pages.max()));
         return pages;
-    }
-
-    /** Whether the context loads developer consoles (camel.main.devConsoleEnabled): then only the connector's own. */
-    private static boolean devConsoles(CamelContext context, PropertyLookup props) {
-        return context.isDevConsole() || props.getBoolean("camel.main.devConsoleEnabled", false);
     }
 
     /** The registry /observe/metrics serves: camel-micrometer-prometheus's if it made one already, else ours for it to find. */
