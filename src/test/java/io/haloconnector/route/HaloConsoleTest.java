@@ -2,6 +2,7 @@ package io.haloconnector.route;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.haloconnector.halo.HaloJson;
+import io.haloconnector.readme.Readme;
 import io.haloconnector.simulator.Fault;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
@@ -106,8 +107,8 @@ class HaloConsoleTest {
                     && console().at("/accounts/0/pagesInFlight").asInt() == 0);
 
             // a poll that fails: counted, and its reason is the last error, kept after the next poll completes
-            // (enough answers for the pages fetched ahead too: the poll's own page must get one)
-            Fault[] errors = new Fault[40];
+            // (one may go to a page a finishing poll fetched ahead, which is asked for again, not retried)
+            Fault[] errors = new Fault[4];
             java.util.Arrays.fill(errors, Fault.status(500));
             simulator.faults().enqueue(errors);
             await().atMost(WAIT).until(() -> console().at("/accounts/0/polls/failed").asLong() >= 1);
@@ -124,6 +125,15 @@ class HaloConsoleTest {
                 assertThat(text).doesNotContain(secret);
             }
             assertThat(json + text).doesNotContainIgnoringCase("authorization").doesNotContainIgnoringCase("bearer");
+            // README's recipe, on this test's port
+            String recipe = Readme.recipe("console").rewrite(Map.of("localhost:9876", "localhost:" + management.getPort())).text();
+            Process curl = new ProcessBuilder("sh", "-c", recipe).redirectErrorStream(true).start();
+            String shown = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(curl.waitFor()).as(shown).isZero();
+            assertThat(shown).contains("Halo connector:\n\nAccount default (one node: polls it)\n");
+            JsonNode recipeJson = HaloJson.MAPPER.readTree(shown.substring(shown.indexOf("{\"halo\":")));
+            assertThat(recipeJson.at("/halo/accounts/0/cursor").asText()).isEqualTo(console().at("/accounts/0/cursor").asText());
+
             // only the connector's own console: Camel's send console would post to any endpoint, unauthenticated
             assertThat(get("/q/dev/send", "text/plain").body()).startsWith("Developer Console not found");
             assertThat(get("/q/dev", "text/plain").body().strip()).startsWith("halo:").doesNotContain("\nsend");
