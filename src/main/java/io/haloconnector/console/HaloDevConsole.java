@@ -6,12 +6,15 @@ import io.haloconnector.cluster.PollerLeadership;
 import io.haloconnector.hec.HecDelivery;
 import io.haloconnector.observe.ConnectorHealth;
 import io.haloconnector.observe.ConnectorMetrics;
+import io.haloconnector.poll.CatchUpProgress;
 import org.apache.camel.spi.annotations.DevConsole;
 import org.apache.camel.support.console.AbstractDevConsole;
 import org.apache.camel.util.json.JsonObject;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +45,8 @@ public final class HaloDevConsole extends AbstractDevConsole {
             text.append("Account ").append(account.name).append(" (").append(account.role()).append(")\n");
             line(text, "cursor", account.cursor == null ? "no event delivered yet" : account.cursor.toString());
             line(text, "checkpoint", account.checkpoint);
-            line(text, "lag", account.lagSeconds == null ? "unknown" : Math.round(account.lagSeconds) + "s");
+            line(text, "lag", account.lagSeconds == null ? "unknown"
+                    : CatchUpProgress.format(Duration.ofMillis(Math.round(account.lagSeconds * 1000))));
             line(text, "polls", account.polls.completed() + " completed, " + account.polls.failed() + " failed"
                     + (account.polls.lastEnded() == null ? ""
                     : "; the last ended " + account.polls.lastEnded() + (account.polls.lastFailed() ? " (failed)" : " (completed)")));
@@ -56,7 +60,7 @@ public final class HaloDevConsole extends AbstractDevConsole {
         if (hec != null) {
             text.append("Output hec\n");
             Long refused = hecDeadLetters(hec);
-            line(text, "dead letters", (refused == null ? "unreadable:" : refused + " events HEC refused in") + " " + hec.deadLetterFile());
+            line(text, "dead letters", (refused == null ? "unreadable:" : refused + " events HEC refused in") + " " + hec.deadLetterFile().toAbsolutePath());
         }
         return text.toString();
     }
@@ -103,7 +107,7 @@ public final class HaloDevConsole extends AbstractDevConsole {
             JsonObject output = new JsonObject();
             output.put("name", "hec");
             output.put("hecDeadLetters", hecDeadLetters(hec));
-            output.put("hecDeadLetterFile", hec.deadLetterFile().toString());
+            output.put("hecDeadLetterFile", hec.deadLetterFile().toAbsolutePath().toString());
             root.put("output", output);
         }
         return root;
@@ -133,11 +137,17 @@ public final class HaloDevConsole extends AbstractDevConsole {
             PollerLeadership leadership = account.leadership();
             ConnectorMetrics metrics = account.metrics();
             views.add(new AccountView(account.name(), cursor, account.cursor().location(), metrics.cursorLagSeconds(),
-                    metrics.polls(), account.pagesInFlight().size(), metrics.eventsDelivered(), leadership.isClustered(),
+                    millis(metrics.polls()), account.pagesInFlight().size(), metrics.eventsDelivered(), leadership.isClustered(),
                     leadership.isActive(), account.health().lastError(), account.deadLetters().count(),
-                    account.deadLetters().file().toString()));
+                    account.deadLetters().file().toAbsolutePath().toString()));
         }
         return views;
+    }
+
+    /** The polls with their last end to the millisecond, as the checkpoint and the log lines give times. */
+    private static ConnectorMetrics.Polls millis(ConnectorMetrics.Polls polls) {
+        return polls.lastEnded() == null ? polls : new ConnectorMetrics.Polls(polls.completed(), polls.failed(),
+                polls.lastEnded().truncatedTo(ChronoUnit.MILLIS), polls.lastFailed());
     }
 
     private HecDelivery hec() {
