@@ -1,5 +1,6 @@
 package io.haloconnector.account;
 
+import io.haloconnector.cluster.PollerLeadership;
 import io.haloconnector.config.AccountSettings;
 import io.haloconnector.halo.HaloEventsAnswer;
 import io.haloconnector.halo.HaloTokenProvider;
@@ -16,6 +17,7 @@ import io.haloconnector.state.CheckpointOpening;
 import io.haloconnector.state.CheckpointStore;
 import io.haloconnector.state.DeliveredEvents;
 import io.haloconnector.state.EventCursor;
+import io.haloconnector.state.HaloDeadLetters;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -48,13 +50,15 @@ public final class HaloAccount implements Processor {
     final PageBatchHeaders pageBatchHeaders;
     final PagesInFlight pagesInFlight;
     final ReportPollFailure reportPollFailure;
+    private final HaloDeadLetters deadLetters;
+    private final PollerLeadership leadership;
 
     HaloAccount(AccountSettings settings, CheckpointOpening opening, CheckpointStore store, EventCursor cursor,
                 DeliveredEvents delivered, ConnectorMetrics metrics, ConnectorHealth health, ExecutorService fetchers,
                 HaloTokenProvider tokens, Processor requestPacing, HaloEventsAnswer eventsAnswer,
                 PageRequestRetry pageRequestRetry, Processor openPollWindow, FetchEventPage fetchEventPage,
                 SetAsideBadEvents setAsideBadEvents, PageBatchHeaders pageBatchHeaders, PagesInFlight pagesInFlight,
-                ReportPollFailure reportPollFailure) {
+                ReportPollFailure reportPollFailure, HaloDeadLetters deadLetters, PollerLeadership leadership) {
         this.settings = settings;
         this.opening = opening;
         this.store = store;
@@ -73,6 +77,8 @@ public final class HaloAccount implements Processor {
         this.pageBatchHeaders = pageBatchHeaders;
         this.pagesInFlight = pagesInFlight;
         this.reportPollFailure = reportPollFailure;
+        this.deadLetters = deadLetters;
+        this.leadership = leadership;
     }
 
     /** The poll route's first step: the account the poll is for, as the exchange property the shared steps read. */
@@ -103,6 +109,21 @@ public final class HaloAccount implements Processor {
 
     public ConnectorMetrics metrics() {
         return metrics;
+    }
+
+    /** Pages of this account handed to the output and not committed yet. */
+    public PagesInFlight pagesInFlight() {
+        return pagesInFlight;
+    }
+
+    /** The account's Halo events that cannot be delivered (halo-dead-letter.jsonl of its state folder). */
+    public HaloDeadLetters deadLetters() {
+        return deadLetters;
+    }
+
+    /** Whether this node polls the account (a cluster's leader, or no cluster) or stands by. */
+    public PollerLeadership leadership() {
+        return leadership;
     }
 
     /** True once the checkpoint was read (a state database may be unreachable at start). */

@@ -308,8 +308,8 @@ public final class HaloAccounts {
         } catch (IOException e) {
             throw new ConfigurationException("the dead-letter file in " + stateDir + " cannot be read: " + e);
         }
-        ConnectorMetrics metrics = new ConnectorMetrics(meters, account.name());
-        ConnectorHealth health = new ConnectorHealth(account.name());
+        ConnectorMetrics metrics = new ConnectorMetrics(meters, account.name(), clock);
+        ConnectorHealth health = new ConnectorHealth(account.name(), clock);
         if (outputProblem != null) {
             health.outputUnavailable(outputProblem);
         }
@@ -355,6 +355,7 @@ public final class HaloAccounts {
         PagesInFlight pagesInFlight = new PagesInFlight(cursor, progress, metrics, outputPages, stopping, outputBackoff);
         // ClusteredRoutePolicy drops the lead before it stops the route: the poll ends at the page boundary
         pagesInFlight.pollWhile(leadership::isActive);
+        metrics.pagesInFlight(pagesInFlight, PagesInFlight::size);
         HaloAccount opened = new HaloAccount(account, opening, store, cursor, delivered, metrics, health, fetchers, tokens,
                 exchange -> pacer.acquire(),
                 new HaloEventsAnswer(host, tokens, metrics, pacer, limit, props.getInt(ConnectorProperty.HALO_EVENT_MAX_BYTES)),
@@ -366,7 +367,7 @@ public final class HaloAccounts {
                 new SetAsideBadEvents(deadLetters, metrics, badEvents),
                 new PageBatchHeaders(headers),
                 pagesInFlight,
-                new ReportPollFailure(account.logPrefix(), cursor, health));
+                new ReportPollFailure(account.logPrefix(), cursor, health, metrics), deadLetters, leadership);
         LOG.info("{}Polling Halo at {}, key {}, checkpoint {}", account.logPrefix(), account.apiUrl(), account.key(), database == null ? stateDir : "'" + account.stateKey() + "' in the state database");
         return opened;
     }

@@ -12,6 +12,8 @@ import io.haloconnector.kafka.KafkaSettings;
 import io.haloconnector.config.ManagementEndpoint;
 import io.haloconnector.config.PropertyLookup;
 import io.haloconnector.config.SettingSources;
+import io.haloconnector.console.ConnectorConsoles;
+import io.haloconnector.console.HaloDevConsole;
 import io.haloconnector.syslog.SyslogSettings;
 import io.haloconnector.hec.HecDelivery;
 import io.haloconnector.hec.HecObserver;
@@ -136,6 +138,14 @@ public class ConnectorConfiguration implements CamelConfiguration {
             LOG.info("Health and metrics at {}", management.describe());
             if (props.getBoolean("camel.management.healthCheckEnabled", false)) {
                 HealthEndpoint.install(context, management);
+            }
+        }
+        // camel.main.devConsoleEnabled: the context's consoles are the connector's own only
+        boolean consoles = context.isDevConsole() || props.getBoolean("camel.main.devConsoleEnabled", false);
+        if (consoles) {
+            ConnectorConsoles.install(context);
+            if (management != null && props.getBoolean("camel.management.devConsoleEnabled", false)) {
+                LOG.info("Console at {}", management.url("/q/dev/" + HaloDevConsole.ID));
             }
         }
         // the steps of the halo-account template and of the request routes, each run by the exchange's account

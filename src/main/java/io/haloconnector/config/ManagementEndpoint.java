@@ -47,7 +47,11 @@ public record ManagementEndpoint(String host, int port, String healthPath, Strin
 
     /** The health and metrics URLs at the address the server binds. */
     public String describe() {
-        String base = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
-        return base + healthPath + " and " + base + metricsPath;
+        return url(healthPath) + " and " + url(metricsPath);
+    }
+
+    /** The URL of {@code path} on the management server, at the address it binds. */
+    public String url(String path) {
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + path;
     }
 }

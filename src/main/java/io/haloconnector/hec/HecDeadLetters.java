@@ -6,7 +6,9 @@ import io.haloconnector.halo.HaloJson;
 import io.haloconnector.state.DurableFile;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 
@@ -27,6 +29,25 @@ final class HecDeadLetters {
 
     Path file() {
         return file.path();
+    }
+
+    /** Complete lines in the file, one per event (a line a crash cut short is not one). */
+    synchronized long count() throws IOException {
+        if (!Files.exists(file.path())) {
+            return 0;
+        }
+        long lines = 0;
+        try (InputStream in = Files.newInputStream(file.path())) {
+            byte[] buffer = new byte[65536];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                for (int i = 0; i < n; i++) {
+                    if (buffer[i] == '\n') {
+                        lines++;
+                    }
+                }
+            }
+        }
+        return lines;
     }
 
     // pages in flight at once may each set an event aside

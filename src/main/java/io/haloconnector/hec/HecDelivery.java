@@ -60,6 +60,7 @@ public final class HecDelivery implements Processor, AutoCloseable {
     // set when the connector begins to stop: a batch of a page handed over is still sent, a failed one is not retried
     private final StopSignal retries = new StopSignal();
     private final AtomicBoolean warnedNoAckId = new AtomicBoolean();
+    private final HecDeadLetters deadLetters;
     /** The batches of {@link #write} and {@link #flush}. */
     private final PageBatches calls;
 
@@ -77,7 +78,8 @@ public final class HecDelivery implements Processor, AutoCloseable {
         this.inFlight = inFlight;
         this.client = new HecClient(settings, channel, stop, template, requests);
         this.encoder = new HecEnvelopeEncoder(settings);
-        this.sender = new HecBatchSender(settings, client, new HecDeadLetters(stateDir), stop, retries, observer, inFlight);
+        this.deadLetters = new HecDeadLetters(stateDir);
+        this.sender = new HecBatchSender(settings, client, deadLetters, stop, retries, observer, inFlight);
         this.calls = new PageBatches(encoder);
         LOG.info("HEC output to {} (index {}, sourcetype {}, batches of {} events / {} bytes, gzip {}, ack {}, {} pages in flight)",
                 settings.url(), settings.index().orElse("<token default>"), settings.sourcetype(), settings.batchEvents(),
@@ -236,6 +238,16 @@ public final class HecDelivery implements Processor, AutoCloseable {
      */
     public void stopRetries() {
         retries.stop();
+    }
+
+    /** The events HEC refused as malformed that the dead-letter file holds now (read from the file: a replay removes lines). */
+    public long deadLetterCount() throws java.io.IOException {
+        return deadLetters.count();
+    }
+
+    /** The file of the events HEC refused as malformed, in halo.state.dir. */
+    public Path deadLetterFile() {
+        return deadLetters.file();
     }
 
     /** Ends any retry or wait at once (the blocked call throws). */

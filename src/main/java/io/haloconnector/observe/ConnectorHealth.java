@@ -3,6 +3,8 @@ package io.haloconnector.observe;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
@@ -17,9 +19,36 @@ public final class ConnectorHealth extends AbstractHealthCheck {
     private volatile String haloProblem = "no poll has reached Halo yet";
     private volatile String outputProblem;
     private volatile BooleanSupplier polling = () -> true;
+    private volatile LastError lastError;
+    private final Clock clock;
 
     public ConnectorHealth(String account) {
+        this(account, Clock.systemUTC());
+    }
+
+    /** @param clock the time of each failure, as {@link #lastError()} gives it */
+    public ConnectorHealth(String account, Clock clock) {
         super("halo", "halo-account-" + account);
+        this.clock = clock;
+    }
+
+    /** A failure of a poll or of the output, and when it was reported; kept after the account recovers. */
+    public record LastError(String message, Instant at) {
+    }
+
+    /** The last poll failure or output problem, or null when there was none since the start. */
+    public LastError lastError() {
+        return lastError;
+    }
+
+    /** Why the last poll did not reach Halo (null when it did): readiness is down while it is set. */
+    public String pollProblem() {
+        return haloProblem;
+    }
+
+    /** Why the output does not take events, or null when it does. */
+    public String outputProblem() {
+        return outputProblem;
     }
 
     @Override
@@ -35,11 +64,15 @@ public final class ConnectorHealth extends AbstractHealthCheck {
     /** A poll ended with this failure. */
     public void pollFailed(String why) {
         haloProblem = why;
+        lastError = new LastError(why, clock.instant());
     }
 
     /** The output does not take events, for this reason; null when it does again. */
     public void outputUnavailable(String why) {
         outputProblem = why;
+        if (why != null) {
+            lastError = new LastError("output: " + why, clock.instant());
+        }
     }
 
     /** Whether this node polls the account (false: a standby, another node of the cluster polls it). */

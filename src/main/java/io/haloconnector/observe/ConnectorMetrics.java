@@ -1,5 +1,6 @@
 package io.haloconnector.observe;
 
+import io.haloconnector.halo.BadEvent;
 import io.haloconnector.halo.HaloRequestObserver;
 import io.haloconnector.hec.HecObserver;
 import io.micrometer.core.instrument.Counter;
@@ -29,10 +30,21 @@ public final class ConnectorMetrics implements HaloRequestObserver {
     private final Counter delivered;
     private final Counter duplicates;
     private final Counter beyondWindow;
+    private final Counter pollsCompleted;
+    private final Counter pollsFailed;
+    private final Clock clock;
+    private volatile Instant lastPollEnded;
+    private volatile boolean lastPollFailed;
 
     public ConnectorMetrics(MeterRegistry registry, String account) {
+        this(registry, account, Clock.systemUTC());
+    }
+
+    /** @param clock the time of each poll's end, as {@link #polls()} gives it */
+    public ConnectorMetrics(MeterRegistry registry, String account, Clock clock) {
         this.registry = registry;
         this.account = account;
+        this.clock = clock;
         this.fetched = Counter.builder("halo.events.fetched").tag("account", account)
                 .description("Events read from the Halo API").register(registry);
         this.delivered = Counter.builder("halo.events.delivered").tag("account", account)
@@ -42,6 +54,52 @@ public final class ConnectorMetrics implements HaloRequestObserver {
         this.beyondWindow = Counter.builder("halo.events.beyond.window").tag("account", account)
                 .description("Events created after the poll window's end (now minus the lag), a wrong clock:"
                         + " delivered without moving the cursor").register(registry);
+        // every series an alert rule reads exists from the start at 0: a counter born at its first
+        // increment would hide that increment from increase() and rate()
+        this.pollsCompleted = polls("completed");
+        this.pollsFailed = polls("failed");
+        for (BadEvent.Reason reason : BadEvent.Reason.values()) {
+            deadLettered(reason.label());
+        }
+    }
+
+    private Counter polls(String outcome) {
+        return Counter.builder("halo.polls").tag("account", account).tag("outcome", outcome)
+                .description("Polls ended: completed (caught up to the poll window's end) or failed (the checkpoint stayed)")
+                .register(registry);
+    }
+
+    private Counter deadLettered(String reason) {
+        return Counter.builder("halo.events.deadlettered").tag("account", account).tag("reason", reason)
+                .description("Events of Halo pages written to halo-dead-letter.jsonl instead of delivered").register(registry);
+    }
+
+    /** The polls ended so far, and how the last one ended. */
+    public record Polls(long completed, long failed, Instant lastEnded, boolean lastFailed) {
+    }
+
+    public Polls polls() {
+        return new Polls((long) pollsCompleted.count(), (long) pollsFailed.count(), lastPollEnded, lastPollFailed);
+    }
+
+    /** A poll read its window to the end and committed every page. */
+    public void pollCompleted() {
+        pollsCompleted.increment();
+        lastPollFailed = false;
+        lastPollEnded = clock.instant();
+    }
+
+    /** A poll ended on a failure: its uncommitted pages come again in the next one. */
+    public void pollFailed() {
+        pollsFailed.increment();
+        lastPollFailed = true;
+        lastPollEnded = clock.instant();
+    }
+
+    /** Pages handed to the output and not committed yet, as the gauge {@code halo_pages_in_flight}. */
+    public <T> void pagesInFlight(T source, ToDoubleFunction<T> count) {
+        Gauge.builder("halo.pages.in.flight", source, count).tag("account", account)
+                .description("Pages handed to the output and not committed yet").register(registry);
     }
 
     /** The cursor lag (now minus the checkpoint's created_at) as a gauge; NaN before the first event. */
@@ -55,6 +113,18 @@ public final class ConnectorMetrics implements HaloRequestObserver {
                 .description("Now minus the created_at of the newest delivered event").register(registry);
     }
 
+    /** The value of the cursor lag gauge, or null before the first event (or before {@link #cursorLag}). */
+    public Double cursorLagSeconds() {
+        Gauge gauge = registry.find("halo.cursor.lag.seconds").tag("account", account).gauge();
+        double value = gauge == null ? Double.NaN : gauge.value();
+        return Double.isNaN(value) ? null : value;
+    }
+
+    /** New events the output took since the start. */
+    public double eventsDelivered() {
+        return delivered.count();
+    }
+
     /** How many OAuth tokens were fetched. */
     public <T> void tokenRefreshes(T source, ToDoubleFunction<T> count) {
         FunctionCounter.builder("halo.token.refreshes", source, count).tag("account", account).description("OAuth tokens fetched").register(registry);
@@ -66,7 +136,7 @@ public final class ConnectorMetrics implements HaloRequestObserver {
 
     /** An event of a Halo page was written to the dead-letter file instead of delivered. */
     public void eventDeadLettered(String reason) {
-        registry.counter("halo.events.deadlettered", "account", account, "reason", reason).increment();
+        deadLettered(reason).increment();
     }
 
     /** An event claims a created_at after the poll window's end (a wrong clock). */

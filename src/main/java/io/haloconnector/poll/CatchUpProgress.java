@@ -76,7 +76,8 @@ public final class CatchUpProgress {
         }
     }
 
-    static String format(Duration d) {
+    /** A duration as the progress lines say it: {@code 2d 01h}, {@code 3m 05s}, {@code 12s}, {@code 250ms}. */
+    public static String format(Duration d) {
         long s = Math.max(0, d.getSeconds());
         if (s >= 86400) {
             return String.format("%dd %02dh", s / 86400, (s % 86400) / 3600);

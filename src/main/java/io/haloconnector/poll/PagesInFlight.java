@@ -273,6 +273,7 @@ public final class PagesInFlight {
             metrics.pageCommitted(page.fresh, page.events.size() - page.fresh);
             progress.pageCommitted(page.fresh, cursor.cursor(), page.pollUntil);
             if (page.lastOfPoll >= 0) {
+                metrics.pollCompleted();
                 progress.pollFinished(cursor.cursor(), page.lastOfPoll);
             }
         }

@@ -1,6 +1,7 @@
 package io.haloconnector.poll;
 
 import io.haloconnector.observe.ConnectorHealth;
+import io.haloconnector.observe.ConnectorMetrics;
 import io.haloconnector.state.EventCursor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -19,12 +20,14 @@ public final class ReportPollFailure implements Processor {
     private final String prefix;
     private final EventCursor cursor;
     private final ConnectorHealth health;
+    private final ConnectorMetrics metrics;
 
     /** @param prefix the start of the line, the account's name where there are several ("Account staging: ") */
-    public ReportPollFailure(String prefix, EventCursor cursor, ConnectorHealth health) {
+    public ReportPollFailure(String prefix, EventCursor cursor, ConnectorHealth health, ConnectorMetrics metrics) {
         this.prefix = prefix;
         this.cursor = cursor;
         this.health = health;
+        this.metrics = metrics;
     }
 
     @Override
@@ -33,6 +36,7 @@ public final class ReportPollFailure implements Processor {
         cursor.abandonPage();
         String message = failure == null ? "unknown failure" : describe(failure);
         health.pollFailed(message);
+        metrics.pollFailed();
         LOG.error("{}Poll stopped: {}. Checkpoint stays at {}; the next poll retries.", prefix,
                 message, cursor.savedCursor() == null ? "the start" : cursor.savedCursor());
         if (failure != null && LOG.isDebugEnabled()) {

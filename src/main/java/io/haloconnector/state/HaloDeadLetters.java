@@ -60,6 +60,11 @@ public final class HaloDeadLetters {
         return file.path();
     }
 
+    /** The events the file holds (a line cut by a crash is not one). */
+    public synchronized int count() {
+        return written.size();
+    }
+
     /**
      * Appends the event unless the file holds it already; true when it was written now. The page
      * is named by its query ({@code since}, {@code until}, {@code page}), which fetches it again.

@@ -10,6 +10,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,12 +131,17 @@ class LauncherIT {
         ProcessBuilder builder = new ProcessBuilder("bash", "-c", commands[1]).directory(folder.toFile()).redirectError(stderr.toFile());
         clean(builder.environment());
         // the demo keeps the template's health server, on 9876 by default: a free port, so a connector running elsewhere does not matter
-        builder.environment().put("JAVA_TOOL_OPTIONS", "-Dcamel.management.port=" + freePort());
+        int port = freePort();
+        builder.environment().put("JAVA_TOOL_OPTIONS", "-Dcamel.management.port=" + port);
         Process demo = builder.start();
         Stdout stdout = stdout(demo);
         try {
             await().atMost(Duration.ofSeconds(120)).until(() -> !demo.isAlive() || Files.readString(stderr).contains("Poll done: "));
             assertThat(demo.isAlive()).as("the demo runs: %s", Files.readString(stderr)).isTrue();
+            // the shaded jar keeps the console's service file: the console is served from it
+            String console = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/q/dev/halo")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(console).contains("Account default (one node: polls it)").containsPattern("polls +[1-9]\\d* completed");
         } finally {
             demo.destroy(); // SIGTERM, as Ctrl-C
         }

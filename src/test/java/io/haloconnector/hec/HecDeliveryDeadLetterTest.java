@@ -71,6 +71,10 @@ class HecDeliveryDeadLetterTest {
         assertThat(dead.get(0).get("reason").asText()).isEqualTo("code 6: Invalid data format");
         assertThat(Instant.parse(dead.get(0).get("time").asText())).isBefore(Instant.now().plusSeconds(1));
         assertThat(dead.get(0).get("event")).isEqualTo(page.get(7).tree());
+        assertThat(sink.deadLetterCount()).as("what the console shows").isEqualTo(1);
+        // a line a crash cut short is not an event the file holds
+        Files.writeString(stateDir.resolve("hec-dead-letter.jsonl"), "{\"reason\":\"code 6", java.nio.file.StandardOpenOption.APPEND);
+        assertThat(sink.deadLetterCount()).isEqualTo(1);
     }
 
     @Test

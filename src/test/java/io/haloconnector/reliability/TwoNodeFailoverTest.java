@@ -1,6 +1,7 @@
 package io.haloconnector.reliability;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.haloconnector.halo.HaloJson;
 import io.haloconnector.readme.Readme;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
@@ -325,6 +326,12 @@ class TwoNodeFailoverTest {
             assertThat(ready.body()).contains("another node polls this account");
         }
         assertThat(metrics).contains("halo_poller_active{account=\"default\"} " + gauge + ".0");
+        // the console says the same, in both forms
+        JsonNode console = HaloJson.MAPPER.readTree(get(node, "/q/dev/halo", "application/json").body()).at("/halo/accounts/0");
+        assertThat(console.at("/leadership/clustered").asBoolean()).as("console: clustered").isTrue();
+        assertThat(console.at("/leadership/leader").asBoolean()).as("console: leader").isEqualTo(gauge == 1);
+        assertThat(get(node, "/q/dev/halo", "text/plain").body()).contains(gauge == 1
+                ? "Account default (leader: this node polls it)" : "Account default (standby: another node polls it)");
     }
 
     /** The connector's entry of a readiness body (the route and consumer entries say nothing here). */
@@ -334,8 +341,12 @@ class TwoNodeFailoverTest {
     }
 
     private static HttpResponse<String> get(Node node, String path) throws IOException, InterruptedException {
+        return get(node, path, "*/*");
+    }
+
+    private static HttpResponse<String> get(Node node, String path, String accept) throws IOException, InterruptedException {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path))
-                .build(), HttpResponse.BodyHandlers.ofString());
+                .header("Accept", accept).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static int freePort() throws IOException {

@@ -53,9 +53,11 @@ class HaloDeadLettersTest {
                 StandardOpenOption.APPEND);
 
         HaloDeadLetters restarted = new HaloDeadLetters(state);
+        assertThat(restarted.count()).as("events held, the cut line not one").isEqualTo(2);
         assertThat(restarted.write(bad("{}", "one"), SINCE, UNTIL, 2)).as("after a restart").isFalse();
         assertThat(restarted.write(bad("{\"a\":1}", "two"), SINCE, UNTIL, 2)).isFalse();
         assertThat(restarted.write(bad("{\"b\":1}", "three"), SINCE, UNTIL, 2)).isTrue();
+        assertThat(restarted.count()).isEqualTo(3);
         List<String> lines = Files.readAllLines(state.resolve("halo-dead-letter.jsonl"));
         assertThat(lines).hasSize(4);
         assertThat(HaloJson.MAPPER.readTree(lines.get(3)).get("sha256").asText()).as("a whole line after the cut one")
