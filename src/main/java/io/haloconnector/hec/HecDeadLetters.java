@@ -15,9 +15,10 @@ import java.time.Instant;
  * {@code {"reason":"code 6: Invalid data format","time":"<now>","event":{..}}}, fsynced at once
  * so they are on disk before the checkpoint moves past them.
  */
-final class HecDeadLetters {
+public final class HecDeadLetters {
 
-    static final String FILE_NAME = "hec-dead-letter.jsonl";
+    /** The file's name in the state folder. */
+    public static final String FILE_NAME = "hec-dead-letter.jsonl";
 
     private final DurableFile file;
 
