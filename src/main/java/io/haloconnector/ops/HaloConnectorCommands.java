@@ -35,6 +35,15 @@ public final class HaloConnectorCommands {
     /** Exit code: bad input (an unknown command, option or account, a wrong time) or configuration. */
     public static final int EXIT_USAGE = 2;
 
+    private static final String RUN_HELP = """
+            Usage: halo-connector [run] [--config FILE] [--demo]
+
+            Runs the connector until SIGTERM, then stops at a page boundary with the checkpoint saved
+            (exit 0); a wrong setting or an unusable state folder ends it at once with one line (exit 2).
+              --config FILE   the properties file (else HALO_CONNECTOR_CONFIG, else ./application.properties)
+              --demo          polls a built-in Halo simulator and prints its events, state in ./demo
+            """;
+
     /** A command: its name, what follows the name, and one line on what it does. */
     public record Command(String name, String synopsis, String summary, OperatorCommand action) {
     }
@@ -92,6 +101,10 @@ public final class HaloConnectorCommands {
         List<String> rest = new ArrayList<>(leading);
         rest.addAll(args.subList(i + 1, args.size()));
         if (command.get().action() == connector) {
+            if (rest.contains("--help") || rest.contains("-h")) {
+                System.out.print(RUN_HELP);
+                return EXIT_OK;
+            }
             return connector.run(rest);
         }
         quietLogs();

@@ -1,0 +1,203 @@
+package io.haloconnector.reliability;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.haloconnector.readme.Readme;
+import io.haloconnector.simulator.HaloSimulator;
+import io.haloconnector.simulator.SimulatorConfig;
+import io.haloconnector.testkit.postgres.PostgresDatabases;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static io.haloconnector.reliability.Reliability.print;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code bin/halo-connector state show} and {@code state set-cursor}, each as its own process
+ * beside a connector process on the same settings: show reads the checkpoint while the connector
+ * runs, with the file store and with PostgreSQL; set-cursor is refused while a connector holds the
+ * account, and once it is stopped moves the cursor so the next run delivers again what came after
+ * it. README's recipes are the commands run.
+ */
+class StateCommandTest {
+    @RegisterExtension
+    static final PostgresDatabases POSTGRES = new PostgresDatabases();
+
+    @TempDir
+    Path work;
+
+    private HaloSimulator simulator;
+    private ConnectorProcess connector;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (connector != null) {
+            connector.close();
+        }
+        if (simulator != null) {
+            simulator.close();
+        }
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void showReadsTheRunningConnectorsFileCheckpointAndAMovedBackCursorDeliversWhatCameAfterItAgain() throws Exception {
+        Instant start = start(2_000);
+        Map<String, String> props = Reliability.properties(simulator.baseUrl(), simulator.apiKey(), start, work);
+        Map<String, String> env = Reliability.secrets(simulator.apiSecret());
+        connector = ConnectorProcess.start(work, props, env, List.of());
+        await().atMost(Duration.ofSeconds(60)).until(() -> delivered().size() >= 2_000);
+        await().atMost(Duration.ofSeconds(10)).until(() -> checkpointCursor() != null
+                && checkpointCursor().equals(newest()));
+
+        CommandRun show = CommandRun.of(work, props, env, "show", CommandRun.recipeArguments(Readme.recipe("state-show")));
+        print("state show, file store:%n%s", show.stdout());
+        assertThat(show.exit()).isZero();
+        JsonNode checkpoint = Reliability.checkpoint(work);
+        String row = show.stdout().lines().filter(line -> line.startsWith("default ")).findFirst().orElseThrow();
+        assertThat(row).contains(newest().toString(), Integer.toString(Reliability.checkpointIds(checkpoint)),
+                work.resolve("state").resolve("checkpoint.json").toString());
+        assertThat(show.stdout().lines().findFirst().orElseThrow()).contains("CURSOR", "LAG", "DEDUP IDS", "LAST COMMIT", "STORE");
+
+        CommandRun json = CommandRun.of(work, props, env, "show-json", List.of("state", "show", "--json"));
+        JsonNode account = Reliability.parse(json.stdout().replace("\n", " ")).get("accounts").get(0);
+        assertThat(account.get("cursor").asText()).isEqualTo(newest().toString());
+        assertThat(account.get("lagSeconds").asLong()).isGreaterThanOrEqualTo(Duration.between(newest(), Instant.now()).toSeconds() - 5);
+        assertThat(account.get("dedupIds").asInt()).isEqualTo(Reliability.checkpointIds(checkpoint));
+
+        Instant to = start.plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
+        List<String> setCursor = CommandRun.recipeArguments(Readme.recipe("state-set-cursor")
+                .rewrite(Map.of("2026-12-01T00:00:00Z", to.toString())));
+        CommandRun refused = CommandRun.of(work, props, env, "set-cursor", setCursor);
+        print("state set-cursor beside a running connector: exit %d, %s", refused.exit(), refused.errorLines());
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.errorLines()).singleElement().asString()
+                .contains("account default is held by a running connector", "state.lock", "stop it");
+        assertThat(checkpointCursor()).as("the checkpoint is as the connector left it").isEqualTo(newest());
+
+        assertThat(connector.terminate(20)).isZero();
+        CommandRun moved = CommandRun.of(work, props, env, "set-cursor", setCursor);
+        print("state set-cursor, connector stopped: %s", moved.stdout().strip());
+        assertThat(moved.exit()).isZero();
+        assertThat(moved.stdout().strip()).isEqualTo("account default: cursor " + newest() + " -> " + to + " ("
+                + work.resolve("state").resolve("checkpoint.json") + ")");
+        assertThat(checkpointCursor()).isEqualTo(to);
+        for (Iterator<String> times = Reliability.checkpoint(work).get("deliveredIds").fieldNames(); times.hasNext(); ) {
+            assertThat(Instant.parse(times.next())).as("ids after the new cursor are forgotten").isBeforeOrEqualTo(to);
+        }
+
+        int before = delivered().size();
+        Set<String> after = simulator.events().all().stream()
+                .filter(e -> Instant.parse(e.get("created_at").asText()).isAfter(to)).map(e -> e.get("id").asText())
+                .collect(Collectors.toSet());
+        connector = ConnectorProcess.start(work, props, env, List.of());
+        await().atMost(Duration.ofSeconds(60)).until(() -> delivered().size() - before >= after.size());
+        await().atMost(Duration.ofSeconds(10)).until(() -> to.isBefore(checkpointCursor()));
+        assertThat(connector.terminate(20)).isZero();
+        List<String> again = delivered().subList(before, delivered().size());
+        print("state set-cursor back one day: %d events delivered again, %d came after the new cursor", again.size(), after.size());
+        assertThat(new HashSet<>(again)).as("the run after the move delivers what came after the cursor, once").isEqualTo(after);
+        assertThat(again).hasSameSizeAs(after);
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void showAndSetCursorWorkOnThePostgresCheckpointAndTheMoveIsRefusedWhileAConnectorIsConnected() throws Exception {
+        Instant start = start(500);
+        String url = POSTGRES.create("state");
+        Map<String, String> props = Reliability.properties(simulator.baseUrl(), simulator.apiKey(), start, work);
+        props.putAll(Reliability.readmePostgresState(url));
+        Map<String, String> env = new HashMap<>(Reliability.secrets(simulator.apiSecret()));
+        env.putAll(Reliability.readmePostgresPassword(POSTGRES.server().password()));
+        connector = ConnectorProcess.start(work, props, env, List.of());
+        await().atMost(Duration.ofSeconds(60)).until(() -> delivered().size() >= 500);
+
+        String store = "state key 'default' in postgresql://127.0.0.1:" + POSTGRES.server().port();
+        await().atMost(Duration.ofSeconds(10)).until(() -> CommandRun.of(work, props, env, "show", List.of("state", "show"))
+                .stdout().contains(newest().toString()));
+        CommandRun show = CommandRun.of(work, props, env, "show", List.of("state", "show"));
+        print("state show, PostgreSQL:%n%s", show.stdout());
+        assertThat(show.exit()).isZero();
+        assertThat(show.stdout()).contains(newest().toString(), store);
+
+        Instant to = start.plus(Duration.ofHours(12));
+        List<String> setCursor = List.of("state", "set-cursor", "--account", "default", to.toString());
+        CommandRun refused = CommandRun.of(work, props, env, "set-cursor", setCursor);
+        print("state set-cursor beside a connector on PostgreSQL: %s", refused.errorLines());
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.errorLines()).singleElement().asString()
+                .contains("a connector is connected to the state database", "stop it");
+
+        assertThat(connector.terminate(20)).isZero();
+        CommandRun moved = CommandRun.of(work, props, env, "set-cursor", setCursor);
+        assertThat(moved.exit()).as(moved.stderr()).isZero();
+        assertThat(moved.stdout().strip()).isEqualTo("account default: cursor " + newest() + " -> " + to + " (" + store
+                + url.substring(url.lastIndexOf('/')) + ")");
+        assertThat(CommandRun.of(work, props, env, "show", List.of("state", "show")).stdout()).contains(to.toString());
+
+        for (CommandRun run : List.of(show, refused, moved)) {
+            assertThat(run.stdout() + run.stderr()).doesNotContain(POSTGRES.server().password(), simulator.apiSecret());
+        }
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aStoreItCannotReachIsOneLineAndExitOne() throws Exception {
+        Map<String, String> props = new HashMap<>(Reliability.readmePostgresState("jdbc:postgresql://127.0.0.1:" + freePort() + "/halo"));
+        props.put("halo.state.dir", work.resolve("state").toString());
+        Map<String, String> env = Reliability.readmePostgresPassword("secret-" + System.nanoTime());
+        CommandRun show = CommandRun.of(work, props, env, "show", List.of("state", "show"));
+        print("state show, PostgreSQL out of reach: exit %d, %s", show.exit(), show.errorLines());
+        assertThat(show.exit()).isEqualTo(1);
+        assertThat(show.errorLines()).singleElement().asString().startsWith("halo-connector state: ")
+                .contains("cannot be reached", "check halo.state.jdbc.url");
+        assertThat(show.stdout() + show.stderr()).doesNotContain(env.values().iterator().next());
+    }
+
+    private Instant start(int events) throws IOException {
+        simulator = HaloSimulator.start(SimulatorConfig.builder().build());
+        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(2));
+        simulator.events().generate(7, start, Instant.now().minusSeconds(60), events);
+        return start;
+    }
+
+    /** The created_at of the newest event of the simulator: the cursor once all are delivered. */
+    private Instant newest() {
+        return simulator.events().all().stream().map(e -> Instant.parse(e.get("created_at").asText())).max(Instant::compareTo)
+                .orElseThrow();
+    }
+
+    private Instant checkpointCursor() {
+        JsonNode cursor = Reliability.checkpoint(work).get("cursor");
+        return cursor == null || cursor.isNull() ? null : Instant.parse(cursor.asText());
+    }
+
+    /** The ids the stdout output printed, in order, across the connector runs of this folder. */
+    private List<String> delivered() {
+        return Reliability.idsOfLines(connector.stdout());
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
