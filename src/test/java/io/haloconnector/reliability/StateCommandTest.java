@@ -159,6 +159,33 @@ class StateCommandTest {
     }
 
     @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void setCursorIsRefusedWhileANodeOfTheClusterLeadsTheAccount() throws Exception {
+        Instant start = start(300);
+        Map<String, String> props = Reliability.properties(simulator.baseUrl(), simulator.apiKey(), start, work);
+        props.putAll(Reliability.readmePostgresState(POSTGRES.create("cluster")));
+        Path cluster = work.resolve("cluster");
+        // README's cluster settings for a shared folder (Several nodes)
+        props.putAll(Readme.recipe("several-nodes-properties").rewrite(Map.of("/srv/halo-cluster", cluster.toString())).properties());
+        Map<String, String> env = new HashMap<>(Reliability.secrets(simulator.apiSecret()));
+        env.putAll(Reliability.readmePostgresPassword(POSTGRES.server().password()));
+        connector = ConnectorProcess.start(work, props, env, List.of());
+        await().atMost(Duration.ofSeconds(60)).until(() -> delivered().size() >= 300);
+
+        List<String> setCursor = List.of("state", "set-cursor", "--account", "default", start.plus(Duration.ofHours(1)).toString());
+        CommandRun refused = CommandRun.of(work, props, env, "set-cursor", setCursor);
+        print("state set-cursor beside the cluster's leader: %s", refused.errorLines());
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.errorLines()).singleElement().asString()
+                .contains("a node of the cluster leads account default", cluster.resolve("halo-default").toString(), "stop every node");
+
+        assertThat(connector.terminate(20)).isZero();
+        CommandRun moved = CommandRun.of(work, props, env, "set-cursor", setCursor);
+        assertThat(moved.exit()).as(moved.stderr()).isZero();
+        assertThat(moved.stdout()).contains("account default: cursor " + newest() + " -> " + start.plus(Duration.ofHours(1)));
+    }
+
+    @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void aStoreItCannotReachIsOneLineAndExitOne() throws Exception {
         Map<String, String> props = new HashMap<>(Reliability.readmePostgresState("jdbc:postgresql://127.0.0.1:" + freePort() + "/halo"));
