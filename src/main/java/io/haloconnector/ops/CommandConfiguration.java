@@ -61,7 +61,7 @@ public final class CommandConfiguration implements AutoCloseable {
     public static CommandConfiguration load(String configArgument) {
         UserConfiguration user = UserConfiguration.locate(configArgument,
                 System.getenv(UserConfiguration.ENVIRONMENT_VARIABLE), Path.of(""));
-        CamelContext context = new DefaultCamelContext(false);
+        CamelContext context = new DefaultCamelContext(); // built, never started: its properties component and type converter
         context.getPropertiesComponent().setLocation(user.propertiesLocations());
         ConnectorConfiguration.applyPropertyDefaults(context);
         PropertyLookup props = ConnectorConfiguration.propertyLookup(context);

@@ -1,6 +1,7 @@
 package io.haloconnector.ops;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.haloconnector.config.ConnectorProperty;
 import io.haloconnector.config.ConnectorSettings;
 import io.haloconnector.config.HecSettings;
 import io.haloconnector.halo.HaloEvent;
@@ -22,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -39,6 +41,8 @@ final class HecDeadLetterReplay {
     /** The dead letters a replay works through; left behind by a replay that was killed, and resumed by the next. */
     static final String REPLAYING = "hec-dead-letter.replaying.jsonl";
     private static final String LOCK = "hec-dead-letter.replay.lock";
+    /** The longest wait between two tries of a batch during a replay. */
+    private static final Duration REPLAY_MAX_DELAY = Duration.ofSeconds(2);
     /** Failed requests in a row after which the replay gives up: the file keeps what was not sent. */
     private static final int FAILURES_BEFORE_GIVING_UP = 3;
 
@@ -50,6 +54,13 @@ final class HecDeadLetterReplay {
         if (!"hec".equals(settings.output())) {
             throw new CommandLineException("dead-letters: replay sends through the HEC output, and halo.output is "
                     + settings.output() + ": set halo.output=hec and the hec.* settings to replay");
+        }
+        // an operator waits for this command: HEC's retries wait at most REPLAY_MAX_DELAY (the connector's up to
+        // hec.retry.maxDelay, unattended), so a HEC that keeps refusing ends the replay within seconds
+        Duration configured = configuration.props().getDuration(ConnectorProperty.HEC_RETRY_MAX_DELAY);
+        if (configured.compareTo(REPLAY_MAX_DELAY) > 0) {
+            configuration.context().getPropertiesComponent().addOverrideProperty(
+                    ConnectorProperty.HEC_RETRY_MAX_DELAY.property(), REPLAY_MAX_DELAY.toMillis() + "ms");
         }
         HecSettings hec = HecSettings.from(configuration.props());
         Path dir = settings.stateDir().toAbsolutePath().normalize();

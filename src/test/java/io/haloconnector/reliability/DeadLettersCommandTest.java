@@ -83,6 +83,25 @@ class DeadLettersCommandTest {
                 .singleElement().asString().contains(Integer.toString(refused.size()), "oldest ", "newest ");
         assertThat(list.stdout().lines().filter(line -> line.contains("no id"))).singleElement().asString().contains("1  no id");
 
+        CommandRun stillRefused = CommandRun.of(work, props, env, "replay", List.of("dead-letters", "replay"));
+        print("dead-letters replay while HEC still refuses them: %s", stillRefused.stdout().strip().replace("\n", " / "));
+        assertThat(stillRefused.exit()).as(stillRefused.stderr()).isZero();
+        assertThat(stillRefused.stdout()).contains("Replayed " + refused.size() + " HEC dead letters: 0 delivered, " + refused.size()
+                + " refused again (kept in " + hecDeadLetters() + ")");
+        assertThat(lines(hecDeadLetters())).as("each refused again is kept").isEqualTo(refused.size());
+
+        receiver.faults().setTokenDisabled(true);
+        long startedAt = System.nanoTime();
+        CommandRun tokenRefused = CommandRun.of(work, props, env, "replay", List.of("dead-letters", "replay"));
+        Path replaying = work.resolve("state").resolve("hec-dead-letter.replaying.jsonl");
+        print("dead-letters replay with the token disabled, %d ms: exit %d, %s", (System.nanoTime() - startedAt) / 1_000_000,
+                tokenRefused.exit(), tokenRefused.errorLines());
+        assertThat(tokenRefused.exit()).isEqualTo(1);
+        assertThat(tokenRefused.errorLines()).singleElement().asString().contains("HEC did not take the dead letters",
+                "refused the token", "0 of " + refused.size() + " delivered, the rest stay in " + replaying, "run replay again");
+        assertThat(lines(replaying)).as("nothing removed").isEqualTo(refused.size());
+        receiver.faults().setTokenDisabled(false);
+
         receiver.faults().refuseEvents(event -> false, 6); // the index is fixed
         CommandRun replayed = CommandRun.of(work, props, env, "replay", CommandRun.recipeArguments(Readme.recipe("dead-letters-replay")));
         print("dead-letters replay beside the running connector: %s", replayed.stdout().strip().replace("\n", " / "));
@@ -90,7 +109,7 @@ class DeadLettersCommandTest {
         assertThat(replayed.stdout()).contains("Replayed " + refused.size() + " HEC dead letters: " + refused.size() + " delivered");
         Reliability.assertExactlyOnce(Reliability.idsOfEnvelopes(receiver.received()), expectedIds());
         assertThat(lines(hecDeadLetters())).isZero();
-        assertThat(work.resolve("state").resolve("hec-dead-letter.replaying.jsonl")).doesNotExist();
+        assertThat(replaying).doesNotExist();
 
         Path exported = work.resolve("bad-events.jsonl");
         CommandRun export = CommandRun.of(work, props, env, "export", List.of("dead-letters", "export", "--halo", exported.toString()));
@@ -100,7 +119,7 @@ class DeadLettersCommandTest {
         assertThat(Files.readString(exported)).isEqualTo(BAD_EVENT + "\n");
         assertThat(connector.terminate(20)).isZero();
 
-        for (CommandRun run : List.of(list, replayed, export)) {
+        for (CommandRun run : List.of(list, stillRefused, tokenRefused, replayed, export)) {
             assertThat(run.stdout() + run.stderr()).doesNotContain(Reliability.HEC_TOKEN, simulator.apiSecret());
         }
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.haloconnector.readme.Readme;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
+import io.haloconnector.testkit.AccountsFile;
 import io.haloconnector.testkit.postgres.PostgresDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -197,6 +199,45 @@ class StateCommandTest {
         assertThat(show.errorLines()).singleElement().asString().startsWith("halo-connector state: ")
                 .contains("cannot be reached", "check halo.state.jdbc.url");
         assertThat(show.stdout() + show.stderr()).doesNotContain(env.values().iterator().next());
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void eachAccountOfTheConfiguredRoutesHasItsRowAndAFirstMoveWritesACheckpointStartingThere() throws Exception {
+        // a configuration file with the routes beside it, named by --config before the command
+        Path config = work.resolve("etc").resolve("application.properties");
+        Files.createDirectories(config.getParent().resolve("routes"));
+        Files.writeString(config, "halo.state.dir = " + work.resolve("state") + "\nhalo.api.key = k1\n");
+        Files.writeString(config.getParent().resolve("routes").resolve("halo-accounts.yaml"),
+                Files.readString(Path.of("routes", "halo-accounts.yaml")) + new AccountsFile()
+                        .account("staging", "k2", "HALO_STAGING_SECRET", Map.of("stateKey", "stage")));
+        Instant first = Instant.now().minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
+        Instant earlier = first.minus(Duration.ofDays(1));
+        Map<String, String> none = Map.of();
+
+        CommandRun moved = CommandRun.of(work, none, none, "set-cursor",
+                List.of("--config", config.toString(), "state", "set-cursor", "--account", "staging", first.toString()));
+        assertThat(moved.exit()).as(moved.stderr()).isZero();
+        Path staging = work.resolve("state").resolve("stage").resolve("checkpoint.json");
+        assertThat(moved.stdout().strip()).isEqualTo("account staging: cursor (no checkpoint) -> " + first + " (" + staging + ")");
+        CommandRun back = CommandRun.of(work, none, none, "set-cursor",
+                List.of("--config", config.toString(), "state", "set-cursor", "--account", "staging", earlier.toString()));
+        assertThat(back.exit()).as(back.stderr()).isZero();
+        JsonNode checkpoint = Reliability.parse(Files.readString(staging).replace("\n", " "));
+        assertThat(checkpoint.get("cursor").asText()).isEqualTo(earlier.toString());
+        assertThat(checkpoint.get("start").asText()).as("a cursor before the first run's start takes the start back with it")
+                .isEqualTo(earlier.toString());
+
+        CommandRun show = CommandRun.of(work, none, none, "show", List.of("--config", config.toString(), "state", "show"));
+        print("state show, two accounts:%n%s", show.stdout());
+        assertThat(show.exit()).isZero();
+        assertThat(show.stdout().lines().skip(1).toList()).satisfiesExactly(
+                row -> assertThat(row).startsWith("default ").contains("(no checkpoint yet)", work.resolve("state").resolve("checkpoint.json").toString()),
+                row -> assertThat(row).startsWith("staging ").contains(earlier.toString(), staging.toString()));
+
+        CommandRun unknown = CommandRun.of(work, none, none, "show", List.of("state", "show", "--account", "prod", "--config", config.toString()));
+        assertThat(unknown.exit()).isEqualTo(2);
+        assertThat(unknown.errorLines()).containsExactly("halo-connector state: unknown account prod: the configured accounts are default, staging");
     }
 
     private Instant start(int events) throws IOException {
