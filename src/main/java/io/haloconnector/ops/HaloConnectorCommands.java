@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 
 /**
  * The command line of {@code bin/halo-connector}: {@code [COMMAND] [--config FILE] ...}. No command
@@ -180,7 +179,4 @@ public final class HaloConnectorCommands {
             root.setLevel(Level.WARN);
         }
     }
-
-    /** The options every command takes besides its own: the configuration file. */
-    static final Set<String> CONFIG = Set.of("--config");
 }
