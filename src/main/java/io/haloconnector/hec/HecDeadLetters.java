@@ -6,6 +6,10 @@ import io.haloconnector.halo.HaloJson;
 import io.haloconnector.state.DurableFile;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -19,11 +23,33 @@ public final class HecDeadLetters {
 
     /** The file's name in the state folder. */
     public static final String FILE_NAME = "hec-dead-letter.jsonl";
+    /** Held by each append, and by a replay while it moves the file aside: no line lands in a file being replaced. */
+    private static final String LOCK_NAME = "hec-dead-letter.lock";
+
+    /** An action on the file, run under its lock. */
+    @FunctionalInterface
+    public interface FileAction {
+        void run() throws IOException;
+    }
 
     private final DurableFile file;
+    private final Path stateDir;
 
     HecDeadLetters(Path stateDir) {
+        this.stateDir = stateDir;
         this.file = new DurableFile(stateDir.resolve(FILE_NAME));
+    }
+
+    /**
+     * Runs {@code action} holding the file's lock, which every process appending to the file takes
+     * too (the connector, a replay), waiting for it.
+     */
+    public static void whileLocked(Path stateDir, FileAction action) throws IOException {
+        Files.createDirectories(stateDir);
+        try (FileChannel channel = FileChannel.open(stateDir.resolve(LOCK_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock lock = channel.lock()) {
+            action.run();
+        }
     }
 
     Path file() {
@@ -37,6 +63,7 @@ public final class HecDeadLetters {
         line.put("time", Instant.now().toString());
         line.set("event", event.tree());
         byte[] bytes = (HaloJson.MAPPER.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
-        file.append(bytes);
+        // a replay may be moving the file aside: the line goes in before the move, or into a new file after it
+        whileLocked(stateDir, () -> file.append(bytes));
     }
 }

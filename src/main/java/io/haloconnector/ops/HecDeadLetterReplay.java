@@ -77,8 +77,10 @@ final class HecDeadLetterReplay {
                     return HaloConnectorCommands.EXIT_OK;
                 }
                 // the connector's next dead letter starts a new file: this run sends only those there now
-                Files.move(incoming, replaying, StandardCopyOption.ATOMIC_MOVE);
-                syncFolder(dir);
+                HecDeadLetters.whileLocked(dir, () -> {
+                    Files.move(incoming, replaying, StandardCopyOption.ATOMIC_MOVE);
+                    syncFolder(dir);
+                });
             }
             return replay(configuration, hec, dir, replaying, incoming);
         } catch (IOException e) {
@@ -123,7 +125,8 @@ final class HecDeadLetterReplay {
                 delivery.flush();
                 if (!unsendable.isEmpty()) {
                     // a line cut short by a crash is not an event: kept where the user looks for dead letters
-                    new DurableFile(incoming).append(unsendable.toString().getBytes(StandardCharsets.UTF_8));
+                    HecDeadLetters.whileLocked(dir, () ->
+                            new DurableFile(incoming).append(unsendable.toString().getBytes(StandardCharsets.UTF_8)));
                     unreadable += (int) unsendable.chars().filter(c -> c == '\n').count();
                 }
                 sent += batch.size();
