@@ -13,6 +13,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Events HEC refused as malformed, one JSON line each in {@code stateDir/hec-dead-letter.jsonl}:
@@ -25,6 +27,7 @@ public final class HecDeadLetters {
     public static final String FILE_NAME = "hec-dead-letter.jsonl";
     /** Held by each append, and by a replay while it moves the file aside: no line lands in a file being replaced. */
     private static final String LOCK_NAME = "hec-dead-letter.lock";
+    private static final Map<Path, Object> IN_THIS_JVM = new ConcurrentHashMap<>();
 
     /** An action on the file, run under its lock. */
     @FunctionalInterface
@@ -46,9 +49,13 @@ public final class HecDeadLetters {
      */
     public static void whileLocked(Path stateDir, FileAction action) throws IOException {
         Files.createDirectories(stateDir);
-        try (FileChannel channel = FileChannel.open(stateDir.resolve(LOCK_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock lock = channel.lock()) {
-            action.run();
+        Path lockFile = stateDir.resolve(LOCK_NAME).toAbsolutePath().normalize();
+        // a file lock keeps other processes out; within this JVM a second one would throw, so threads queue here first
+        synchronized (IN_THIS_JVM.computeIfAbsent(lockFile, path -> new Object())) {
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock lock = channel.lock()) {
+                action.run();
+            }
         }
     }
 
