@@ -5,17 +5,19 @@ import io.haloconnector.halo.HaloJson;
 import io.haloconnector.hec.HecDeadLetters;
 import io.haloconnector.state.DurableFile;
 import io.haloconnector.state.HaloDeadLetters;
+import io.haloconnector.state.StateException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * {@code halo-connector dead-letters}: {@code list} counts the events HEC refused
@@ -93,16 +95,13 @@ public final class DeadLettersCommand {
         return HaloConnectorCommands.EXIT_OK;
     }
 
-    /** Counts by reason, oldest and newest by {@code time}, of one file of JSON lines. */
+    /** Counts by reason, oldest and newest by {@code time}, of one file of JSON lines, read line by line. */
     private static String section(String title, Path file, String reasonField) {
         Map<String, long[]> byReason = new TreeMap<>();
         Map<String, String[]> range = new TreeMap<>();
-        int total = 0;
-        for (String line : lines(file)) {
-            if (line.isBlank()) {
-                continue;
-            }
-            total++;
+        long[] total = new long[1];
+        forEachLine(file, line -> {
+            total[0]++;
             JsonNode node = parse(line);
             String reason = node == null ? "(a line cut short, unreadable)" : node.path(reasonField).asText("(no reason)");
             String time = node == null ? null : node.path("time").asText(null);
@@ -117,8 +116,8 @@ public final class DeadLettersCommand {
                     oldestNewest[1] = time;
                 }
             }
-        }
-        StringBuilder text = new StringBuilder(title + ": " + total + " in " + file.toAbsolutePath().normalize() + "\n");
+        });
+        StringBuilder text = new StringBuilder(title + ": " + total[0] + " in " + file.toAbsolutePath().normalize() + "\n");
         byReason.forEach((reason, count) -> {
             String[] oldestNewest = range.get(reason);
             text.append(String.format("  %6d  %s%s%n", count[0], reason, oldestNewest[0] == null ? ""
@@ -129,22 +128,22 @@ public final class DeadLettersCommand {
 
     private static int export(CommandConfiguration configuration, List<CommandConfiguration.Account> accounts, Path to) {
         StringBuilder events = new StringBuilder();
-        int count = 0;
+        int[] count = new int[1];
         for (CommandConfiguration.Account account : accounts) {
-            for (String line : lines(configuration.stateDir(account).resolve(HaloDeadLetters.FILE_NAME))) {
-                JsonNode node = line.isBlank() ? null : parse(line);
+            forEachLine(configuration.stateDir(account).resolve(HaloDeadLetters.FILE_NAME), line -> {
+                JsonNode node = parse(line);
                 if (node != null && node.hasNonNull("raw")) {
                     // a line feed in a JSON text is whitespace between tokens: one event a line
                     events.append(node.get("raw").asText().replace('\n', ' ').replace('\r', ' ')).append('\n');
-                    count++;
+                    count[0]++;
                 }
-            }
+            });
         }
         try {
             Path file = to.toAbsolutePath().normalize();
             Files.createDirectories(file.getParent());
             new DurableFile(file).replace(events.toString().getBytes(StandardCharsets.UTF_8));
-            System.out.println(count + " bad events of " + (accounts.size() == 1 ? "account " + accounts.get(0).name()
+            System.out.println(count[0] + " bad events of " + (accounts.size() == 1 ? "account " + accounts.get(0).name()
                     : accounts.size() + " accounts") + " written to " + file + ", as Halo sent them, one a line");
         } catch (IOException e) {
             throw new CommandLineException("dead-letters: cannot write " + to + ": " + e.getMessage());
@@ -152,15 +151,15 @@ public final class DeadLettersCommand {
         return HaloConnectorCommands.EXIT_OK;
     }
 
-    /** The lines of a file of JSON lines; none when it does not exist. */
-    static List<String> lines(Path file) {
+    /** Runs {@code action} on each line of a file of JSON lines that is not blank, one at a time; none when it does not exist. */
+    private static void forEachLine(Path file, Consumer<String> action) {
         if (!Files.exists(file)) {
-            return List.of();
+            return;
         }
-        try {
-            return new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
+        try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            lines.filter(line -> !line.isBlank()).forEach(action);
+        } catch (IOException | UncheckedIOException e) {
+            throw new StateException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -15,7 +15,10 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +27,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * {@code dead-letters replay}: sends the events of {@code hec-dead-letter.jsonl} to HEC again
@@ -90,8 +95,10 @@ final class HecDeadLetterReplay {
 
     private static int replay(CommandConfiguration configuration, HecSettings hec, Path dir, Path replaying, Path incoming)
             throws IOException {
-        List<String> lines = DeadLettersCommand.lines(replaying).stream().filter(line -> !line.isBlank()).toList();
-        int total = lines.size();
+        long total;
+        try (Stream<String> lines = Files.lines(replaying, StandardCharsets.UTF_8)) {
+            total = lines.filter(line -> !line.isBlank()).count();
+        }
         ReplayObserver observer = new ReplayObserver();
         CamelContext context = configuration.context();
         HecDelivery delivery;
@@ -105,16 +112,15 @@ final class HecDeadLetterReplay {
             throw new StateException("the HEC output cannot start: " + e.getMessage(), e);
         }
         DurableFile file = new DurableFile(replaying);
-        int sent = 0;
+        long sent = 0;
         int unreadable = 0;
         int batchSize = hec.batchEvents();
         System.out.println("Replaying " + total + " HEC dead letters to " + ConnectorSettings.hostAndPort(hec.url())
                 + ", " + batchSize + " a batch");
         try {
-            while (sent < total) {
-                List<String> batch = lines.subList(sent, Math.min(total, sent + batchSize));
+            for (Batch batch = Batch.first(replaying, batchSize); batch.bytes() > 0; batch = Batch.first(replaying, batchSize)) {
                 StringBuilder unsendable = new StringBuilder();
-                for (String line : batch) {
+                for (String line : batch.lines()) {
                     HaloEvent event = eventOf(line);
                     if (event == null) {
                         unsendable.append(line).append('\n');
@@ -129,10 +135,9 @@ final class HecDeadLetterReplay {
                             new DurableFile(incoming).append(unsendable.toString().getBytes(StandardCharsets.UTF_8)));
                     unreadable += (int) unsendable.chars().filter(c -> c == '\n').count();
                 }
-                sent += batch.size();
+                sent += batch.lines().size();
                 // only now that HEC took the batch do its lines leave the file: a kill before repeats this batch only
-                file.replace(String.join("", lines.subList(sent, total).stream().map(l -> l + "\n").toList())
-                        .getBytes(StandardCharsets.UTF_8));
+                file.dropHead(batch.bytes());
             }
         } catch (Exception e) {
             String why = observer.problem != null ? observer.problem : e.getMessage();
@@ -148,6 +153,41 @@ final class HecDeadLetterReplay {
                 + (refused > 0 ? ", " + refused + " refused again (kept in " + incoming + ")" : "")
                 + (unreadable > 0 ? ", " + unreadable + " unreadable lines kept in " + incoming : ""));
         return HaloConnectorCommands.EXIT_OK;
+    }
+
+    /**
+     * The first lines of the file (up to {@code size} that are not blank), and how many bytes they
+     * take with their line feeds: read a batch at a time, so a large file is never held whole.
+     */
+    private record Batch(List<String> lines, long bytes) {
+        static Batch first(Path file, int size) throws IOException {
+            List<String> lines = new ArrayList<>();
+            long bytes = 0;
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+                ByteArrayOutputStream line = new ByteArrayOutputStream();
+                int b;
+                while (lines.size() < size && (b = in.read()) != -1) {
+                    bytes++;
+                    if (b != '\n') {
+                        line.write(b);
+                        continue;
+                    }
+                    addUnlessBlank(lines, line);
+                }
+                if (lines.size() < size) {
+                    addUnlessBlank(lines, line); // a last line without its line feed: cut short by a crash
+                }
+            }
+            return new Batch(lines, bytes);
+        }
+
+        private static void addUnlessBlank(List<String> lines, ByteArrayOutputStream line) {
+            String text = line.toString(StandardCharsets.UTF_8);
+            line.reset();
+            if (!text.isBlank()) {
+                lines.add(text);
+            }
+        }
     }
 
     /** The event of a dead-letter line, or null when the line holds none (cut short by a crash). */
