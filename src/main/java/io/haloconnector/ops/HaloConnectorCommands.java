@@ -2,6 +2,7 @@ package io.haloconnector.ops;
 
 import ch.qos.logback.classic.Level;
 import io.haloconnector.config.ConfigurationException;
+import io.haloconnector.poll.ReportPollFailure;
 import io.haloconnector.state.StateException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,13 +116,16 @@ public final class HaloConnectorCommands {
         } catch (StateException e) {
             System.err.println("halo-connector " + name + ": " + e.getMessage());
             return EXIT_FAILED;
+        } catch (RuntimeException e) {
+            // anything else still ends in one line: the connector's own description of a failure
+            System.err.println("halo-connector " + name + " failed: " + ReportPollFailure.describe(e));
+            return EXIT_FAILED;
         }
     }
 
     /** A message of {@link CommandArguments#wrong} already starts with the command's name. */
     private static String withoutPrefix(String name, String message) {
-        return message.startsWith(name + " ") ? message.substring(name.length() + 1)
-                : message.startsWith(name + ":") ? message.substring(name.length() + 2) : message;
+        return message.startsWith(name + ": ") ? message.substring(name.length() + 2) : message;
     }
 
     /** The top-level help: the commands and the main options. */

@@ -52,14 +52,17 @@ public final class StateCommand {
     /** The command; see {@link HaloConnectorCommands} for the signature. */
     public static int run(List<String> args) {
         CommandArguments read = CommandArguments.read("state", args, Set.of("--config", "--account"), Set.of("--json"));
-        if (read.help() || read.words().isEmpty()) {
-            if (!read.help()) {
-                throw read.wrong("say show or set-cursor (halo-connector state --help)");
-            }
+        if (read.help()) {
             System.out.print(HELP);
             return HaloConnectorCommands.EXIT_OK;
         }
+        if (read.words().isEmpty()) {
+            throw read.wrong("say show or set-cursor (halo-connector state --help)");
+        }
         String action = read.words().get(0);
+        if (!action.equals("show") && !action.equals("set-cursor")) {
+            throw read.wrong("unknown action " + action + ": expected show or set-cursor");
+        }
         try (CommandConfiguration configuration = CommandConfiguration.load(read.value("--config").orElse(null))) {
             return switch (action) {
                 case "show" -> {
@@ -76,7 +79,7 @@ public final class StateCommand {
                     yield setCursor(configuration, configuration.account(account), time(read, read.words().get(1)),
                             Clock.systemUTC());
                 }
-                default -> throw read.wrong("unknown action " + action + ": expected show or set-cursor");
+                default -> throw new IllegalStateException(action);
             };
         }
     }
