@@ -228,11 +228,20 @@ class StateCommandTest {
         assertThat(checkpoint.get("start").asText()).as("a cursor before the first run's start takes the start back with it")
                 .isEqualTo(earlier.toString());
 
+        // README's Help: a checkpoint an older version left with a cursor later than now is moved back the same way
+        Path defaultCheckpoint = work.resolve("state").resolve("checkpoint.json");
+        List<String> moveDefault = List.of("--config", config.toString(), "state", "set-cursor", "--account", "default", first.toString());
+        assertThat(CommandRun.of(work, none, none, "set-cursor", moveDefault).exit()).isZero();
+        Files.writeString(defaultCheckpoint, Files.readString(defaultCheckpoint).replace(first.toString(), "2100-01-01T00:00:00Z"));
+        CommandRun fromTheFuture = CommandRun.of(work, none, none, "set-cursor", moveDefault);
+        assertThat(fromTheFuture.exit()).as(fromTheFuture.stderr()).isZero();
+        assertThat(fromTheFuture.stdout()).startsWith("account default: cursor 2100-01-01T00:00:00Z -> " + first);
+
         CommandRun show = CommandRun.of(work, none, none, "show", List.of("--config", config.toString(), "state", "show"));
         print("state show, two accounts:%n%s", show.stdout());
         assertThat(show.exit()).isZero();
         assertThat(show.stdout().lines().skip(1).toList()).satisfiesExactly(
-                row -> assertThat(row).startsWith("default ").contains("(no checkpoint yet)", work.resolve("state").resolve("checkpoint.json").toString()),
+                row -> assertThat(row).startsWith("default ").contains(first.toString(), defaultCheckpoint.toString()),
                 row -> assertThat(row).startsWith("staging ").contains(earlier.toString(), staging.toString()));
 
         CommandRun unknown = CommandRun.of(work, none, none, "show", List.of("state", "show", "--account", "prod", "--config", config.toString()));
