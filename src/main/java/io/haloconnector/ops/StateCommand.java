@@ -41,9 +41,9 @@ public final class StateCommand {
                         (now - cursor), the dedup ids held, the last commit and the store; read while
                         the connector runs
             set-cursor  moves account A's cursor to T (ISO-8601, such as 2026-12-01T00:00:00Z): the next
-                        poll reads from T - halo.poll.overlap. Ids after T are forgotten, so a cursor moved
-                        back delivers those events again. Refused while a connector holds the account
-                        (its state lock, or the cluster's lead); stop it first.
+                        poll reads from T - halo.poll.overlap. Moved back, it delivers again the events
+                        after T, and those of the overlap before T whose ids are no longer held. Refused
+                        while a connector holds the account (its state lock, or the cluster's lead).
             """;
 
     private StateCommand() {
@@ -222,7 +222,7 @@ public final class StateCommand {
         Optional<Checkpoint> saved = store.load();
         Checkpoint old = saved.orElse(null);
         // ids after the new cursor are forgotten: a cursor moved back delivers those events again, as asked;
-        // those at or before it stay, so the overlap read again from T drops what was delivered
+        // those at or before it stay (the overlap read from T drops them), where the checkpoint still holds them
         Map<Instant, Set<String>> kept = new TreeMap<>();
         if (old != null) {
             old.deliveredIds().forEach((time, ids) -> {

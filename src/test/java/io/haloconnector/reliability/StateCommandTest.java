@@ -37,7 +37,7 @@ import static org.awaitility.Awaitility.await;
  * beside a connector process on the same settings: show reads the checkpoint while the connector
  * runs, with the file store and with PostgreSQL; set-cursor is refused while a connector holds the
  * account, and once it is stopped moves the cursor so the next run delivers again what came after
- * it. README's recipes are the commands run.
+ * it (and what came in the poll overlap before it, whose ids are no longer held). README's recipes are the commands run.
  */
 class StateCommandTest {
     @RegisterExtension
@@ -107,17 +107,19 @@ class StateCommandTest {
         }
 
         int before = delivered().size();
-        Set<String> after = simulator.events().all().stream()
-                .filter(e -> Instant.parse(e.get("created_at").asText()).isAfter(to)).map(e -> e.get("id").asText())
-                .collect(Collectors.toSet());
+        Set<String> after = idsCreatedAfter(to);
+        // the next poll reads from the cursor minus halo.poll.overlap (2m), and the ids of that stretch are no longer held
+        Set<String> afterOverlap = idsCreatedAfter(to.minus(Duration.ofMinutes(2)).minusMillis(1));
         connector = ConnectorProcess.start(work, props, env, List.of());
         await().atMost(Duration.ofSeconds(60)).until(() -> delivered().size() - before >= after.size());
         await().atMost(Duration.ofSeconds(10)).until(() -> to.isBefore(checkpointCursor()));
         assertThat(connector.terminate(20)).isZero();
         List<String> again = delivered().subList(before, delivered().size());
-        print("state set-cursor back one day: %d events delivered again, %d came after the new cursor", again.size(), after.size());
-        assertThat(new HashSet<>(again)).as("the run after the move delivers what came after the cursor, once").isEqualTo(after);
-        assertThat(again).hasSameSizeAs(after);
+        print("state set-cursor back one day: %d events delivered again, %d came after the new cursor, %d after it less the overlap",
+                again.size(), after.size(), afterOverlap.size());
+        assertThat(new HashSet<>(again)).as("the run after the move delivers what came after the cursor")
+                .containsAll(after).isSubsetOf(afterOverlap);
+        assertThat(again).as("each once").doesNotHaveDuplicates();
     }
 
     @Test
@@ -254,6 +256,11 @@ class StateCommandTest {
         Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(2));
         simulator.events().generate(7, start, Instant.now().minusSeconds(60), events);
         return start;
+    }
+
+    private Set<String> idsCreatedAfter(Instant time) {
+        return simulator.events().all().stream().filter(e -> Instant.parse(e.get("created_at").asText()).isAfter(time))
+                .map(e -> e.get("id").asText()).collect(Collectors.toSet());
     }
 
     /** The created_at of the newest event of the simulator: the cursor once all are delivered. */
