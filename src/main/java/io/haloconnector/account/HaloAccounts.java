@@ -253,9 +253,7 @@ public final class HaloAccounts {
             throw new ConfigurationException("halo.output=file takes the events of one account, and account "
                     + account.name() + " is a second: use one connector (state folder) per account, or another output");
         }
-        // the shipped account keeps halo.state.dir itself, as a connector of one account always did
-        Path stateDir = AccountSettings.DEFAULT.equals(account.name()) ? settings.stateDir()
-                : settings.stateDir().resolve(account.stateKey());
+        Path stateDir = stateDir(settings, account.name(), account.stateKey());
         try {
             Files.createDirectories(stateDir);
         } catch (IOException e) {
@@ -370,6 +368,15 @@ public final class HaloAccounts {
                 new ReportPollFailure(account.logPrefix(), cursor, health, metrics), deadLetters, leadership);
         LOG.info("{}Polling Halo at {}, key {}, checkpoint {}", account.logPrefix(), account.apiUrl(), account.key(), database == null ? stateDir : "'" + account.stateKey() + "' in the state database");
         return opened;
+    }
+
+    /**
+     * The state folder of an account: its checkpoint file (with halo.state.store=file), its lock and
+     * its Halo dead letters. The shipped account keeps halo.state.dir itself, as a connector of one
+     * account always did; another one the folder of its state key in it.
+     */
+    public static Path stateDir(ConnectorSettings settings, String account, String stateKey) {
+        return AccountSettings.DEFAULT.equals(account) ? settings.stateDir() : settings.stateDir().resolve(stateKey);
     }
 
     /** The file output's steps, with the one account's committed position; the files are cut back to it first. */

@@ -70,20 +70,9 @@ public class ConnectorConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        PropertyLookup props = name -> context.getPropertiesComponent().resolveProperty(name)
-                .map(String::trim).filter(value -> !value.isEmpty());
+        PropertyLookup props = propertyLookup(context);
         SettingSources.log(context, ConnectorMain.PACKED_DEFAULTS);
-        // the routes read some settings as placeholders: their defaults come from the one table, so a
-        // runtime that loads no application.properties of ours still resolves them
-        for (ConnectorProperty property : ConnectorProperty.values()) {
-            Optional<String> value = context.getPropertiesComponent().resolveProperty(property.property());
-            if (value.isEmpty()) {
-                property.defaultValue().ifPresent(fallback -> context.getPropertiesComponent().addInitialProperty(property.property(), fallback));
-            } else if (value.get().isBlank()) {
-                // blank means the default (application.properties says so); the user's file ranks above initial properties
-                property.defaultValue().ifPresent(fallback -> context.getPropertiesComponent().addOverrideProperty(property.property(), fallback));
-            }
-        }
+        applyPropertyDefaults(context);
         ConnectorSettings settings = ConnectorSettings.from(props, clock);
         ManagementEndpoint management = ManagementEndpoint.from(props);
         if (management != null) {
@@ -173,6 +162,28 @@ public class ConnectorConfiguration implements CamelConfiguration {
                 }
             }
         });
+    }
+
+    /**
+     * The routes read some settings as placeholders: their defaults come from the one table, so a
+     * runtime that loads no application.properties of ours still resolves them. The commands of
+     * {@code io.haloconnector.ops} read the settings through the same step.
+     */
+    public static void applyPropertyDefaults(CamelContext context) {
+        for (ConnectorProperty property : ConnectorProperty.values()) {
+            Optional<String> value = context.getPropertiesComponent().resolveProperty(property.property());
+            if (value.isEmpty()) {
+                property.defaultValue().ifPresent(fallback -> context.getPropertiesComponent().addInitialProperty(property.property(), fallback));
+            } else if (value.get().isBlank()) {
+                // blank means the default (application.properties says so); the user's file ranks above initial properties
+                property.defaultValue().ifPresent(fallback -> context.getPropertiesComponent().addOverrideProperty(property.property(), fallback));
+            }
+        }
+    }
+
+    /** The connector's lookup of a setting: blank counts as absent. */
+    public static PropertyLookup propertyLookup(CamelContext context) {
+        return name -> context.getPropertiesComponent().resolveProperty(name).map(String::trim).filter(value -> !value.isEmpty());
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.haloconnector.app;
 
 import io.haloconnector.config.ConfigurationException;
+import io.haloconnector.ops.HaloConnectorCommands;
 import io.haloconnector.state.StateException;
 import org.apache.camel.main.DefaultMainShutdownStrategy;
 import org.apache.camel.main.Main;
@@ -8,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -15,7 +17,8 @@ import java.util.Map;
  * the environment; the user's properties file ({@code --config FILE}, else HALO_CONNECTOR_CONFIG,
  * else {@code ./application.properties}); the defaults packed in the jar. The routes come from a
  * {@code routes/} folder beside that file, else {@code ./routes}, else the jar ({@link UserConfiguration}).
- * Runs until SIGTERM, then stops at a page boundary with the state saved (exit 0).
+ * Runs until SIGTERM, then stops at a page boundary with the state saved (exit 0). The first
+ * argument may name a command instead ({@code state}, {@code dead-letters}, ...: {@link HaloConnectorCommands}).
  * A wrong property or unusable state folder ends it at once with one line and exit code 2.
  */
 public final class ConnectorMain {
@@ -42,6 +45,12 @@ public final class ConnectorMain {
     }
 
     static int run(String[] args) {
+        return HaloConnectorCommands.run(List.of(args), ConnectorMain::runConnector);
+    }
+
+    /** The run command, and no command: runs the connector with {@code [--config FILE] [--demo]}. */
+    static int runConnector(List<String> arguments) {
+        String[] args = arguments.toArray(String[]::new);
         boolean demo = false;
         String config = null;
         for (int i = 0; i < args.length; i++) {
@@ -56,7 +65,8 @@ public final class ConnectorMain {
             } else if (args[i].startsWith("--config=")) {
                 config = args[i].substring("--config=".length());
             } else {
-                System.err.println("halo-connector: unknown argument " + args[i] + ": expected --config FILE, --demo, both or none");
+                System.err.println("halo-connector: unknown argument " + args[i] + ": expected --config FILE, --demo, both or none"
+                        + " (halo-connector --help lists the commands)");
                 return EXIT_CONFIGURATION;
             }
         }

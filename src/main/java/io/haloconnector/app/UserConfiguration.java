@@ -15,9 +15,9 @@ import java.nio.file.Path;
  * @param namedBy    how the file was chosen ({@code --config}, the variable, or the working folder)
  * @param routesFrom the folder of the routes, or null for the packed ones
  */
-record UserConfiguration(Path file, String namedBy, Path routesFrom) {
+public record UserConfiguration(Path file, String namedBy, Path routesFrom) {
     /** Names the properties file when {@code --config} does not: a service manager sets it (systemd's Environment=). */
-    static final String ENVIRONMENT_VARIABLE = "HALO_CONNECTOR_CONFIG";
+    public static final String ENVIRONMENT_VARIABLE = "HALO_CONNECTOR_CONFIG";
     static final String FILE_NAME = "application.properties";
 
     /**
@@ -25,7 +25,7 @@ record UserConfiguration(Path file, String namedBy, Path routesFrom) {
      * @param environment    the value of {@value #ENVIRONMENT_VARIABLE}, or null
      * @param workingFolder  the folder the connector runs in
      */
-    static UserConfiguration locate(String configArgument, String environment, Path workingFolder) {
+    public static UserConfiguration locate(String configArgument, String environment, Path workingFolder) {
         Path workingDir = workingFolder.toAbsolutePath().normalize();
         Path file;
         String namedBy;
@@ -81,7 +81,7 @@ record UserConfiguration(Path file, String namedBy, Path routesFrom) {
     }
 
     /** camel-main's properties locations: the user's file first (the first location holding a key wins), then the packed defaults. */
-    String propertiesLocations() {
+    public String propertiesLocations() {
         return file == null ? ConnectorMain.PACKED_DEFAULTS : "file:" + file + "," + ConnectorMain.PACKED_DEFAULTS;
     }
 

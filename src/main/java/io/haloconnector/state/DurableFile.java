@@ -11,8 +11,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * One file whose writes are on disk when the call returns (camel-file's forceWrites is a no-op).
  * {@link #replace} swaps the whole content atomically: written to {@code NAME.tmp}, fsynced, renamed
- * over the file, and the folder fsynced so the rename survives a crash. {@link #append} adds bytes
- * at the end and fsyncs them.
+ * over the file, and the folder fsynced so the rename survives a crash; {@link #dropHead} cuts its
+ * start off the same way. {@link #append} adds bytes at the end and fsyncs them.
  */
 public final class DurableFile {
 
@@ -37,6 +37,25 @@ public final class DurableFile {
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             writeFully(channel, bytes);
             channel.force(true);
+        }
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        forceFolder();
+    }
+
+    /**
+     * Drops the first {@code bytes} bytes, as {@link #replace} does: the rest is copied to
+     * {@code NAME.tmp}, fsynced and renamed over the file, so readers see all of it or none dropped.
+     */
+    public void dropHead(long bytes) throws IOException {
+        Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (FileChannel source = FileChannel.open(file, StandardOpenOption.READ);
+             FileChannel target = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                     StandardOpenOption.TRUNCATE_EXISTING)) {
+            long size = source.size();
+            for (long position = Math.min(bytes, size); position < size; ) {
+                position += source.transferTo(position, size - position, target);
+            }
+            target.force(true);
         }
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         forceFolder();

@@ -59,14 +59,38 @@ public final class FileCheckpointStore implements CheckpointStore {
         lock = taken;
         if (lock == null) {
             closeQuietly();
-            throw new StateException("the state folder " + this.dir + " is in use by another running connector"
-                    + " (state.lock is held): run one connector per halo.state.dir", null);
+            throw new StateLockedException("the state folder " + this.dir + " is in use by another running connector"
+                    + " (state.lock is held): run one connector per halo.state.dir");
         }
     }
 
     @Override
     public String location() {
         return file.toString();
+    }
+
+    /** The checkpoint file of the state folder {@code dir}. */
+    public static Path checkpointFile(Path dir) {
+        return dir.toAbsolutePath().normalize().resolve(FILE_NAME);
+    }
+
+    /**
+     * Reads the checkpoint of the state folder {@code dir} without taking its lock, so while a
+     * connector runs on it: the file is only ever replaced whole (rename), so this sees one commit.
+     */
+    public static Optional<CommittedCheckpoint> peek(Path dir) {
+        Path file = checkpointFile(dir);
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode root = HaloJson.MAPPER.readTree(file.toFile());
+            JsonNode savedAt = root == null ? null : root.get("savedAt");
+            return Optional.of(new CommittedCheckpoint(fromJson(root),
+                    savedAt == null || !savedAt.isTextual() ? null : Instant.parse(savedAt.asText())));
+        } catch (IOException | RuntimeException e) {
+            throw new StateException("the checkpoint " + file + " cannot be read (" + oneLine(e) + ")", e);
+        }
     }
 
     @Override

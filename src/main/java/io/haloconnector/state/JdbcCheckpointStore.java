@@ -56,13 +56,18 @@ public final class JdbcCheckpointStore implements CheckpointStore {
     }
 
     @Override
-    public synchronized Optional<Checkpoint> load() {
+    public Optional<Checkpoint> load() {
+        return loadCommitted().map(CommittedCheckpoint::checkpoint);
+    }
+
+    /** The checkpoint with the time of its commit ({@code saved_at}), read in one transaction. */
+    public synchronized Optional<CommittedCheckpoint> loadCommitted() {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ); // the row and its ids of one commit
             connection.setReadOnly(true);
             try {
-                Optional<Checkpoint> loaded = read(connection);
+                Optional<CommittedCheckpoint> loaded = read(connection);
                 connection.commit();
                 return loaded;
             } finally {
@@ -73,10 +78,11 @@ public final class JdbcCheckpointStore implements CheckpointStore {
         }
     }
 
-    private Optional<Checkpoint> read(Connection connection) throws SQLException {
+    private Optional<CommittedCheckpoint> read(Connection connection) throws SQLException {
         Checkpoint row;
+        Instant savedAt;
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT start_at, cursor_at, output, output_position FROM halo_checkpoint WHERE state_key = ?")) {
+                "SELECT start_at, cursor_at, output, output_position, saved_at FROM halo_checkpoint WHERE state_key = ?")) {
             select.setString(1, stateKey);
             try (ResultSet rs = select.executeQuery()) {
                 if (!rs.next()) {
@@ -87,6 +93,7 @@ public final class JdbcCheckpointStore implements CheckpointStore {
                 }
                 row = new Checkpoint(instant(rs.getTimestamp(1)), instant(rs.getTimestamp(2)), Map.of(),
                         rs.getString(3), rs.getString(4));
+                savedAt = instant(rs.getTimestamp(5));
             }
         }
         Map<Instant, Set<String>> byTime = new TreeMap<>();
@@ -105,7 +112,8 @@ public final class JdbcCheckpointStore implements CheckpointStore {
         rowExists = true;
         savedIds = ids;
         known = true;
-        return Optional.of(new Checkpoint(row.start(), row.cursor(), byTime, row.output(), row.outputPosition()));
+        return Optional.of(new CommittedCheckpoint(new Checkpoint(row.start(), row.cursor(), byTime, row.output(),
+                row.outputPosition()), savedAt));
     }
 
     @Override

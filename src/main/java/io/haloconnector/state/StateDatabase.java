@@ -40,8 +40,19 @@ public final class StateDatabase implements AutoCloseable {
         this.location = location;
     }
 
+    /** The name the connector's sessions carry in PostgreSQL ({@code pg_stat_activity.application_name}). */
+    public static final String CONNECTOR_APPLICATION = "halo-connector";
+
     /** A pool on the database; connects only when first used, so an unreachable server does not stop this. */
     public static StateDatabase open(JdbcStateSettings settings) {
+        return open(settings, CONNECTOR_APPLICATION);
+    }
+
+    /**
+     * As {@link #open(JdbcStateSettings)}, its sessions named {@code application} in PostgreSQL: a
+     * command names its own, so that {@link #connectorSessions} tells a running connector from it.
+     */
+    public static StateDatabase open(JdbcStateSettings settings, String application) {
         HikariConfig config = new HikariConfig();
         config.setPoolName("halo-state");
         config.setJdbcUrl(settings.url());
@@ -56,7 +67,7 @@ public final class StateDatabase implements AutoCloseable {
         config.addDataSourceProperty("connectTimeout", "5");
         config.addDataSourceProperty("socketTimeout", "30"); // a server that stops answering fails the save
         config.addDataSourceProperty("reWriteBatchedInserts", "true"); // a page's ids in one INSERT
-        config.addDataSourceProperty("ApplicationName", "halo-connector");
+        config.addDataSourceProperty("ApplicationName", application);
         return new StateDatabase(new HikariDataSource(config), settings.location());
     }
 
@@ -163,6 +174,28 @@ public final class StateDatabase implements AutoCloseable {
         }
         String message = deepest.getMessage() == null ? deepest.getClass().getSimpleName() : deepest.getMessage();
         return message.replaceAll("\\s+", " ").trim();
+    }
+
+    /**
+     * The client addresses of the connectors' sessions on this database now (one per session, a
+     * Unix socket as {@code local}): a running connector keeps at least one open.
+     */
+    public List<String> connectorSessions() {
+        try (Connection connection = pool.getConnection();
+             java.sql.PreparedStatement select = connection.prepareStatement("SELECT coalesce(host(client_addr), 'local')"
+                     + " FROM pg_stat_activity WHERE datname = current_database() AND application_name = ?"
+                     + " AND pid <> pg_backend_pid()")) {
+            select.setString(1, CONNECTOR_APPLICATION);
+            List<String> hosts = new java.util.ArrayList<>();
+            try (ResultSet rs = select.executeQuery()) {
+                while (rs.next()) {
+                    hosts.add(rs.getString(1));
+                }
+            }
+            return hosts;
+        } catch (SQLException e) {
+            throw failure("cannot read the sessions of", e);
+        }
     }
 
     @Override

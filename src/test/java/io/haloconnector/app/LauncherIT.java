@@ -70,6 +70,25 @@ class LauncherIT {
     }
 
     @Test
+    @Timeout(60)
+    void theBuiltJarPrintsItsVersionAndItsHelp() throws Exception {
+        String version;
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(Path.of("target", "halo-connector.jar").toFile())) {
+            version = jar.getManifest().getMainAttributes().getValue("Implementation-Version");
+        }
+        assertThat(version).as("the manifest's Implementation-Version").isNotBlank();
+        for (List<String> args : List.of(List.of("--version"), List.of("--help"))) {
+            List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
+            command.addAll(args);
+            Process process = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true).start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue()).as(args + ": " + out).isZero();
+            assertThat(out).startsWith(args.contains("--version") ? "halo-connector " + version + "\n" : "Usage: halo-connector");
+        }
+    }
+
+    @Test
     @Timeout(120)
     void aCamelComponentInTheLibFolderNextToTheJarIsUsableFromAnOutputRoute() throws Exception {
         // lib/ holds one jar naming a Camel component scheme, libprobe (the stream component's class, which

@@ -10,16 +10,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static io.haloconnector.hec.HecFixture.ids;
 import static io.haloconnector.hec.HecFixture.writeAll;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Events HEC refuses as malformed are set aside in the dead-letter file; their neighbours are delivered. */
 class HecDeliveryDeadLetterTest {
@@ -75,6 +81,53 @@ class HecDeliveryDeadLetterTest {
         // a line a crash cut short is not an event the file holds
         Files.writeString(stateDir.resolve("hec-dead-letter.jsonl"), "{\"reason\":\"code 6", java.nio.file.StandardOpenOption.APPEND);
         assertThat(sink.deadLetterCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aDeadLetterWrittenWhileAReplayMovesTheFileAsideWaitsAndLandsInTheNewFile() throws Exception {
+        HecDeadLetters deadLetters = new HecDeadLetters(stateDir);
+        List<HaloEvent> events = SampleEvents.events(0, 2);
+        deadLetters.write(events.get(0), "code 6: Invalid data format");
+        Path file = stateDir.resolve(HecDeadLetters.FILE_NAME);
+        Path aside = stateDir.resolve("aside.jsonl");
+        CountDownLatch moved = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Thread replay = new Thread(() -> {
+            try {
+                HecDeadLetters.whileLocked(stateDir, () -> {
+                    Files.move(file, aside);
+                    moved.countDown();
+                    awaitQuietly(release);
+                });
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        replay.start();
+        assertThat(moved.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread connector = new Thread(() -> {
+            try {
+                deadLetters.write(events.get(1), "code 6: Invalid data format");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        connector.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> connector.getState() == Thread.State.BLOCKED);
+        assertThat(file).as("the append waits for the move").doesNotExist();
+        release.countDown();
+        connector.join(10_000);
+        replay.join(10_000);
+        assertThat(Files.readAllLines(aside)).singleElement().asString().contains(events.get(0).id());
+        assertThat(Files.readAllLines(file)).singleElement().asString().contains(events.get(1).id());
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

@@ -41,6 +41,22 @@ final class ConnectorProcess implements AutoCloseable {
      */
     static ConnectorProcess start(Path work, Map<String, String> properties, Map<String, String> env,
                                   List<String> jvmOptions) throws IOException {
+        return start(work, properties, env, jvmOptions, List.of(), "connector");
+    }
+
+    /**
+     * Runs {@code bin/halo-connector ARGS} the same way (a command such as {@code state show}), its
+     * stdout and stderr in {@code work/NAME.stdout} and {@code work/NAME.stderr}, written anew.
+     */
+    static ConnectorProcess command(Path work, Map<String, String> properties, Map<String, String> env, String name,
+                                    List<String> args) throws IOException {
+        Files.deleteIfExists(work.resolve(name + ".stdout"));
+        Files.deleteIfExists(work.resolve(name + ".stderr"));
+        return start(work, properties, env, List.of(), args, name);
+    }
+
+    private static ConnectorProcess start(Path work, Map<String, String> properties, Map<String, String> env,
+                                          List<String> jvmOptions, List<String> args, String name) throws IOException {
         Files.createDirectories(work);
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-cp", System.getProperty("java.class.path")));
         command.addAll(jvmOptions);
@@ -48,10 +64,11 @@ final class ConnectorProcess implements AutoCloseable {
         // the jar's application.properties serves health on 9876: a test that wants it picks a free port,
         // so a connector left running elsewhere on this machine cannot stop the test's from starting
         props.putIfAbsent("camel.management.enabled", "false");
-        props.forEach((name, value) -> command.add("-D" + name + "=" + value));
+        props.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add(ConnectorMain.class.getName());
-        Path out = work.resolve("connector.stdout");
-        Path err = work.resolve("connector.stderr");
+        command.addAll(args);
+        Path out = work.resolve(name + ".stdout");
+        Path err = work.resolve(name + ".stderr");
         ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()));

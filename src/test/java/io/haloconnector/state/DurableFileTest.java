@@ -39,6 +39,17 @@ class DurableFileTest {
     }
 
     @Test
+    void dropHeadKeepsTheRestAfterThoseBytesAndLeavesNoTempFile() throws IOException {
+        DurableFile file = new DurableFile(dir.resolve("letters.jsonl"));
+        file.replace(bytes("one\ntwo\nthree\n"));
+        file.dropHead("one\n".length());
+        assertThat(Files.readString(file.path())).isEqualTo("two\nthree\n");
+        file.dropHead(100);
+        assertThat(Files.readString(file.path())).isEmpty();
+        assertThat(dir.resolve("letters.jsonl.tmp")).doesNotExist();
+    }
+
+    @Test
     void appendAddsAtTheEndAndCreatesMissingFolders() throws IOException {
         Path path = dir.resolve("a/b/letters.jsonl");
         DurableFile file = new DurableFile(path);
