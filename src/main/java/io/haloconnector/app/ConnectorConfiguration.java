@@ -22,6 +22,7 @@ import io.haloconnector.observe.HealthEndpoint;
 import io.haloconnector.output.EventConverters;
 import io.haloconnector.output.OutputFailure;
 import io.haloconnector.poll.EventId;
+import io.haloconnector.poll.BackfillWindow;
 import io.haloconnector.poll.NewEventsOfPage;
 import io.haloconnector.retry.ConcurrencyLimit;
 import io.haloconnector.state.StateDatabase;
@@ -40,6 +41,7 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,6 +82,14 @@ public class ConnectorConfiguration implements CamelConfiguration {
                 // blank means the default (application.properties says so); the user's file ranks above initial properties
                 property.defaultValue().ifPresent(fallback -> context.getPropertiesComponent().addOverrideProperty(property.property(), fallback));
             }
+        }
+        // a backfill's run (the backfill command binds its window) keeps its state and event files in folders of its own
+        BackfillWindow backfill = context.getRegistry().lookupByNameAndType(BackfillWindow.BEAN, BackfillWindow.class);
+        if (backfill != null) {
+            context.getPropertiesComponent().addOverrideProperty(ConnectorProperty.HALO_STATE_DIR.property(),
+                    backfill.stateDir(Path.of(props.getOrDefault(ConnectorProperty.HALO_STATE_DIR))).toString());
+            context.getPropertiesComponent().addOverrideProperty(ConnectorProperty.HALO_FILE_DIR.property(),
+                    backfill.fileDir(Path.of(props.getOrDefault(ConnectorProperty.HALO_FILE_DIR))).toString());
         }
         ConnectorSettings settings = ConnectorSettings.from(props, clock);
         ManagementEndpoint management = ManagementEndpoint.from(props);
@@ -128,7 +138,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
             }
             throw e;
         }
-        accounts.set(new HaloAccounts(context, settings, props, meters, database, outputPages, clock));
+        accounts.set(new HaloAccounts(context, settings, props, meters, database, outputPages, clock, backfill));
         LOG.info("Output {}, {} events a page; Java {}, max heap {} MB", settings.output(), settings.perPage(),
                 Runtime.version().feature(), Runtime.getRuntime().maxMemory() >> 20);
         if (management != null) {

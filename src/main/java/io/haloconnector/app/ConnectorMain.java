@@ -1,6 +1,7 @@
 package io.haloconnector.app;
 
 import io.haloconnector.config.ConfigurationException;
+import io.haloconnector.ops.BackfillCommand;
 import io.haloconnector.state.StateException;
 import org.apache.camel.main.DefaultMainShutdownStrategy;
 import org.apache.camel.main.Main;
@@ -8,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -42,6 +44,9 @@ public final class ConnectorMain {
     }
 
     static int run(String[] args) {
+        if (args.length > 0 && "backfill".equals(args[0])) {
+            return BackfillCommand.run(List.of(args).subList(1, args.length));
+        }
         boolean demo = false;
         String config = null;
         for (int i = 0; i < args.length; i++) {
@@ -100,6 +105,16 @@ public final class ConnectorMain {
         return create(UserConfiguration.locate(null, System.getenv(UserConfiguration.ENVIRONMENT_VARIABLE), Path.of("")), overrides);
     }
 
+    /**
+     * A camel-main set up like the standalone connector started with {@code --config configArgument}
+     * (null: without it), with extra properties over the files' (the commands that run the connector's
+     * routes for a task of their own).
+     */
+    public static Main create(String configArgument, Map<String, String> overrides) {
+        return create(UserConfiguration.locate(configArgument, System.getenv(UserConfiguration.ENVIRONMENT_VARIABLE),
+                Path.of("")), overrides);
+    }
+
     static Main create(UserConfiguration user, Map<String, String> overrides) {
         LoggerFactory.getLogger(ConnectorMain.class).info(user.describe());
         Main main = new Main(); // no main class: package scanning would find ConnectorConfiguration a second time
@@ -110,7 +125,8 @@ public final class ConnectorMain {
         return main;
     }
 
-    static int reportStartFailure(Throwable failure) {
+    /** The one line, and the exit code, of a run that failed to start or stopped on an error. */
+    public static int reportStartFailure(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof ConfigurationException || t instanceof StateException) {
                 System.err.println("halo-connector: " + t.getMessage());

@@ -41,6 +41,16 @@ final class ConnectorProcess implements AutoCloseable {
      */
     static ConnectorProcess start(Path work, Map<String, String> properties, Map<String, String> env,
                                   List<String> jvmOptions) throws IOException {
+        return start(work, "connector", properties, env, jvmOptions, List.of());
+    }
+
+    /**
+     * Starts {@code ConnectorMain} with {@code arguments} (a command such as {@code backfill ...}) in
+     * {@code work}, its stdout and stderr appended to {@code <name>.stdout} and {@code <name>.stderr}
+     * there, so a second process beside a connector keeps a log of its own.
+     */
+    static ConnectorProcess start(Path work, String name, Map<String, String> properties, Map<String, String> env,
+                                  List<String> jvmOptions, List<String> arguments) throws IOException {
         Files.createDirectories(work);
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-cp", System.getProperty("java.class.path")));
         command.addAll(jvmOptions);
@@ -48,10 +58,11 @@ final class ConnectorProcess implements AutoCloseable {
         // the jar's application.properties serves health on 9876: a test that wants it picks a free port,
         // so a connector left running elsewhere on this machine cannot stop the test's from starting
         props.putIfAbsent("camel.management.enabled", "false");
-        props.forEach((name, value) -> command.add("-D" + name + "=" + value));
+        props.forEach((property, value) -> command.add("-D" + property + "=" + value));
         command.add(ConnectorMain.class.getName());
-        Path out = work.resolve("connector.stdout");
-        Path err = work.resolve("connector.stderr");
+        command.addAll(arguments);
+        Path out = work.resolve(name + ".stdout");
+        Path err = work.resolve(name + ".stderr");
         ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
                 .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()));
