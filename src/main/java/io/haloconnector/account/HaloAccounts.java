@@ -426,7 +426,9 @@ public final class HaloAccounts {
         try {
             RollingEventFiles files = new RollingEventFiles(settings.fileDir(), settings.fileMaxBytes(), Clock.systemUTC());
             files.recover(cursor.committedOutputPosition());
-            eventFileName = files.nameStep(cursor::committedOutputPosition);
+            // the output route's file endpoint is on halo.file.dir, the folder a backfill's own is in
+            eventFileName = files.nameStep(cursor::committedOutputPosition,
+                    Path.of(props.getOrDefault(ConnectorProperty.HALO_FILE_DIR)));
             eventFileSync = files.syncStep();
         } catch (IOException e) {
             throw new ConfigurationException("the file output cannot use halo.file.dir=" + settings.fileDir() + ": " + e);

@@ -41,7 +41,6 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,15 +82,12 @@ public class ConnectorConfiguration implements CamelConfiguration {
                 property.defaultValue().ifPresent(fallback -> context.getPropertiesComponent().addOverrideProperty(property.property(), fallback));
             }
         }
+        ConnectorSettings settings = ConnectorSettings.from(props, clock);
         // a backfill's run (the backfill command binds its window) keeps its state and event files in folders of its own
         BackfillWindow backfill = context.getRegistry().lookupByNameAndType(BackfillWindow.BEAN, BackfillWindow.class);
         if (backfill != null) {
-            context.getPropertiesComponent().addOverrideProperty(ConnectorProperty.HALO_STATE_DIR.property(),
-                    backfill.stateDir(Path.of(props.getOrDefault(ConnectorProperty.HALO_STATE_DIR))).toString());
-            context.getPropertiesComponent().addOverrideProperty(ConnectorProperty.HALO_FILE_DIR.property(),
-                    backfill.fileDir(Path.of(props.getOrDefault(ConnectorProperty.HALO_FILE_DIR))).toString());
+            settings = settings.withFolders(backfill.stateDir(settings.stateDir()), backfill.fileDir(settings.fileDir()));
         }
-        ConnectorSettings settings = ConnectorSettings.from(props, clock);
         ManagementEndpoint management = ManagementEndpoint.from(props);
         if (management != null) {
             management.checkPortFree();
