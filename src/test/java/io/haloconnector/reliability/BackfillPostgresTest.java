@@ -1,5 +1,6 @@
 package io.haloconnector.reliability;
 
+import io.haloconnector.readme.Readme;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
 import io.haloconnector.testkit.hec.HecReceiver;
@@ -36,7 +37,9 @@ import static org.awaitility.Awaitility.await;
  * A backfill with {@code halo.state.store=jdbc}: its checkpoint is a row of its own in PostgreSQL
  * (state key {@code backfill-<account>-<since>-<until>}), the live account's row and ids stay as
  * they were, and a kill -9 mid-window then the same command sends the rest with at most the pages
- * in flight repeated.
+ * in flight repeated. Beside the leader of a cluster (README's shared-folder cluster settings, the
+ * same for both processes) the backfill takes no part in the election: it runs to its end while the
+ * leader polls on.
  */
 class BackfillPostgresTest {
     private static final int PER_PAGE = 200;
@@ -118,6 +121,46 @@ class BackfillPostgresTest {
         assertThat(row(url, key)).as("the backfill's own row, its cursor at the window's end")
                 .startsWith("cursor " + until + ",");
         assertThat(second.stderr()).contains("state key '" + key + "'").doesNotContain(POSTGRES.server().password());
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void besideTheLeaderOfAClusterTheBackfillRunsToItsEndAndTheLeaderPollsOn() throws Exception {
+        String url = POSTGRES.create("backfill_cluster");
+        simulator = HaloSimulator.start(SimulatorConfig.builder().build());
+        receiver = HecReceiver.start(HecReceiverConfig.builder().token(Reliability.HEC_TOKEN).build());
+        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(1));
+        simulator.events().generate(22, start, Instant.now().minusSeconds(30), 4_000);
+        Map<String, String> props = Reliability.withHec(Reliability.properties(simulator.baseUrl(), simulator.apiKey(), start,
+                work), receiver.baseUrl());
+        props.putAll(Reliability.readmePostgresState(url));
+        props.putAll(Readme.recipe("several-nodes-properties").rewrite(Map.of("/srv/halo-cluster",
+                work.resolve("cluster").toString())).properties());
+        Map<String, String> env = new HashMap<>(Reliability.secrets(simulator.apiSecret()));
+        env.putAll(Reliability.readmePostgresPassword(POSTGRES.server().password()));
+
+        ConnectorProcess leader = ConnectorProcess.start(work, "connector", props, env, List.of(), List.of());
+        processes.add(leader);
+        await().atMost(Duration.ofSeconds(90)).until(() -> receiver.received().size() >= 4_000);
+        try (var appender = simulator.events().startLive(23, 20, 0, Duration.ZERO)) {
+            Instant since = start.plus(Duration.ofHours(3));
+            Instant until = start.plus(Duration.ofHours(9));
+            Set<String> window = simulator.events().all().stream().filter(e -> {
+                Instant at = Instant.parse(e.get("created_at").asText());
+                return !at.isBefore(since) && at.isBefore(until);
+            }).map(e -> e.get("id").asText()).collect(Collectors.toSet());
+            int before = receiver.received().size();
+            ConnectorProcess backfill = ConnectorProcess.start(work, "backfill", props, env, List.of(),
+                    List.of("backfill", "--since", since.toString(), "--until", until.toString()));
+            processes.add(backfill);
+            assertThat(backfill.waitFor(90)).as("the backfill's exit code beside the leader").isZero();
+            assertThat(leader.isAlive()).isTrue();
+            String leaderRow = row(url, "default");
+            await().atMost(Duration.ofSeconds(30)).until(() -> !row(url, "default").equals(leaderRow));
+            List<String> sent = Reliability.idsOfEnvelopes(receiver.received().subList(before, receiver.received().size()));
+            assertThat(sent).as("the window, sent again beside the leader's new events").containsAll(window);
+        }
+        assertThat(leader.terminate(20)).isZero();
     }
 
     /** The checkpoint row of a state key: cursor, save time and the ids it keeps, as one text. */
