@@ -66,6 +66,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -303,17 +304,17 @@ public final class HaloAccounts {
     private HaloAccount open(AccountSettings account, Path stateDir, CheckpointStore store) {
         DeliveredEvents delivered = new DeliveredEvents();
         EventCursor cursor = new EventCursor(store, delivered, settings.pollOverlap(), settings.output());
-        boolean[] againDone = {false};
+        AtomicBoolean forgotten = new AtomicBoolean();
         CheckpointOpening opening = new CheckpointOpening(() -> {
             if (database != null) {
                 database.migrate();
             }
             cursor.open(account.start(), account.startConfigured());
-            if (backfill != null && backfill.again() && !againDone[0]) {
+            if (backfill != null && backfill.again() && !forgotten.get()) {
                 // --again: what an earlier run of this window did is forgotten, once, and the window read whole again
                 store.save(Checkpoint.firstRun(account.start()));
                 cursor.open(account.start(), account.startConfigured());
-                againDone[0] = true;
+                forgotten.set(true);
             }
             cursor.refuseCursorAfter(clock.instant());
         });

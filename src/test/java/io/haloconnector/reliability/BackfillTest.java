@@ -2,6 +2,7 @@ package io.haloconnector.reliability;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.haloconnector.readme.Readme;
+import io.haloconnector.simulator.Fault;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
 import io.haloconnector.testkit.hec.HecReceiver;
@@ -209,6 +210,28 @@ class BackfillTest {
         }
         assertThat(live.terminate(20)).isZero();
         assertThat(live.stderr()).doesNotContain("in use by another");
+    }
+
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void aPollThatFailsMidWindowIsFollowedWithinSecondsAndTheWindowStillEndsOnce() throws Exception {
+        start(SimulatorConfig.builder().build());
+        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(1));
+        simulator.events().generate(15, start, Instant.now().minusSeconds(30), 3_000);
+        Map<String, String> props = properties(start);
+        props.remove("halo.poll.cron"); // the backfill's own schedule: a poll every 5 s
+        props.put("halo.retry.maxAttempts", "2");
+        props.put("halo.fetch.concurrency", "1");
+        Instant since = start.plus(Duration.ofHours(1));
+        Instant until = start.plus(Duration.ofHours(20));
+        Set<String> window = idsCreated(since, until);
+        // page 1 answers 500 twice: the first poll gives up after its two attempts, the next one runs 5 s later
+        simulator.faults().enqueue(Fault.status(500), Fault.status(500));
+        ConnectorProcess backfill = process("backfill", props,
+                List.of("backfill", "--since", since.toString(), "--until", until.toString()));
+        assertThat(backfill.waitFor(60)).as("exit code once the window is sent").isZero();
+        assertThat(backfill.stderr()).contains("Poll stopped").contains("500");
+        Reliability.assertExactlyOnce(Reliability.idsOfEnvelopes(receiver.received()), window);
     }
 
     /** README's recipe, its dates replaced by the test's window, as the arguments after bin/halo-connector. */
