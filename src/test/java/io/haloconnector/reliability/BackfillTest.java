@@ -33,7 +33,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * {@code halo-connector backfill} as its own process against the simulator and the HEC receiver:
  * it sends every event of its window once and none outside it, leaves the live checkpoint as it
- * was, resumes after kill -9 with at most the pages in flight repeated, says a finished window is
+ * was, resumes after kill -9 with at most the pages in flight repeated (none with the file output,
+ * whose files are its own), says a finished window is
  * done (and sends it again with {@code --again}), refuses a bad window in one line, and runs beside
  * a live connector on the same state folder.
  */
@@ -210,6 +211,34 @@ class BackfillTest {
         }
         assertThat(live.terminate(20)).isZero();
         assertThat(live.stderr()).doesNotContain("in use by another");
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void intoTheFileOutputItWritesAFolderOfItsOwnAndAKillNineThenTheSameCommandLeavesEachEventOnce() throws Exception {
+        start(SimulatorConfig.builder().latency(Duration.ofMillis(15)).build());
+        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(2));
+        simulator.events().generate(16, start, Instant.now().minusSeconds(30), 20_000);
+        Map<String, String> props = Reliability.properties(simulator.baseUrl(), simulator.apiKey(), start, work);
+        props.put("halo.output", "file");
+        props.put("halo.perPage", Integer.toString(PER_PAGE));
+        props.put("halo.fetch.concurrency", "1");
+        Instant since = start.plus(Duration.ofHours(5));
+        Instant until = start.plus(Duration.ofHours(41));
+        Set<String> window = idsCreated(since, until);
+        List<String> command = List.of("backfill", "--since", since.toString(), "--until", until.toString());
+        Path files = work.resolve("events").resolve("backfill-default-" + since.toString().replace("-", "").replace(":", "")
+                + "-" + until.toString().replace("-", "").replace(":", ""));
+
+        ConnectorProcess first = process("backfill", props, command);
+        await().atMost(Duration.ofSeconds(90)).until(() -> Reliability.linesInFiles(files) >= window.size() / 3);
+        first.kill();
+        assertThat(Reliability.linesInFiles(files)).as("killed before the end of the window").isLessThan(window.size());
+        ConnectorProcess second = process("backfill", props, command);
+        assertThat(second.waitFor(120)).as("exit code of the rerun").isZero();
+        // the file output cuts its files back to the checkpoint at start: not even the pages in flight repeat
+        Reliability.assertExactlyOnce(Reliability.idsInFiles(files), window);
+        assertThat(Reliability.linesInFiles(work.resolve("events"))).as("nothing in the live connector's folder").isZero();
     }
 
     @Test
