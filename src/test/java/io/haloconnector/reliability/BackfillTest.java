@@ -159,7 +159,9 @@ class BackfillTest {
                 "outside Halo's 90-day retention",
                 List.of("--since", now.minus(Duration.ofDays(1)).toString(), "--until", now.plus(Duration.ofDays(1)).toString()),
                 "is after now",
-                List.of("--since", "yesterday", "--until", now.toString()), "--since yesterday is not a date");
+                List.of("--since", "yesterday", "--until", now.toString()), "--since yesterday is not a date",
+                List.of("--since", now.minus(Duration.ofDays(1)).toString(), "--until", now.toString(), "--config",
+                        "missing.properties"), "--config missing.properties: no such file");
         for (Map.Entry<List<String>, String> bad : refused.entrySet()) {
             List<String> command = new ArrayList<>(List.of("backfill"));
             command.addAll(bad.getKey());
