@@ -21,6 +21,7 @@ import io.haloconnector.state.HaloDeadLetters;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -49,6 +50,7 @@ public final class HaloAccount implements Processor {
     final SetAsideBadEvents setAsideBadEvents;
     final PageBatchHeaders pageBatchHeaders;
     final PagesInFlight pagesInFlight;
+    final Processor awaitPagesInFlight;
     final ReportPollFailure reportPollFailure;
     private final HaloDeadLetters deadLetters;
     private final PollerLeadership leadership;
@@ -58,7 +60,8 @@ public final class HaloAccount implements Processor {
                 HaloTokenProvider tokens, Processor requestPacing, HaloEventsAnswer eventsAnswer,
                 PageRequestRetry pageRequestRetry, Processor openPollWindow, FetchEventPage fetchEventPage,
                 SetAsideBadEvents setAsideBadEvents, PageBatchHeaders pageBatchHeaders, PagesInFlight pagesInFlight,
-                ReportPollFailure reportPollFailure, HaloDeadLetters deadLetters, PollerLeadership leadership) {
+                Processor awaitPagesInFlight, ReportPollFailure reportPollFailure, HaloDeadLetters deadLetters,
+                PollerLeadership leadership) {
         this.settings = settings;
         this.opening = opening;
         this.store = store;
@@ -76,9 +79,23 @@ public final class HaloAccount implements Processor {
         this.setAsideBadEvents = setAsideBadEvents;
         this.pageBatchHeaders = pageBatchHeaders;
         this.pagesInFlight = pagesInFlight;
+        this.awaitPagesInFlight = awaitPagesInFlight;
         this.reportPollFailure = reportPollFailure;
         this.deadLetters = deadLetters;
         this.leadership = leadership;
+    }
+
+    /**
+     * An account of the routes that this run does not poll (a backfill of another account): its
+     * route is made but nothing queues a poll for it, and nothing of its own is opened.
+     */
+    static HaloAccount notPolled(String name) {
+        AccountSettings settings = new AccountSettings(name, null, null, null, null, false, null, Optional.empty(),
+                Optional.empty(), Optional.empty());
+        return new HaloAccount(settings, null, null, null, null, null, null, null, null, null, null, null,
+                exchange -> {
+                    throw new IllegalStateException("account " + name + " is not polled by this run");
+                }, null, null, null, null, null, null, null, null);
     }
 
     /** The poll route's first step: the account the poll is for, as the exchange property the shared steps read. */
@@ -133,8 +150,12 @@ public final class HaloAccount implements Processor {
 
     /** At stop, after the routes: the fetch threads end and the checkpoint (its lock, its connections) closes. */
     void close() {
-        fetchers.shutdownNow();
-        store.close();
+        if (fetchers != null) {
+            fetchers.shutdownNow();
+        }
+        if (store != null) {
+            store.close();
+        }
     }
 
     @Override

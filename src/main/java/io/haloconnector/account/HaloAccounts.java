@@ -12,6 +12,7 @@ import io.haloconnector.observe.ConnectorHealth;
 import io.haloconnector.observe.ConnectorMetrics;
 import io.haloconnector.output.PageHeaders;
 import io.haloconnector.output.RollingEventFiles;
+import io.haloconnector.poll.BackfillWindow;
 import io.haloconnector.poll.CatchUpProgress;
 import io.haloconnector.poll.ConnectorStopping;
 import io.haloconnector.poll.FetchEventPage;
@@ -26,6 +27,7 @@ import io.haloconnector.poll.SortedAnswers;
 import io.haloconnector.retry.Backoff;
 import io.haloconnector.retry.ConcurrencyLimit;
 import io.haloconnector.retry.RequestPacer;
+import io.haloconnector.state.Checkpoint;
 import io.haloconnector.state.CheckpointOpening;
 import io.haloconnector.state.CheckpointStore;
 import io.haloconnector.state.DeliveredEvents;
@@ -65,6 +67,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -73,7 +76,9 @@ import java.util.function.Function;
  * template, and what they share: the context, the {@code halo.*} settings, the state database and
  * the output's pages-in-flight limit. Binds the shared steps the template's YAML names
  * ({@link #bindSteps}), opens each account as the template makes its route ({@link #open}), and
- * refuses at start an account that repeats another's name, state key or API key id.
+ * refuses at start an account that repeats another's name, state key or API key id. In a backfill's
+ * run ({@link BackfillWindow}) only the backfill's account is opened, with the backfill's window and
+ * checkpoint and without cluster leadership; the other accounts of the routes are only named.
  */
 public final class HaloAccounts {
     /** The endpoint the token caches send each token request to. */
@@ -89,6 +94,8 @@ public final class HaloAccounts {
     private final StateDatabase database;
     private final ConcurrencyLimit outputPages;
     private final Clock clock;
+    // the backfill this run is, or null for the live connector
+    private final BackfillWindow backfill;
     private final Map<String, HaloAccount> accounts = new LinkedHashMap<>();
     private final Map<String, String> stateKeys = new HashMap<>();
     private final Map<String, String> keyIds = new HashMap<>();
@@ -110,6 +117,13 @@ public final class HaloAccounts {
      */
     public HaloAccounts(CamelContext context, ConnectorSettings settings, PropertyLookup props, MeterRegistry meters,
                         StateDatabase database, ConcurrencyLimit outputPages, Clock clock) {
+        this(context, settings, props, meters, database, outputPages, clock, null);
+    }
+
+    /** @param backfill the backfill this run is, or null for the live connector */
+    public HaloAccounts(CamelContext context, ConnectorSettings settings, PropertyLookup props, MeterRegistry meters,
+                        StateDatabase database, ConcurrencyLimit outputPages, Clock clock, BackfillWindow backfill) {
+        this.backfill = backfill;
         this.context = context;
         this.settings = settings;
         this.props = props;
@@ -131,8 +145,17 @@ public final class HaloAccounts {
      */
     public static HaloAccount open(HaloAccounts accounts, String name, String key, String secretFrom, String url,
                                    String start, String stateKey, String index, String source, String sourcetype) {
-        return accounts.open(AccountSettings.of(name, key, accounts.secret(secretFrom), url, start, stateKey, index, source,
-                sourcetype, accounts.props.getBoolean(ConnectorProperty.HALO_API_ALLOW_PLAIN_HTTP), accounts.clock));
+        BackfillWindow backfill = accounts.backfill;
+        if (backfill != null) {
+            backfill.accountInRoutes(name.trim());
+            if (!backfill.account().equals(name.trim())) {
+                // another account's key, secret and checkpoint are not this run's business: not even checked
+                return HaloAccount.notPolled(name.trim());
+            }
+        }
+        AccountSettings account = AccountSettings.of(name, key, accounts.secret(secretFrom), url, start, stateKey, index, source,
+                sourcetype, accounts.props.getBoolean(ConnectorProperty.HALO_API_ALLOW_PLAIN_HTTP), accounts.clock);
+        return accounts.open(backfill == null ? account : account.backfilling(backfill.since(), backfill.stateKey()));
     }
 
     /** The value of the environment variable {@code from}, or else of the property {@code from} (which may come from the environment too). */
@@ -155,6 +178,10 @@ public final class HaloAccounts {
 
     private synchronized PollerLeadership leadership(String name) {
         return leaderships.computeIfAbsent(name, account -> {
+            if (backfill != null) {
+                // the live connector's leader polls the account on: a backfill beside it takes no part in the election
+                return PollerLeadership.unclustered(account);
+            }
             try {
                 return PollerLeadership.forAccount(context, account);
             } catch (Exception e) {
@@ -177,7 +204,7 @@ public final class HaloAccounts {
         bindStep(registry, "admitPage", account -> account.pagesInFlight.admitStep());
         bindStep(registry, "commitPages", account -> account.pagesInFlight.deliveredStep());
         bindStep(registry, "pageFailed", account -> account.pagesInFlight.failedStep());
-        bindStep(registry, "awaitPagesInFlight", account -> account.pagesInFlight.awaitStep());
+        bindStep(registry, "awaitPagesInFlight", account -> account.awaitPagesInFlight);
         bindStep(registry, "reportPollFailure", account -> account.reportPollFailure);
         registry.bind("deliveredEvents", new AccountDeliveredEvents());
         if ("file".equals(settings.output())) {
@@ -253,7 +280,8 @@ public final class HaloAccounts {
             throw new ConfigurationException("halo.output=file takes the events of one account, and account "
                     + account.name() + " is a second: use one connector (state folder) per account, or another output");
         }
-        Path stateDir = stateDir(settings, account.name(), account.stateKey());
+        // a backfill's run has a state folder of its own (ConnectorConfiguration) and keeps it itself
+        Path stateDir = backfill != null ? settings.stateDir() : stateDir(settings, account.name(), account.stateKey());
         try {
             Files.createDirectories(stateDir);
         } catch (IOException e) {
@@ -275,11 +303,18 @@ public final class HaloAccounts {
     private HaloAccount open(AccountSettings account, Path stateDir, CheckpointStore store) {
         DeliveredEvents delivered = new DeliveredEvents();
         EventCursor cursor = new EventCursor(store, delivered, settings.pollOverlap(), settings.output());
+        AtomicBoolean forgotten = new AtomicBoolean();
         CheckpointOpening opening = new CheckpointOpening(() -> {
             if (database != null) {
                 database.migrate();
             }
             cursor.open(account.start(), account.startConfigured());
+            if (backfill != null && backfill.again() && !forgotten.get()) {
+                // --again: what an earlier run of this window did is forgotten, once, and the window read whole again
+                store.save(Checkpoint.firstRun(account.start()));
+                cursor.open(account.start(), account.startConfigured());
+                forgotten.set(true);
+            }
             cursor.refuseCursorAfter(clock.instant());
         });
         try {
@@ -321,7 +356,7 @@ public final class HaloAccounts {
         leadership.onStandby(opening::reopen);
         health.pollingWhen(leadership::isActive);
         CatchUpProgress progress = new CatchUpProgress(account.logPrefix(), clock,
-                props.getDuration(ConnectorProperty.HALO_PROGRESS_INTERVAL));
+                props.getDuration(ConnectorProperty.HALO_PROGRESS_INTERVAL), backfill);
 
         int concurrency = props.getInt(ConnectorProperty.HALO_FETCH_CONCURRENCY);
         ConcurrencyLimit limit = new ConcurrencyLimit(concurrency);
@@ -354,18 +389,35 @@ public final class HaloAccounts {
         // ClusteredRoutePolicy drops the lead before it stops the route: the poll ends at the page boundary
         pagesInFlight.pollWhile(leadership::isActive);
         metrics.pagesInFlight(pagesInFlight, PagesInFlight::size);
+        Processor awaitPagesInFlight = pagesInFlight.awaitStep();
+        if (backfill != null) {
+            // the poll's last step: once every page is committed and the checkpoint has reached the end, the backfill is done
+            Processor await = awaitPagesInFlight;
+            awaitPagesInFlight = exchange -> {
+                await.process(exchange);
+                if (opening.isOpen() && backfill.isReadBy(cursor.cursor())) {
+                    backfill.windowRead();
+                }
+            };
+        }
         HaloAccount opened = new HaloAccount(account, opening, store, cursor, delivered, metrics, health, fetchers, tokens,
                 exchange -> pacer.acquire(),
                 new HaloEventsAnswer(host, tokens, metrics, pacer, limit, props.getInt(ConnectorProperty.HALO_EVENT_MAX_BYTES)),
                 new PageRequestRetry(backoff(maxDelay), settings.retryMaxAttempts(), host, metrics),
                 opening.before(new OpenPollWindow(cursor, progress, clock, settings.pollLag(), settings.perPage(),
-                        settings.maxResults(), new SortedAnswers(stateDir), stopping, outputBackoff)),
+                        settings.maxResults(), new SortedAnswers(stateDir), stopping, outputBackoff,
+                        backfill == null ? null : backfill.until())),
                 new FetchEventPage(requests, PAGE_REQUESTS, account.apiBase(), health, metrics, limit, pagesAhead, stopping,
                         outputBackoff),
                 new SetAsideBadEvents(deadLetters, metrics, badEvents),
                 new PageBatchHeaders(headers),
                 pagesInFlight,
+                awaitPagesInFlight,
                 new ReportPollFailure(account.logPrefix(), cursor, health, metrics), deadLetters, leadership);
+        if (backfill != null) {
+            backfill.opened(database == null ? stateDir.toString() : "state key '" + account.stateKey() + "' in the state database",
+                    opening.isOpen() ? cursor.cursor() : null, progress::delivered);
+        }
         LOG.info("{}Polling Halo at {}, key {}, checkpoint {}", account.logPrefix(), account.apiUrl(), account.key(), database == null ? stateDir : "'" + account.stateKey() + "' in the state database");
         return opened;
     }
@@ -384,7 +436,9 @@ public final class HaloAccounts {
         try {
             RollingEventFiles files = new RollingEventFiles(settings.fileDir(), settings.fileMaxBytes(), Clock.systemUTC());
             files.recover(cursor.committedOutputPosition());
-            eventFileName = files.nameStep(cursor::committedOutputPosition);
+            // the output route's file endpoint is on halo.file.dir, the folder a backfill's own is in
+            eventFileName = files.nameStep(cursor::committedOutputPosition,
+                    Path.of(props.getOrDefault(ConnectorProperty.HALO_FILE_DIR)));
             eventFileSync = files.syncStep();
         } catch (IOException e) {
             throw new ConfigurationException("the file output cannot use halo.file.dir=" + settings.fileDir() + ": " + e);

@@ -25,6 +25,7 @@ import io.haloconnector.output.EventConverters;
 import io.haloconnector.output.OutputFailure;
 import io.haloconnector.poll.ConnectorStopping;
 import io.haloconnector.poll.EventId;
+import io.haloconnector.poll.BackfillWindow;
 import io.haloconnector.poll.NewEventsOfPage;
 import io.haloconnector.retry.ConcurrencyLimit;
 import io.haloconnector.state.StateDatabase;
@@ -74,6 +75,11 @@ public class ConnectorConfiguration implements CamelConfiguration {
         SettingSources.log(context, ConnectorMain.PACKED_DEFAULTS);
         applyPropertyDefaults(context);
         ConnectorSettings settings = ConnectorSettings.from(props, clock);
+        // a backfill's run (the backfill command binds its window) keeps its state and event files in folders of its own
+        BackfillWindow backfill = context.getRegistry().lookupByNameAndType(BackfillWindow.BEAN, BackfillWindow.class);
+        if (backfill != null) {
+            settings = settings.withFolders(backfill.stateDir(settings.stateDir()), backfill.fileDir(settings.fileDir()));
+        }
         ManagementEndpoint management = ManagementEndpoint.from(props);
         if (management != null) {
             management.checkPortFree();
@@ -120,7 +126,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
             }
             throw e;
         }
-        accounts.set(new HaloAccounts(context, settings, props, meters, database, outputPages, clock));
+        accounts.set(new HaloAccounts(context, settings, props, meters, database, outputPages, clock, backfill));
         LOG.info("Output {}, {} events a page; Java {}, max heap {} MB", settings.output(), settings.perPage(),
                 Runtime.version().feature(), Runtime.getRuntime().maxMemory() >> 20);
         if (management != null) {
@@ -166,8 +172,8 @@ public class ConnectorConfiguration implements CamelConfiguration {
 
     /**
      * The routes read some settings as placeholders: their defaults come from the one table, so a
-     * runtime that loads no application.properties of ours still resolves them. The commands of
-     * {@code io.haloconnector.ops} read the settings through the same step.
+     * runtime that loads no application.properties of ours still resolves them. The operator's
+     * commands (state, dead-letters) read the settings through the same step.
      */
     public static void applyPropertyDefaults(CamelContext context) {
         for (ConnectorProperty property : ConnectorProperty.values()) {

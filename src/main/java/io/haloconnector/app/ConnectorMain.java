@@ -1,7 +1,6 @@
 package io.haloconnector.app;
 
 import io.haloconnector.config.ConfigurationException;
-import io.haloconnector.ops.HaloConnectorCommands;
 import io.haloconnector.state.StateException;
 import org.apache.camel.main.DefaultMainShutdownStrategy;
 import org.apache.camel.main.Main;
@@ -33,6 +32,11 @@ public final class ConnectorMain {
     private ConnectorMain() {
     }
 
+    /**
+     * Runs the connector alone ({@code [--config FILE] [--demo]}). {@code bin/halo-connector} starts
+     * the command line (HaloConnectorCommands, in the package of the operator's commands), which
+     * comes here when it is given no command or {@code run}.
+     */
     public static void main(String[] args) {
         // stdout carries events only (the stdout output route's stream:out); logs go to stderr (logback.xml)
         int code;
@@ -45,11 +49,11 @@ public final class ConnectorMain {
     }
 
     static int run(String[] args) {
-        return HaloConnectorCommands.run(List.of(args), ConnectorMain::runConnector);
+        return runConnector(List.of(args));
     }
 
     /** The run command, and no command: runs the connector with {@code [--config FILE] [--demo]}. */
-    static int runConnector(List<String> arguments) {
+    public static int runConnector(List<String> arguments) {
         String[] args = arguments.toArray(String[]::new);
         boolean demo = false;
         String config = null;
@@ -110,6 +114,16 @@ public final class ConnectorMain {
         return create(UserConfiguration.locate(null, System.getenv(UserConfiguration.ENVIRONMENT_VARIABLE), Path.of("")), overrides);
     }
 
+    /**
+     * A camel-main set up like the standalone connector started with {@code --config configArgument}
+     * (null: without it), with extra properties over the files' (the commands that run the connector's
+     * routes for a task of their own).
+     */
+    public static Main create(String configArgument, Map<String, String> overrides) {
+        return create(UserConfiguration.locate(configArgument, System.getenv(UserConfiguration.ENVIRONMENT_VARIABLE),
+                Path.of("")), overrides);
+    }
+
     static Main create(UserConfiguration user, Map<String, String> overrides) {
         LoggerFactory.getLogger(ConnectorMain.class).info(user.describe());
         Main main = new Main(); // no main class: package scanning would find ConnectorConfiguration a second time
@@ -120,7 +134,8 @@ public final class ConnectorMain {
         return main;
     }
 
-    static int reportStartFailure(Throwable failure) {
+    /** The one line, and the exit code, of a run that failed to start or stopped on an error. */
+    public static int reportStartFailure(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof ConfigurationException || t instanceof StateException) {
                 System.err.println("halo-connector: " + t.getMessage());

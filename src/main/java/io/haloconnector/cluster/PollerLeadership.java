@@ -61,6 +61,14 @@ public final class PollerLeadership extends RoutePolicySupport {
     }
 
     /**
+     * A policy that is always active and joins no election, whatever cluster service the context has:
+     * for a run (a backfill) that polls beside the account's leader rather than in its place.
+     */
+    public static PollerLeadership unclustered(String account) {
+        return new PollerLeadership(account, null);
+    }
+
+    /**
      * The cluster service of the context: one added already, or a bean camel-main adds when it
      * configures the context (camel.beans.*), which may come after the configuration classes run.
      */

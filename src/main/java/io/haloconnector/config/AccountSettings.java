@@ -72,6 +72,14 @@ public record AccountSettings(String name, URI apiUrl, String key, String secret
                 optional(index), optional(source), optional(sourcetype));
     }
 
+    /**
+     * This account read by a backfill: from {@code since} on (its first run's start), into the
+     * checkpoint {@code stateKey} instead of the account's own.
+     */
+    public AccountSettings backfilling(Instant since, String stateKey) {
+        return new AccountSettings(name, apiUrl, key, secret, since, true, stateKey, index, source, sourcetype);
+    }
+
     /** The API URL as the routes use it: no trailing slash. */
     public String apiBase() {
         return apiUrl.toString().replaceAll("/+$", "");

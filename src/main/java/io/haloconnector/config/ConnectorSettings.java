@@ -54,6 +54,12 @@ public record ConnectorSettings(
                 props.getDuration(HALO_API_TIMEOUT));
     }
 
+    /** These settings with the state and the file output in other folders (a backfill's own). */
+    public ConnectorSettings withFolders(Path state, Path files) {
+        return new ConnectorSettings(pollCron, perPage, output, state, files, fileMaxBytes, pollLag, pollOverlap, maxResults,
+                retryMaxAttempts, retryMaxDelay, apiTimeout);
+    }
+
     private static ConfigurationException invalid(ConnectorProperty property, String shown) {
         return new ConfigurationException(property.property() + "=" + shown + " is not valid: expected " + property.expected());
     }

@@ -1,6 +1,7 @@
 package io.haloconnector.ops;
 
 import ch.qos.logback.classic.Level;
+import io.haloconnector.app.ConnectorMain;
 import io.haloconnector.config.ConfigurationException;
 import io.haloconnector.poll.ReportPollFailure;
 import io.haloconnector.state.StateException;
@@ -49,6 +50,17 @@ public final class HaloConnectorCommands {
     }
 
     private HaloConnectorCommands() {
+    }
+
+    /** The process {@code bin/halo-connector} starts: a command, or the connector when none is named. */
+    public static void main(String[] args) {
+        int code;
+        try {
+            code = run(List.of(args), ConnectorMain::runConnector);
+        } catch (Throwable t) {
+            code = ConnectorMain.reportStartFailure(t);
+        }
+        System.exit(code);
     }
 
     /** The commands in the order {@code --help} lists them; {@code connector} is the run command. */
@@ -107,7 +119,10 @@ public final class HaloConnectorCommands {
             }
             return connector.run(rest);
         }
-        quietLogs();
+        if (!name.equals("backfill")) {
+            // a backfill runs the connector: its progress and start-up lines are the connector's own
+            quietLogs();
+        }
         try {
             return command.get().action().run(rest);
         } catch (CommandLineException | ConfigurationException e) {

@@ -3,7 +3,7 @@ package io.haloconnector.ops;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.haloconnector.config.ConnectorProperty;
 import io.haloconnector.config.ConnectorSettings;
-import io.haloconnector.config.HecSettings;
+import io.haloconnector.hec.HecSettings;
 import io.haloconnector.halo.HaloEvent;
 import io.haloconnector.hec.HecDeadLetters;
 import io.haloconnector.hec.HecDelivery;

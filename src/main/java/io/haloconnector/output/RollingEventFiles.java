@@ -65,8 +65,18 @@ public final class RollingEventFiles {
      * next poll delivers that page again and it must not be in the file twice.
      */
     public Processor nameStep(Supplier<String> committedPosition) {
+        return nameStep(committedPosition, dir);
+    }
+
+    /**
+     * As {@link #nameStep(Supplier)}, for a file endpoint on {@code endpointDir}, a folder above this
+     * one (a backfill's files sit in a folder of their own under halo.file.dir): the name holds the
+     * path from there.
+     */
+    public Processor nameStep(Supplier<String> committedPosition, Path endpointDir) {
+        Path endpoint = endpointDir.toAbsolutePath().normalize();
         return exchange -> exchange.getMessage().setHeader(Exchange.FILE_NAME,
-                fileForNextPage(committedPosition.get()).getFileName().toString());
+                endpoint.relativize(fileForNextPage(committedPosition.get())).toString());
     }
 
     /** The route step after camel-file: fsync the file, and give the commit its name and length. */

@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Counts delivered events and, while a poll runs longer than the report interval (a catch-up),
  * logs a progress line: events delivered, events/s, the cursor, how far behind now it is, and an
- * estimate of the time left.
+ * estimate of the time left. A backfill's line says how far the cursor is through its window instead
+ * of how far behind now.
  */
 public final class CatchUpProgress {
     private static final Logger LOG = LoggerFactory.getLogger(CatchUpProgress.class);
@@ -19,6 +20,8 @@ public final class CatchUpProgress {
     private final String prefix;
     private final Clock clock;
     private final Duration interval;
+    // the backfill's window, or null for the live polls
+    private final BackfillWindow backfill;
     private final AtomicLong delivered = new AtomicLong();
     private Instant pollStartedAt;
     private Instant cursorAtStart;
@@ -32,9 +35,20 @@ public final class CatchUpProgress {
 
     /** @param prefix the start of each line, the account's name where there are several ("Account staging: ") */
     public CatchUpProgress(String prefix, Clock clock, Duration interval) {
+        this(prefix, clock, interval, null);
+    }
+
+    /** @param backfill the backfill whose window the lines measure the cursor against, or null for the live polls */
+    public CatchUpProgress(String prefix, Clock clock, Duration interval, BackfillWindow backfill) {
         this.prefix = prefix;
         this.clock = clock;
         this.interval = interval;
+        this.backfill = backfill;
+    }
+
+    /** Events delivered since the start of this run. */
+    public long delivered() {
+        return delivered.get();
     }
 
     synchronized void pollStarted(Instant since) {
@@ -59,9 +73,17 @@ public final class CatchUpProgress {
         String left = covered.isNegative() || covered.isZero() ? "unknown"
                 : format(Duration.ofMillis((long) (Duration.between(cursor, until).toMillis()
                         * (elapsed.toMillis() / (double) covered.toMillis()))));
-        LOG.info("{}Catching up: {} events delivered this poll ({}/s), cursor {}, {} behind now, about {} left",
-                prefix, delivered.get() - deliveredAtStart, Math.round(perSecond), cursor,
-                format(Duration.between(cursor, now)), left);
+        if (backfill != null) {
+            long window = Duration.between(backfill.since(), backfill.until()).toMillis();
+            long done = Math.max(0, Duration.between(backfill.since(), cursor).toMillis());
+            LOG.info("{}Backfill: {} events delivered ({}/s), cursor {}, {}% of {} to {}, about {} left", prefix,
+                    delivered.get(), Math.round(perSecond), cursor, Math.min(100, done * 100 / Math.max(1, window)),
+                    backfill.since(), backfill.until(), left);
+        } else {
+            LOG.info("{}Catching up: {} events delivered this poll ({}/s), cursor {}, {} behind now, about {} left",
+                    prefix, delivered.get() - deliveredAtStart, Math.round(perSecond), cursor,
+                    format(Duration.between(cursor, now)), left);
+        }
         lastReport = now;
         deliveredAtReport = delivered.get();
     }

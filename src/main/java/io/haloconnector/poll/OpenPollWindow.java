@@ -15,7 +15,8 @@ import java.time.temporal.ChronoUnit;
  * safety lag, fixed for the whole poll. A checkpoint whose save failed is saved first: the poll
  * does not start while the state cannot be written. No poll starts once the connector is stopping,
  * nor while a failing output's backoff runs ({@link OutputBackoff}): the poll then ends at once,
- * having asked Halo nothing.
+ * having asked Halo nothing. A backfill's polls end at the backfill's end instead of at now minus the
+ * lag, and none starts once its checkpoint says that end was reached.
  */
 public final class OpenPollWindow implements Processor {
     private final EventCursor cursor;
@@ -28,9 +29,13 @@ public final class OpenPollWindow implements Processor {
     private final SortedAnswers sorted;
     private final ConnectorStopping stopping;
     private final OutputBackoff output;
+    // a backfill's end (no event can still land before it), or null for the live polls
+    private final Instant finalEnd;
 
+    /** @param finalEnd the backfill's end, or null for live polls up to now minus the lag */
     public OpenPollWindow(EventCursor cursor, CatchUpProgress progress, Clock clock, Duration lag, int perPage, int maxResults,
-                          SortedAnswers sorted, ConnectorStopping stopping, OutputBackoff output) {
+                          SortedAnswers sorted, ConnectorStopping stopping, OutputBackoff output, Instant finalEnd) {
+        this.finalEnd = finalEnd;
         this.sorted = sorted;
         this.stopping = stopping;
         this.output = output;
@@ -61,7 +66,14 @@ public final class OpenPollWindow implements Processor {
             return; // the trigger's next turn after the backoff asks Halo again
         }
         Instant until = clock.instant().minus(lag).truncatedTo(ChronoUnit.MILLIS);
-        PollWindow window = new PollWindow(cursor.since(), until, perPage, maxResults, sorted);
+        if (finalEnd != null && cursor.cursor() != null && !cursor.cursor().isBefore(finalEnd)) {
+            exchange.setProperty(PollProperties.MORE_PAGES, false);
+            return; // the backfill's window is read whole: nothing is asked again
+        }
+        // a backfill ending within the lag waits for it to pass, as a live poll would
+        boolean toFinalEnd = finalEnd != null && !finalEnd.isAfter(until);
+        PollWindow window = new PollWindow(cursor.since(), toFinalEnd ? finalEnd : until, toFinalEnd, perPage, maxResults,
+                sorted);
         exchange.setProperty(PollProperties.WINDOW, window);
         exchange.setProperty(PollProperties.MORE_PAGES, window.hasMorePages());
         progress.pollStarted(window.since());

@@ -17,7 +17,9 @@ import java.time.Instant;
  * {@link #advance} says where the cursor may move: while the API is trusted to sort
  * ({@link SortedAnswers}), to the newest event of each page (everything older was listed before
  * it); once a page came out of order, only to the newest event of a slice read whole. Never to an
- * event at or after the slice's end, whatever created_at it claims.
+ * event at or after the slice's end, whatever created_at it claims. A window whose end is final (a
+ * backfill's, long past: no event can still land before it) moves the cursor to that end once it is
+ * read whole, so the checkpoint itself says the window is done.
  */
 public final class PollWindow {
     /** A narrowed slice aims at this share of what one query can page through: room for uneven density. */
@@ -30,6 +32,7 @@ public final class PollWindow {
     }
 
     private final Instant pollUntil;
+    private final boolean finalEnd;
     private final int perPage;
     private final SortedAnswers sorted;
     private int maxResults;
@@ -49,9 +52,18 @@ public final class PollWindow {
     private boolean outOfOrderReported;
 
     public PollWindow(Instant since, Instant until, int perPage, int maxResults, SortedAnswers sorted) {
+        this(since, until, false, perPage, maxResults, sorted);
+    }
+
+    /**
+     * @param finalEnd no event can still be created before {@code until} (a backfill's end): once the
+     *                 window is read whole the cursor moves to {@code until}, not just to its newest event
+     */
+    public PollWindow(Instant since, Instant until, boolean finalEnd, int perPage, int maxResults, SortedAnswers sorted) {
         this.since = since;
         this.until = until;
         this.pollUntil = until;
+        this.finalEnd = finalEnd;
         this.perPage = perPage;
         this.maxResults = maxResults;
         this.sorted = sorted;
@@ -241,6 +253,10 @@ public final class PollWindow {
         Slice next = following(slice(), sliceCount, readAsFarAsCap);
         if (next == null) {
             done = true;
+            if (finalEnd) {
+                // everything before the final end has been read: the checkpoint's cursor says the window is done
+                moveSafeCursor(pollUntil);
+            }
             return;
         }
         since = next.since();

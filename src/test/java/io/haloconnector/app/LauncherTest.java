@@ -58,13 +58,13 @@ class LauncherTest {
         Run run = launch(Map.of(), "-Dhalo.output=file", "--demo", "-Xmx512m");
         assertThat(run.exit()).isZero();
         assertThat(run.javaArgs()).containsExactly("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:SurvivorRatio=3",
-                "-Dhalo.output=file", "-Xmx512m", "-cp", classpath(), "io.haloconnector.app.ConnectorMain", "--demo");
+                "-Dhalo.output=file", "-Xmx512m", "-cp", classpath(), "io.haloconnector.ops.HaloConnectorCommands", "--demo");
     }
 
     @Test
     void haloJavaOptsReplacesTheDefaults() throws Exception {
         Run run = launch(Map.of("HALO_JAVA_OPTS", "-Xmx1g -XX:+UseG1GC"));
-        assertThat(run.javaArgs()).containsExactly("-Xmx1g", "-XX:+UseG1GC", "-cp", classpath(), "io.haloconnector.app.ConnectorMain");
+        assertThat(run.javaArgs()).containsExactly("-Xmx1g", "-XX:+UseG1GC", "-cp", classpath(), "io.haloconnector.ops.HaloConnectorCommands");
     }
 
     @Test
@@ -72,7 +72,7 @@ class LauncherTest {
         Run run = launch(Map.of("HALO_CONNECTOR_LIB", "/opt/halo/kafka:/opt/halo/syslog"));
         assertThat(run.exit()).isZero();
         assertThat(run.javaArgs()).containsSubsequence("-cp", classpath() + ":/opt/halo/kafka/*:/opt/halo/syslog/*",
-                "io.haloconnector.app.ConnectorMain");
+                "io.haloconnector.ops.HaloConnectorCommands");
     }
 
     @Test

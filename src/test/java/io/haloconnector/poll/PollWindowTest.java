@@ -177,4 +177,27 @@ class PollWindowTest {
         PollWindow window = new PollWindow(T0, T0, 500, 10_000, new SortedAnswers());
         assertThat(window.hasMorePages()).isFalse();
     }
+
+    @Test
+    void aWindowWithAFinalEndMovesTheCursorToThatEndOnlyOnceItIsReadWhole() {
+        PollWindow window = new PollWindow(T0, HOUR, true, 3, 10_000, new SortedAnswers());
+        window.narrowedFor(page(5, true, s(1), s(2), s(3)));
+        assertThat(window.advance(page(5, true, s(1), s(2), s(3)))).as("a page inside the window").isEqualTo(s(3));
+        assertThat(window.advance(page(5, false, s(4), s(5)))).as("the window read whole: its end").isEqualTo(HOUR);
+        assertThat(window.hasMorePages()).isFalse();
+    }
+
+    @Test
+    void aWindowWithAFinalEndAndNoEventStillMovesTheCursorToItsEnd() {
+        PollWindow window = new PollWindow(T0, HOUR, true, 500, 10_000, new SortedAnswers());
+        window.narrowedFor(page(0, false));
+        assertThat(window.advance(page(0, false))).isEqualTo(HOUR);
+    }
+
+    @Test
+    void aLiveWindowLeavesTheCursorAtItsNewestEventForEventsThatLandLate() {
+        PollWindow window = new PollWindow(T0, HOUR, 3, 10_000, new SortedAnswers());
+        window.narrowedFor(page(2, false, s(1), s(2)));
+        assertThat(window.advance(page(2, false, s(1), s(2)))).isEqualTo(s(2));
+    }
 }

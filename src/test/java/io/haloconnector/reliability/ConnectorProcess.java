@@ -1,6 +1,6 @@
 package io.haloconnector.reliability;
 
-import io.haloconnector.app.ConnectorMain;
+import io.haloconnector.ops.HaloConnectorCommands;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 
 /**
  * The connector as its own process, the way users run it: {@code java -cp <test classpath>
- * io.haloconnector.app.ConnectorMain} with {@code -D} properties, the secrets in the environment
+ * io.haloconnector.ops.HaloConnectorCommands} (the launcher's main class) with {@code -D} properties, the secrets in the environment
  * ({@code HALO_API_SECRET}, {@code HEC_TOKEN}), stdout and stderr appended to files in the work
  * folder (so restarts on the same folder keep one log). {@link #kill()} is SIGKILL,
  * {@link #terminate()} SIGTERM.
@@ -41,7 +41,7 @@ final class ConnectorProcess implements AutoCloseable {
      */
     static ConnectorProcess start(Path work, Map<String, String> properties, Map<String, String> env,
                                   List<String> jvmOptions) throws IOException {
-        return start(work, properties, env, jvmOptions, List.of(), "connector");
+        return start(work, "connector", properties, env, jvmOptions, List.of());
     }
 
     /**
@@ -52,11 +52,16 @@ final class ConnectorProcess implements AutoCloseable {
                                     List<String> args) throws IOException {
         Files.deleteIfExists(work.resolve(name + ".stdout"));
         Files.deleteIfExists(work.resolve(name + ".stderr"));
-        return start(work, properties, env, List.of(), args, name);
+        return start(work, name, properties, env, List.of(), args);
     }
 
-    private static ConnectorProcess start(Path work, Map<String, String> properties, Map<String, String> env,
-                                          List<String> jvmOptions, List<String> args, String name) throws IOException {
+    /**
+     * Starts the launcher's main class with {@code arguments} (a command such as {@code backfill ...}) in
+     * {@code work}, its stdout and stderr appended to {@code <name>.stdout} and {@code <name>.stderr}
+     * there, so a second process beside a connector keeps a log of its own.
+     */
+    static ConnectorProcess start(Path work, String name, Map<String, String> properties, Map<String, String> env,
+                                  List<String> jvmOptions, List<String> arguments) throws IOException {
         Files.createDirectories(work);
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-cp", System.getProperty("java.class.path")));
         command.addAll(jvmOptions);
@@ -64,9 +69,9 @@ final class ConnectorProcess implements AutoCloseable {
         // the jar's application.properties serves health on 9876: a test that wants it picks a free port,
         // so a connector left running elsewhere on this machine cannot stop the test's from starting
         props.putIfAbsent("camel.management.enabled", "false");
-        props.forEach((key, value) -> command.add("-D" + key + "=" + value));
-        command.add(ConnectorMain.class.getName());
-        command.addAll(args);
+        props.forEach((property, value) -> command.add("-D" + property + "=" + value));
+        command.add(HaloConnectorCommands.class.getName());
+        command.addAll(arguments);
         Path out = work.resolve(name + ".stdout");
         Path err = work.resolve(name + ".stderr");
         ProcessBuilder builder = new ProcessBuilder(command).directory(work.toFile())
