@@ -23,6 +23,7 @@ import io.haloconnector.poll.ReportPollFailure;
 import io.haloconnector.poll.SetAsideBadEvents;
 import io.haloconnector.poll.SortedAnswers;
 import io.haloconnector.retry.Backoff;
+import io.haloconnector.retry.AdaptiveConcurrency;
 import io.haloconnector.retry.ConcurrencyLimit;
 import io.haloconnector.retry.RequestPacer;
 import io.haloconnector.state.CheckpointOpening;
@@ -86,7 +87,7 @@ public final class HaloAccounts {
     private final PropertyLookup props;
     private final MeterRegistry meters;
     private final StateDatabase database;
-    private final ConcurrencyLimit outputPages;
+    private final AdaptiveConcurrency outputPages;
     private final Clock clock;
     private final Map<String, HaloAccount> accounts = new LinkedHashMap<>();
     private final Map<String, String> stateKeys = new HashMap<>();
@@ -108,7 +109,7 @@ public final class HaloAccounts {
      * @param outputPages pages the output takes at once, shared by the accounts
      */
     public HaloAccounts(CamelContext context, ConnectorSettings settings, PropertyLookup props, MeterRegistry meters,
-                        StateDatabase database, ConcurrencyLimit outputPages, Clock clock) {
+                        StateDatabase database, AdaptiveConcurrency outputPages, Clock clock) {
         this.context = context;
         this.settings = settings;
         this.props = props;

@@ -2,7 +2,7 @@ package io.haloconnector.hec;
 
 import io.haloconnector.halo.HaloEvent;
 import io.haloconnector.output.EventBatch;
-import io.haloconnector.retry.ConcurrencyLimit;
+import io.haloconnector.retry.AdaptiveConcurrency;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -65,9 +65,9 @@ class HecDeliveryInFlightTest {
     }
 
     @Test
-    void a503Or429HalvesThePagesInFlightAndAcceptedBatchesGrowThemBack() throws Exception {
+    void pinnedA503Or429HalvesThePagesInFlightAndAcceptedBatchesGrowThemBack() throws Exception {
         hec = HecFixture.start(stateDir);
-        ConcurrencyLimit inFlight = new ConcurrencyLimit(8);
+        AdaptiveConcurrency inFlight = AdaptiveConcurrency.pinned(8);
         HecDelivery sink = hec.sink(inFlight, "hec.maxInFlight", "8");
         // 503 (busy), 429, then a 500 that says nothing about load
         hec.receiver.faults().busy(1).tooManyRequests(1, Duration.ZERO).internalError(1);
@@ -79,6 +79,22 @@ class HecDeliveryInFlightTest {
             deliverPage(sink, SampleEvents.events(page * 10, 10)).get(10, TimeUnit.SECONDS);
         }
         assertThat(inFlight.current()).as("one more after as many successes in a row as the limit").isEqualTo(3);
+        assertThat(hec.receiver.faults().pending()).isZero();
+    }
+
+    @Test
+    void adaptiveThePagesInFlightGrowWhileHecAnswersAlikeAndEach503TakesOneOff() throws Exception {
+        hec = HecFixture.start(stateDir);
+        AdaptiveConcurrency inFlight = AdaptiveConcurrency.adaptive(8, System::nanoTime);
+        HecDelivery sink = hec.sink(inFlight, "hec.maxInFlight", "8", "hec.batch.events", "1", "hec.retry.maxDelay", "50ms");
+        for (int page = 0; inFlight.current() < 4; page++) {
+            inFlight.pageStarted(inFlight.current()); // the poll keeps the output full
+            deliverPage(sink, SampleEvents.events(page * 5, 5)).get(10, TimeUnit.SECONDS);
+            assertThat(page).as("pages before the limit reached 4 while HEC answers alike").isLessThan(400);
+        }
+        hec.receiver.faults().busy(5); // HEC's queue is full: five 503s, each in a window of its own (50 ms apart)
+        deliverPage(sink, SampleEvents.events(10_000, 1)).get(30, TimeUnit.SECONDS);
+        assertThat(inFlight.current()).as("a page off at each 503, never below one").isEqualTo(1);
         assertThat(hec.receiver.faults().pending()).isZero();
     }
 }
