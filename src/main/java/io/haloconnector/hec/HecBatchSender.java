@@ -18,8 +18,8 @@ import java.util.List;
  * few, waits for the health endpoint to say healthy), retries configuration refusals slowly with
  * an ERROR saying what to change, and splits out malformed events into the dead-letter file.
  * Blocks the calling thread meanwhile: that is the connector's backpressure. Pages in flight call
- * it from several threads at once; each accepted request's round-trip time, and each 503 or 429,
- * tells {@link AdaptiveConcurrency} how many pages may be in flight.
+ * it from several threads at once; a 503 or 429 tells {@link AdaptiveConcurrency} to take pages
+ * off (the poll's pages in flight tell it their round-trip time).
  */
 final class HecBatchSender {
 
@@ -124,9 +124,7 @@ final class HecBatchSender {
             if (failures >= FAILURES_BEFORE_HEALTH_CHECK) {
                 failures = awaitHealthy(failures);
             }
-            long sentAt = System.nanoTime();
             HecAnswer answer = client.postEvents(batch);
-            long roundTrip = System.nanoTime() - sentAt;
             observer.answered(!answer.answered() ? "none" : answer.code() != null ? answer.code().toString() : "http-" + answer.status());
             HecOutcome outcome = HecOutcome.of(answer);
             if (outcome == HecOutcome.TRANSIENT) {
@@ -155,8 +153,7 @@ final class HecBatchSender {
                 logInFull(answer);
                 retries.sleep(settings.retryMaxDelay());
             } else {
-                // only an accepted request's round trip measures HEC's pace: a refusal answers without indexing
-                inFlight.answered(roundTrip);
+                inFlight.accepted();
                 observer.unavailable(null);
                 if (failures + refusals > 0) {
                     LOG.info("HEC accepted the batch of {} events after {} failed attempts", batch.size(), failures + refusals);

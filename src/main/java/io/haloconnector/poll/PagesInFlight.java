@@ -64,6 +64,7 @@ public final class PagesInFlight {
         private boolean failed;
         private boolean committed;
         private String position;
+        private long admittedAt;
 
         Page(List<HaloEvent> events, int fresh, Instant moveTo, Instant pollUntil, List<HaloEvent> beyondWindow,
              long lastOfPoll) {
@@ -175,6 +176,7 @@ public final class PagesInFlight {
                     return; // the stop began while the window moved on: the poll ends, and its window with it
                 }
                 admitted.addLast(handed);
+                handed.admittedAt = nanoClock.getAsLong();
                 countInFlight(1);
                 limit.pageStarted(unanswered);
             }
@@ -346,9 +348,16 @@ public final class PagesInFlight {
                 }
                 return;
             }
+            long saved = nanoClock.getAsLong();
+            for (Page page : answered) {
+                if (page.fresh > 0) {
+                    // the page's slot is held from hand-over to saved commit: that round trip is what more slots would overlap
+                    limit.answered(saved - page.admittedAt);
+                }
+            }
             synchronized (this) {
                 saves++;
-                saveNanos += nanoClock.getAsLong() - began;
+                saveNanos += saved - began;
                 pagesCommitted += answered.size();
                 for (Page page : answered) {
                     page.committed = true;

@@ -18,6 +18,7 @@ import java.util.function.LongSupplier;
  * limit grow it back by one.
  */
 public final class AdaptiveConcurrency {
+    // the round trip is the page's, from hand-over to saved commit: the time a page holds its place in flight
     /** Vector's defaults, found by its simulations: the share kept on a decrease. */
     static final double DECREASE_RATIO = 0.9;
     /** Weight of the newest window in the moving mean and variance. */
@@ -81,13 +82,17 @@ public final class AdaptiveConcurrency {
         }
     }
 
-    /** The output accepted a request after {@code rttNanos}. */
+    /** The output accepted a request: pinned, as many in a row as the limit grow it back by one after back pressure. */
+    public synchronized void accepted() {
+        if (!adaptive && limit < max && ++successes >= limit) {
+            limit++;
+            successes = 0;
+        }
+    }
+
+    /** A page's round trip: from its hand-over to the output until its commit was saved. */
     public synchronized void answered(long rttNanos) {
         if (!adaptive) {
-            if (limit < max && ++successes >= limit) {
-                limit++;
-                successes = 0;
-            }
             return;
         }
         windowSum += rttNanos;

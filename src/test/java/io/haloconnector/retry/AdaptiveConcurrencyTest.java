@@ -138,8 +138,8 @@ class AdaptiveConcurrencyTest {
         pinned.backPressure();
         pinned.backPressure();
         assertThat(pinned.current()).as("8 halved twice").isEqualTo(2);
-        pinned.answered(1);
-        pinned.answered(1);
+        pinned.accepted();
+        pinned.accepted();
         assertThat(pinned.current()).as("one more after as many successes in a row as the limit").isEqualTo(3);
     }
 }
