@@ -197,6 +197,10 @@ public final class PagesInFlight {
             if (page.fresh > 0) {
                 output.delivered(); // a page without new events never reached the output
             }
+            if (page.fresh > 0) {
+                // the output's round trip, hand-over to return; the save after it is shared by the answers that wait for it
+                limit.answered(nanoClock.getAsLong() - page.admittedAt);
+            }
             synchronized (this) {
                 page.position = exchange.getProperty(OutputPosition.PROPERTY, String.class);
                 page.delivered = true;
@@ -349,12 +353,6 @@ public final class PagesInFlight {
                 return;
             }
             long saved = nanoClock.getAsLong();
-            for (Page page : answered) {
-                if (page.fresh > 0) {
-                    // the page's slot is held from hand-over to saved commit: that round trip is what more slots would overlap
-                    limit.answered(saved - page.admittedAt);
-                }
-            }
             synchronized (this) {
                 saves++;
                 saveNanos += saved - began;

@@ -18,7 +18,8 @@ import java.util.function.LongSupplier;
  * limit grow it back by one.
  */
 public final class AdaptiveConcurrency {
-    // the round trip is the page's, from hand-over to saved commit: the time a page holds its place in flight
+    // the round trip is the page's through the output, from hand-over to its return: the output's pace, as ARC's
+    // request round trip; the commit's save after it is shared by the answers that arrive meanwhile (group commit)
     /** Vector's defaults, found by its simulations: the share kept on a decrease. */
     static final double DECREASE_RATIO = 0.9;
     /** Weight of the newest window in the moving mean and variance. */
@@ -90,7 +91,7 @@ public final class AdaptiveConcurrency {
         }
     }
 
-    /** A page's round trip: from its hand-over to the output until its commit was saved. */
+    /** A page's round trip through the output: from its hand-over until the output returned. */
     public synchronized void answered(long rttNanos) {
         if (!adaptive) {
             return;

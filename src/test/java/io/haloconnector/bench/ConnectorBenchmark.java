@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * accepted every event, reads the connector's CPU time and peak RSS from /proc, stops it with
  * SIGTERM and prints one Markdown table row. Run after {@code mvn -B -q -DskipTests package}:
  * {@code java -cp target/test-classes io.haloconnector.bench.ConnectorBenchmark [--scale 0.25]
- * [--cases 1,2,2-pinned8,3,4,5,6,7,sweep; 6-seed or 6-defaults for one row of 6] [--jar target/halo-connector.jar] [--jfr CASE] [--work DIR] [--jvm OPTIONS]
+ * [--cases 1,2,2-pinned8,3,4,5,6,7,sweep; 6-seed, 6-defaults or 7-8 for one row of 6 or 7] [--jar target/halo-connector.jar] [--jfr CASE] [--work DIR] [--jvm OPTIONS]
  * [--set name=value]...}.
  * Cases {@code syslog} and {@code kafka} (the other outputs, against syslog-ng and a Kafka broker of the test kit)
  * run only when named and need the test classpath: {@code java -cp target/test-classes:target/classes:$(cat target/test-classpath.txt)}.
@@ -226,8 +226,8 @@ public final class ConnectorBenchmark {
         if (wanted.contains("6") || wanted.contains("6-defaults")) {
             plan.add(new Case("6-defaults", "remote Splunk, defaults", n200, LATENCY_MS, REMOTE_HEC_LATENCY_MS, 0, Map.of()));
         }
-        if (wanted.contains("7")) {
-            for (int inFlight : new int[] {1, 2, 4, 8}) {
+        for (int inFlight : new int[] {1, 2, 4, 8}) {
+            if (wanted.contains("7") || wanted.contains("7-" + inFlight)) {
                 plan.add(new Case("7-" + inFlight, "remote Splunk, hec.maxInFlight " + inFlight + " pinned", n200, LATENCY_MS,
                         REMOTE_HEC_LATENCY_MS, 0, Map.of("hec.maxInFlight", Integer.toString(inFlight),
                         "hec.adaptiveConcurrency", "false")));

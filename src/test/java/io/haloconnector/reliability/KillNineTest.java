@@ -166,7 +166,11 @@ class KillNineTest {
             // the pages in flight as the metrics show them, the most of the last few readings before the kill
             Deque<Integer> readings = new ConcurrentLinkedDeque<>();
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> {
-                readings.addLast((int) Reliability.metric(port, "halo_output_pages_in_flight"));
+                try {
+                    readings.addLast((int) Reliability.metric(port, "halo_output_pages_in_flight"));
+                } catch (java.io.IOException e) {
+                    return false; // the management endpoint is not up yet: no kill without a reading
+                }
                 if (readings.size() > 5) {
                     readings.removeFirst();
                 }
