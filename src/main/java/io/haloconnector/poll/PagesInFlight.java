@@ -102,14 +102,9 @@ public final class PagesInFlight {
 
     public PagesInFlight(EventCursor cursor, CatchUpProgress progress, ConnectorMetrics metrics, AdaptiveConcurrency limit,
                          ConnectorStopping stopping, OutputBackoff output) {
-        this(cursor, progress, metrics, limit, stopping, output, System::nanoTime);
-    }
-
-    PagesInFlight(EventCursor cursor, CatchUpProgress progress, ConnectorMetrics metrics, AdaptiveConcurrency limit,
-                  ConnectorStopping stopping, OutputBackoff output, LongSupplier nanoClock) {
         this.stopping = stopping;
         this.output = output;
-        this.nanoClock = nanoClock;
+        this.nanoClock = System::nanoTime;
         this.lastChange = nanoClock.getAsLong();
         // a poll waiting for room hands nothing over once the stop begins: woken here
         stopping.onStop(() -> {
