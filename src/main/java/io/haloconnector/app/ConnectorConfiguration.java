@@ -26,6 +26,7 @@ import io.haloconnector.output.OutputFailure;
 import io.haloconnector.poll.ConnectorStopping;
 import io.haloconnector.poll.EventId;
 import io.haloconnector.poll.BackfillWindow;
+import io.haloconnector.poll.LateOutputErrors;
 import io.haloconnector.poll.NewEventsOfPage;
 import io.haloconnector.retry.AdaptiveConcurrency;
 import io.haloconnector.state.StateDatabase;
@@ -150,6 +151,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         new RoutesAsLoaded(settings.perPage()).watch(context);
         registry.bind("eventId", new EventId());
         registry.bind("newEventsOfPage", new NewEventsOfPage());
+        registry.bind("lateOutputErrors", new LateOutputErrors());
         // stopped after the routes: the output, the accounts' checkpoints and the state database close last
         context.addService(new ServiceSupport() {
             @Override
