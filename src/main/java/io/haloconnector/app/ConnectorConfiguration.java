@@ -239,8 +239,8 @@ public class ConnectorConfiguration implements CamelConfiguration {
         registry.bind("outputFailure", outputFailure);
         AdaptiveConcurrency pages = "hec".equals(settings.output())
                 ? registry.lookupByNameAndType("hecDelivery", HecDelivery.class).pagesInFlight() : AdaptiveConcurrency.pinned(1);
-        // the output page route's consumers: as many as the most pages in flight
-        context.getPropertiesComponent().addOverrideProperty("halo.output.maxInFlight", Integer.toString(pages.max()));
+        // the output page route's consumers, {{bean:outputPages.max}}: as many as the most pages in flight
+        registry.bind("outputPages", pages);
         return pages;
     }
 

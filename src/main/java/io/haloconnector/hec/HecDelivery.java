@@ -131,9 +131,8 @@ public final class HecDelivery implements Processor, AutoCloseable {
     public static HecDelivery bind(CamelContext context, HecSettings settings, Path stateDir, HecObserver observer,
                                    AdaptiveConcurrency inFlight) throws Exception {
         HttpComponentDefaults.applyTo(context);
-        context.getPropertiesComponent().addOverrideProperty("hec.url", settings.url().toString().replaceAll("/+$", ""));
-        // camel-http takes timeouts in milliseconds only
-        context.getPropertiesComponent().addOverrideProperty("hec.timeout.millis", Long.toString(settings.timeout().toMillis()));
+        // the request route reads the URL and the timeouts as validated: {{bean:hecSettings.baseUrl}}, ...timeoutMillis
+        context.getRegistry().bind("hecSettings", settings);
         // those bound each wait for a byte; the route's httpClientConfigurer bounds the whole request
         RequestDeadlines deadlines = RequestDeadlines.of(context);
         context.getRegistry().bind("hecRequestDeadline", deadlines.limit(settings.timeout(), "hec.timeout"));

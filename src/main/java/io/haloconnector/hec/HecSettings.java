@@ -228,6 +228,16 @@ public final class HecSettings {
         return timeout;
     }
 
+    /** hec.timeout in milliseconds, as camel-http takes its timeouts ({@code {{bean:hecSettings.timeoutMillis}}}). */
+    public long timeoutMillis() {
+        return timeout().toMillis();
+    }
+
+    /** hec.url as validated, without a trailing slash: the routes append {@code /services/collector/...}. */
+    public String baseUrl() {
+        return url().toString().replaceAll("/+$", "");
+    }
+
     @Override
     public String toString() {
         return "HecSettings[url=" + url + ", token=****, index=" + index + ", sourcetype=" + sourcetype + ", source=" + source

@@ -88,6 +88,18 @@ class HecRouteTest {
     }
 
     @Test
+    void theOutputPageRouteTakesAsManyPagesAtOnceAsHecMayHaveInFlight() throws Exception {
+        Map<String, String> props = setUp(SimulatorConfig.builder(), HecReceiverConfig.builder(), 10);
+        props.put("hec.maxInFlight", "5");
+        try (RunningConnector connector = RunningConnector.start(props)) {
+            org.apache.camel.component.seda.SedaEndpoint pages = (org.apache.camel.component.seda.SedaEndpoint)
+                    connector.context().getRoute("halo-output-page").getEndpoint();
+            assertThat(pages.getConcurrentConsumers()).as("consumers of the output page queue").isEqualTo(5);
+            await().atMost(WAIT).until(() -> receiver.received().size() >= 10);
+        }
+    }
+
+    @Test
     void deliversEveryEventOnceInGzippedBatchesWithMillisecondTime() throws Exception {
         Map<String, String> props = setUp(SimulatorConfig.builder(), HecReceiverConfig.builder(), 1200);
         Map<String, JsonNode> halo = simulator.events().all().stream()

@@ -80,6 +80,11 @@ final class RunningConnector implements AutoCloseable {
         return delivered(eventsDir);
     }
 
+    /** The running connector's Camel context. */
+    org.apache.camel.CamelContext context() {
+        return main.getCamelContext();
+    }
+
     @Override
     public void close() throws Exception {
         main.stop();
