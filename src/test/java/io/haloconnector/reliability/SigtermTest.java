@@ -104,7 +104,11 @@ class SigtermTest {
                 .isEqualTo(newestCreatedAt(first.stream().map(e -> e.get("event")).toList()));
 
         connector = ConnectorProcess.start(work, props, env, List.of());
-        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.received().size() >= EVENTS);
+        // the pages in flight at the SIGTERM may have been the last ones: wait for the restart's own start
+        // too (its start-up line is the second in the work folder's stderr)
+        ConnectorProcess restarted = connector;
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.received().size() >= EVENTS
+                && restarted.stderr().split("Polls at start", -1).length > 2);
         assertThat(connector.terminate(20)).isZero();
         List<String> restart = Reliability.idsOfEnvelopes(receiver.received()).subList(first.size(), receiver.received().size());
         print("SIGTERM (hec): the restart sent %d events, %d of them sent before", restart.size(),
