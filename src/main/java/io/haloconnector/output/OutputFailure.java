@@ -84,6 +84,10 @@ public final class OutputFailure implements Processor {
     static String reason(Throwable failure) {
         Throwable inner = innermost(failure);
         String message = inner.getMessage();
+        if (inner instanceof java.util.NoSuchElementException && "Unable to validate object".equals(message)) {
+            // camel-netty's connection pool: the connection it opened was already closed when it checked it
+            message = "the connection was closed as soon as it opened";
+        }
         if (message == null || message.isBlank()) {
             message = inner.getClass().getSimpleName();
         }

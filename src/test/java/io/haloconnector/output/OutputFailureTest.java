@@ -56,6 +56,14 @@ class OutputFailureTest {
     }
 
     @Test
+    void aConnectionClosedAsSoonAsItOpenedIsSaidSoNotAsThePoolsWords() {
+        Throwable failure = new RuntimeException("Cannot borrow a channel", new java.util.NoSuchElementException("Unable to validate object"));
+        assertThat(after(OutputFailure.syslog("siem.example", 514, false), failure)).hasMessage(
+                "The syslog receiver siem.example:514 did not take the page: the connection was closed as soon as it opened;"
+                        + " check syslog.host and syslog.port");
+    }
+
+    @Test
     void aRefusedCertificateNamesTheTrustStoreWithTheInnermostReasonAndNoDoubleFullStop() {
         SSLHandshakeException handshake = new SSLHandshakeException("PKIX path building failed");
         handshake.initCause(new CertificateException("No name matching siem.example found."));

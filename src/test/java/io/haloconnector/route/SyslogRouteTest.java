@@ -354,14 +354,20 @@ class SyslogRouteTest {
         try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             props.put("syslog.port", String.valueOf(closed.getLocalPort()));
         }
-        assertRefused(props, "Connection refused", "check syslog.host and syslog.port");
+        // a port nothing listens on may also be taken and let go at once (another process, or a
+        // loopback connection to itself): netty's pool then finds the connection closed
+        assertRefused(props, "Connection refused", "check syslog.host and syslog.port",
+                "the connection was closed as soon as it opened");
     }
 
     /**
      * Each poll fails with one ERROR line naming the receiver, the reason and the setting to check, with
      * no WARN and no stack trace at INFO; at DEBUG the stack trace follows. Nothing is committed.
      */
-    private void assertRefused(Map<String, String> props, String reason, String setting) throws Exception {
+    private void assertRefused(Map<String, String> props, String reason, String setting, String... otherReasons)
+            throws Exception {
+        List<String> reasons = new java.util.ArrayList<>(List.of(otherReasons));
+        reasons.add(0, reason);
         String address = props.get("syslog.host") + ":" + props.get("syslog.port");
         for (Level level : List.of(Level.INFO, Level.DEBUG)) {
             try (LogCapture logs = new LogCapture(level); RunningConnector connector = RunningConnector.start(props)) {
@@ -370,7 +376,7 @@ class SyslogRouteTest {
                 if (level == Level.INFO) {
                     assertThat(logs.oneLineErrors()).as("one line per failed poll").isNotEmpty().allSatisfy(line -> assertThat(line)
                             .startsWith("Poll stopped: The syslog receiver " + address + " did not take the page")
-                            .contains(reason).contains(setting).doesNotContain(".."));
+                            .containsAnyOf(reasons.toArray(String[]::new)).contains(setting).doesNotContain(".."));
                 } else {
                     logs.assertStackTraceOf(reason);
                 }
