@@ -25,7 +25,6 @@ import io.haloconnector.poll.ReportPollFailure;
 import io.haloconnector.poll.SetAsideBadEvents;
 import io.haloconnector.poll.SortedAnswers;
 import io.haloconnector.retry.Backoff;
-import io.haloconnector.retry.AdaptiveConcurrency;
 import io.haloconnector.retry.ConcurrencyLimit;
 import io.haloconnector.retry.RequestPacer;
 import io.haloconnector.state.Checkpoint;
@@ -93,7 +92,7 @@ public final class HaloAccounts {
     private final PropertyLookup props;
     private final MeterRegistry meters;
     private final StateDatabase database;
-    private final AdaptiveConcurrency outputPages;
+    private final ConcurrencyLimit outputPages;
     private final Clock clock;
     // the backfill this run is, or null for the live connector
     private final BackfillWindow backfill;
@@ -117,13 +116,13 @@ public final class HaloAccounts {
      * @param outputPages pages the output takes at once, shared by the accounts
      */
     public HaloAccounts(CamelContext context, ConnectorSettings settings, PropertyLookup props, MeterRegistry meters,
-                        StateDatabase database, AdaptiveConcurrency outputPages, Clock clock) {
+                        StateDatabase database, ConcurrencyLimit outputPages, Clock clock) {
         this(context, settings, props, meters, database, outputPages, clock, null);
     }
 
     /** @param backfill the backfill this run is, or null for the live connector */
     public HaloAccounts(CamelContext context, ConnectorSettings settings, PropertyLookup props, MeterRegistry meters,
-                        StateDatabase database, AdaptiveConcurrency outputPages, Clock clock, BackfillWindow backfill) {
+                        StateDatabase database, ConcurrencyLimit outputPages, Clock clock, BackfillWindow backfill) {
         this.backfill = backfill;
         this.context = context;
         this.settings = settings;
@@ -389,6 +388,7 @@ public final class HaloAccounts {
         PagesInFlight pagesInFlight = new PagesInFlight(cursor, progress, metrics, outputPages, stopping, outputBackoff);
         // ClusteredRoutePolicy drops the lead before it stops the route: the poll ends at the page boundary
         pagesInFlight.pollWhile(leadership::isActive);
+        metrics.pagesInFlight(pagesInFlight, PagesInFlight::size);
         Processor awaitPagesInFlight = pagesInFlight.awaitStep();
         if (backfill != null) {
             // the poll's last step: once every page is committed and the checkpoint has reached the end, the backfill is done
