@@ -58,7 +58,7 @@ class LibraryDependencyDocsTest {
         }
         // logback-classic is the standalone app's logging binding, which a host replaces with its own: no feature selects it
         optional.remove("ch.qos.logback:logback-classic");
-        assertThat(optional).as("the pom's optional dependencies").hasSizeGreaterThanOrEqualTo(8);
+        assertThat(optional).as("the pom's optional dependencies").hasSizeGreaterThanOrEqualTo(6);
         assertThat(listed).as("the guide's table").isEqualTo(optional);
     }
 
