@@ -1,6 +1,5 @@
 package io.haloconnector.app;
 
-import io.haloconnector.cluster.PollerLeadership;
 import io.haloconnector.config.ConfigurationException;
 import io.haloconnector.config.JdbcStateSettings;
 import io.haloconnector.config.PropertyLookup;
@@ -56,10 +55,6 @@ public final class OptionalDependencies {
         if (context.isDevConsole() || props.getBoolean("camel.main.devConsoleEnabled", false)) {
             require("camel.main.devConsoleEnabled=true (the connector's console)", List.of(
                     new Library("org.apache.camel:camel-console", "org.apache.camel.impl.console.DefaultDevConsoleRegistry")));
-        }
-        if (PollerLeadership.clusterService(context).isPresent()) {
-            require("a cluster service (camel.beans.*)", List.of(
-                    new Library("org.apache.camel:camel-cluster", "org.apache.camel.impl.cluster.ClusteredRoutePolicy")));
         }
     }
 

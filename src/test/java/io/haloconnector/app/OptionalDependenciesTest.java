@@ -55,7 +55,7 @@ class OptionalDependenciesTest {
                 "org.apache.camel.component.kafka.KafkaComponent", "org.apache.camel.component.netty.NettyComponent",
                 "org.apache.camel.component.platform.http.main.MainHttpServer",
                 "io.micrometer.prometheusmetrics.PrometheusMeterRegistry",
-                "org.apache.camel.impl.console.DefaultDevConsoleRegistry", "org.apache.camel.impl.cluster.ClusteredRoutePolicy");
+                "org.apache.camel.impl.console.DefaultDevConsoleRegistry");
 
         assertThatCode(() -> bare.check(new DefaultCamelContext(), settings(Map.of("halo.output", "file"))))
                 .doesNotThrowAnyException();
