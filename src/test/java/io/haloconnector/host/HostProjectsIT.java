@@ -7,6 +7,7 @@ import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -41,7 +42,8 @@ class HostProjectsIT {
     private static final Duration DELIVERY_LIMIT = Duration.ofSeconds(90);
     private static final Duration STOP_LIMIT = Duration.ofSeconds(45);
 
-    @TempDir
+    /** Kept when a test fails: the host's project, logs, files and checkpoints are what tell why. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path work;
 
     /** One simulated Halo account: its server with keys of its own, and the host's folders for it. */
