@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -82,40 +83,22 @@ final class HostProject {
                 .isZero();
     }
 
-    /** Starts {@code java} (this JVM's) with these arguments in the project, stdout and stderr to files named after {@code run}. */
-    RunningHost start(String run, List<String> arguments) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(arguments);
-        Path stdout = dir.resolve(run + ".stdout.log");
-        Path stderr = dir.resolve(run + ".stderr.log");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
-        builder.environment().remove("CLASSPATH");
-        builder.environment().remove("JAVA_TOOL_OPTIONS");
-        return new RunningHost(builder.start(), stdout, stderr);
-    }
-
     /**
-     * Runs a command line with bash in the project, as a user types it ({@code java} the one on the
-     * PATH: this JVM's), stdout and stderr to files named after {@code run}; bash execs it, so a
-     * SIGTERM reaches the JVM.
+     * Runs command lines with bash in the project, as a user types them ({@code java} the one on the
+     * PATH: this JVM's), with these environment variables added, stdout and stderr to files named
+     * after {@code run}. The last command must be {@code exec java ...}, so a SIGTERM reaches the JVM.
      */
-    RunningHost startShell(String run, String commandLine) throws IOException {
+    RunningHost startShell(String run, String commandLine, Map<String, String> environment) throws IOException {
         Path stdout = dir.resolve(run + ".stdout.log");
         Path stderr = dir.resolve(run + ".stderr.log");
-        ProcessBuilder builder = new ProcessBuilder("bash", "-c", "exec " + commandLine).directory(dir.toFile())
+        ProcessBuilder builder = new ProcessBuilder("bash", "-euc", commandLine).directory(dir.toFile())
                 .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
         builder.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + File.pathSeparator
                 + builder.environment().get("PATH"));
         builder.environment().remove("CLASSPATH");
         builder.environment().remove("JAVA_TOOL_OPTIONS");
+        builder.environment().putAll(environment);
         return new RunningHost(builder.start(), stdout, stderr);
-    }
-
-    /** The class path {@code mvn dependency:build-classpath} wrote to {@code file}, after target/classes. */
-    String classPath(Path file) throws IOException {
-        return dir.resolve("target/classes") + File.pathSeparator + Files.readString(file).strip();
     }
 
     static String tail(Path log) {
