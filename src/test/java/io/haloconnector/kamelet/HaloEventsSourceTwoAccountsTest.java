@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import ch.qos.logback.classic.Level;
 import io.haloconnector.LogCapture;
 import io.haloconnector.halo.HaloJson;
+import io.haloconnector.readme.Readme;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
 import org.apache.camel.Processor;
@@ -32,50 +33,50 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Two instances of the halo-events-source Kamelet, two Halo accounts (a simulator each), in one
- * camel-main context as a host sets it up: its own YAML route per account, from the Kamelet with
- * its parameters to a file; no configuration class, no route file of the connector, no halo.*
- * property but the test's small pages and lag. Real HTTP, real checkpoints.
+ * camel-main context as a host sets it up: the routes of docs/camel-runtime.md's recipe, from the
+ * Kamelet with its parameters to a file per account; no configuration class, no route file of the
+ * connector, no halo.* property but the test's small pages and lag. Real HTTP, real checkpoints.
  */
 class HaloEventsSourceTwoAccountsTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private static final String HOST_ROUTES = """
+    /** A host's routes with a step that throws on the test account's pages while the test asks it to. */
+    private static final String FAILING_HOST_ROUTES = """
             - route:
-                id: prod-events
+                id: halo-prod
                 from:
                   uri: kamelet:halo-events-source/prod
                   parameters:
                     account: prod
-                    apiUrl: "{{prod.url}}"
-                    apiKey: "{{prod.key}}"
-                    apiSecret: "{{prod.secret}}"
-                    stateDir: "{{work}}/state-prod"
-                    start: "{{start}}"
-                    pollInterval: 1s
+                    apiUrl: "{{prod.apiUrl}}"
+                    apiKey: "{{prod.apiKey}}"
+                    apiSecret: "{{prod.apiSecret}}"
+                    stateDir: "{{prod.stateDir}}"
+                    start: "{{host.start}}"
+                    pollInterval: "{{host.pollInterval}}"
                   steps:
                     - to:
-                        uri: "file:{{work}}/out-prod"
+                        uri: "file:{{prod.outDir}}"
                         parameters:
                           fileName: events.jsonl
                           fileExist: Append
             - route:
-                id: test-events
+                id: halo-test
                 from:
                   uri: kamelet:halo-events-source/test
                   parameters:
                     account: test
-                    apiUrl: "{{test.url}}"
-                    apiKey: "{{test.key}}"
-                    apiSecret: "{{test.secret}}"
-                    stateDir: "{{work}}/state-test"
-                    start: "{{start}}"
-                    pollInterval: 1s
+                    apiUrl: "{{test.apiUrl}}"
+                    apiKey: "{{test.apiKey}}"
+                    apiSecret: "{{test.apiSecret}}"
+                    stateDir: "{{test.stateDir}}"
+                    start: "{{host.start}}"
+                    pollInterval: "{{host.pollInterval}}"
                   steps:
-                    # throws on every page while the test asks it to
                     - process:
                         ref: hostFailure
                     - to:
-                        uri: "file:{{work}}/out-test"
+                        uri: "file:{{test.outDir}}"
                         parameters:
                           fileName: events.jsonl
                           fileExist: Append
@@ -95,7 +96,6 @@ class HaloEventsSourceTwoAccountsTest {
     void startSimulators() throws IOException {
         prod = HaloSimulator.start(SimulatorConfig.builder().apiKey("prod-key").apiSecret("prod-secret-4f9a1c").build());
         test = HaloSimulator.start(SimulatorConfig.builder().apiKey("test-key").apiSecret("test-secret-7d2e8b").build());
-        Files.writeString(work.resolve("host-routes.yaml"), HOST_ROUTES);
     }
 
     @AfterEach
@@ -107,18 +107,21 @@ class HaloEventsSourceTwoAccountsTest {
         test.close();
     }
 
-    private void startHost() throws Exception {
+    private void startHost(String routes) throws Exception {
+        Path routesFile = Files.writeString(work.resolve("host-routes.yaml"), routes);
         main = new Main();
         main.addInitialProperty("camel.main.name", "kamelet-host");
-        main.addInitialProperty("camel.main.routesIncludePattern", "file:" + work.resolve("host-routes.yaml"));
-        main.addInitialProperty("work", work.toString());
-        main.addInitialProperty("start", start.toString());
-        main.addInitialProperty("prod.url", prod.baseUrl().toString());
-        main.addInitialProperty("prod.key", prod.apiKey());
-        main.addInitialProperty("prod.secret", prod.apiSecret());
-        main.addInitialProperty("test.url", test.baseUrl().toString());
-        main.addInitialProperty("test.key", test.apiKey());
-        main.addInitialProperty("test.secret", test.apiSecret());
+        main.addInitialProperty("camel.main.routesIncludePattern", "file:" + routesFile);
+        for (String account : List.of("prod", "test")) {
+            HaloSimulator simulator = account.equals("prod") ? prod : test;
+            main.addInitialProperty(account + ".apiUrl", simulator.baseUrl().toString());
+            main.addInitialProperty(account + ".apiKey", simulator.apiKey());
+            main.addInitialProperty(account + ".apiSecret", simulator.apiSecret());
+            main.addInitialProperty(account + ".stateDir", work.resolve("state-" + account).toString());
+            main.addInitialProperty(account + ".outDir", work.resolve("out-" + account).toString());
+        }
+        main.addInitialProperty("host.start", start.toString());
+        main.addInitialProperty("host.pollInterval", "1s");
         // the test's own tunables: small pages, no safety lag, short backoffs
         main.addInitialProperty("halo.perPage", "20");
         main.addInitialProperty("halo.poll.lag", "0s");
@@ -139,7 +142,7 @@ class HaloEventsSourceTwoAccountsTest {
         try (LogCapture logs = new LogCapture(Level.INFO)) {
             prod.events().generate(41, start, Instant.now().minus(Duration.ofHours(1)), 300);
             test.events().generate(42, start, Instant.now().minus(Duration.ofHours(1)), 200);
-            startHost();
+            startHost(Readme.recipe("kamelet-two-accounts-yaml").text());
             awaitEveryEvent();
 
             main.stop();
@@ -147,7 +150,7 @@ class HaloEventsSourceTwoAccountsTest {
             // more events while the host is down: the restart reads on from each checkpoint
             prod.events().generate(43, Instant.now().minus(Duration.ofMinutes(50)), Instant.now().minusSeconds(5), 70);
             test.events().generate(44, Instant.now().minus(Duration.ofMinutes(50)), Instant.now().minusSeconds(5), 60);
-            startHost();
+            startHost(Readme.recipe("kamelet-two-accounts-yaml").text());
             awaitEveryEvent();
 
             String log = logs.text();
@@ -168,10 +171,16 @@ class HaloEventsSourceTwoAccountsTest {
         test.events().generate(45, start, Instant.now().minus(Duration.ofHours(3)), 100);
         prod.events().generate(46, start, Instant.now().minus(Duration.ofHours(3)), 100);
         failingPages.set(3);
-        startHost();
+        startHost(FAILING_HOST_ROUTES);
         await().atMost(WAIT).until(() -> failedPages.get() >= 3);
         awaitEveryEvent();
         assertThat(failedPages.get()).isEqualTo(3);
+    }
+
+    @Test
+    void theHostProjectLoadsTheRoutesOfTheRecipe() throws IOException {
+        String hostRoutes = Files.readString(Path.of("src/it/camel-main-host/src/main/resources/host-routes.yaml"));
+        assertThat(hostRoutes).endsWith(Readme.recipe("kamelet-two-accounts-yaml").text());
     }
 
     private void awaitEveryEvent() {
