@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -179,10 +180,19 @@ class HostProjectsIT {
                     .containsOnly(EXIT_AFTER_SIGTERM);
             for (HostProject.RunningHost run : List.of(first, second)) {
                 String logs = run.logs();
+                // the logs are the host's, its routes' start among them
+                assertThat(logs).as("the host's output").contains("Started halo-prod").contains("Started halo-test")
+                        .doesNotContain(" ERROR ");
                 for (Account account : accounts) {
                     assertThat(logs).as("the host's output holds no API secret").doesNotContain(account.simulator().apiSecret());
                 }
-                assertThat(logs).as("the host's output").doesNotContain(" ERROR ");
+            }
+            // nor does any file the connector wrote: checkpoints, dedup ids, events
+            for (Account account : accounts) {
+                for (Account other : accounts) {
+                    assertThat(filesHolding(account.stateDir().getParent(), other.simulator().apiSecret()))
+                            .as("files of %s holding %s's API secret", account.name(), other.name()).isEmpty();
+                }
             }
         }
     }
@@ -206,6 +216,19 @@ class HostProjectsIT {
                         assertThat(cursor(account)).as("%s's checkpoint", account.name()).isEqualTo(account.newest());
                     }
                 });
+    }
+
+    /** The files under {@code dir} whose bytes hold {@code text}. */
+    private static List<Path> filesHolding(Path dir, String text) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            List<Path> holding = new ArrayList<>();
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                if (Files.readString(file, StandardCharsets.ISO_8859_1).contains(text)) {
+                    holding.add(file);
+                }
+            }
+            return holding;
+        }
     }
 
     /** The cursor of the account's checkpoint: the one JSON file of its state folder that holds one. */
