@@ -90,19 +90,22 @@ class HostProjectsIT {
         assertThat(host.dir().resolve("target/classpath.txt")).as("the host's class path").exists();
 
         deliversBothAccountsOnceAcrossARestart(host, accounts -> {
-            // as the host's README runs it: each account's settings as -D, its secret in the environment
-            List<String> options = new ArrayList<>();
-            Map<String, String> environment = new LinkedHashMap<>();
+            // the docs' command lines, their settings the simulators' and the test's folders, then the test's own settings
+            Map<String, String> rewrites = new LinkedHashMap<>();
             for (Account account : accounts) {
-                options.add("-D" + account.name() + ".apiUrl=" + account.simulator().baseUrl());
-                options.add("-D" + account.name() + ".apiKey=" + account.simulator().apiKey());
-                options.add("-D" + account.name() + ".stateDir=" + account.stateDir());
-                options.add("-D" + account.name() + ".outDir=" + account.eventsDir());
-                environment.put(account.name().toUpperCase(Locale.ROOT) + "_APISECRET", account.simulator().apiSecret());
+                String name = account.name();
+                rewrites.put(name.toUpperCase(Locale.ROOT) + "_APISECRET=...", name.toUpperCase(Locale.ROOT) + "_APISECRET="
+                        + account.simulator().apiSecret());
+                rewrites.put("-D" + name + ".apiUrl=https://api.cloudpassage.com", "-D" + name + ".apiUrl=" + account.simulator().baseUrl());
+                rewrites.put("-D" + name + ".apiKey=...", "-D" + name + ".apiKey=" + account.simulator().apiKey());
+                rewrites.put("-D" + name + ".stateDir=/var/lib/halo-host/" + name, "-D" + name + ".stateDir=" + account.stateDir());
+                rewrites.put("-D" + name + ".outDir=/var/lib/halo-host/" + name + "-events", "-D" + name + ".outDir=" + account.eventsDir());
             }
-            fastPolls().forEach((key, value) -> options.add("-D" + key + "=" + value));
-            return new Launch("exec java -cp \"target/classes:$(cat target/classpath.txt)\" " + String.join(" ", options)
-                    + " org.apache.camel.main.Main", environment);
+            String options = fastPolls().entrySet().stream().map(s -> "-D" + s.getKey() + "=" + s.getValue())
+                    .collect(Collectors.joining(" "));
+            rewrites.put("java -cp", "exec java -cp");
+            rewrites.put("org.apache.camel.main.Main", options + " org.apache.camel.main.Main");
+            return new Launch(Readme.recipe("camel-main-host-run-sh").rewrite(rewrites).text(), Map.of());
         });
     }
 
