@@ -19,6 +19,7 @@ import io.haloconnector.hec.HecDelivery;
 import io.haloconnector.hec.HecObserver;
 import io.haloconnector.http.RequestDeadlines;
 import io.haloconnector.kafka.KafkaOutput;
+import io.haloconnector.observe.ConnectorMeterRegistry;
 import io.haloconnector.observe.ConnectorMetrics;
 import io.haloconnector.observe.HealthEndpoint;
 import io.haloconnector.output.EventConverters;
@@ -32,14 +33,11 @@ import io.haloconnector.retry.ConcurrencyLimit;
 import io.haloconnector.state.StateDatabase;
 import io.haloconnector.syslog.SyslogOutput;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.http.CompositeHttpConfigurer;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.camel.component.http.HttpComponent;
-import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -73,7 +71,9 @@ public class ConnectorConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         PropertyLookup props = propertyLookup(context);
-        SettingSources.log(context, ConnectorMain.PACKED_DEFAULTS);
+        // a feature whose optional library is missing: one line, before any class of it is touched
+        new OptionalDependencies().check(context, props);
+        SettingSources.log(context, SettingSources.PACKED_DEFAULTS);
         applyPropertyDefaults(context);
         ConnectorSettings settings = ConnectorSettings.from(props, clock);
         // a backfill's run (the backfill command binds its window) keeps its state and event files in folders of its own
@@ -245,12 +245,6 @@ public class ConnectorConfiguration implements CamelConfiguration {
 
     /** The registry /observe/metrics serves: camel-micrometer-prometheus's if it made one already, else ours for it to find. */
     private static MeterRegistry meterRegistry(CamelContext context) {
-        MeterRegistry existing = context.getRegistry().lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
-        if (existing != null) {
-            return existing;
-        }
-        PrometheusMeterRegistry created = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        context.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, created);
-        return created;
+        return ConnectorMeterRegistry.of(context);
     }
 }

@@ -1,6 +1,7 @@
 package io.haloconnector.app;
 
 import io.haloconnector.config.ConfigurationException;
+import io.haloconnector.config.SettingSources;
 import io.haloconnector.state.StateException;
 import org.apache.camel.main.DefaultMainShutdownStrategy;
 import org.apache.camel.main.Main;
@@ -27,7 +28,7 @@ public final class ConnectorMain {
      * The defaults packed in the jar: the project's application.properties under a name of ours, so
      * a runtime that loads the jar keeps its own {@code application.properties} at the class-path root.
      */
-    public static final String PACKED_DEFAULTS = "classpath:io/haloconnector/app/application.properties";
+    public static final String PACKED_DEFAULTS = SettingSources.PACKED_DEFAULTS;
 
     private ConnectorMain() {
     }

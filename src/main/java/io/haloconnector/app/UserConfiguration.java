@@ -86,7 +86,7 @@ public record UserConfiguration(Path file, String namedBy, Path routesFrom) {
     }
 
     String routesIncludePattern() {
-        return routesFrom == null ? "classpath:routes/*.yaml" : "file:" + routesFrom + "/*.yaml";
+        return routesFrom == null ? PackedRoutes.ALL : "file:" + routesFrom + "/*.yaml";
     }
 
     /** One line for the start-up log. */

@@ -1,12 +1,12 @@
 package io.haloconnector.cluster;
 
+import io.haloconnector.observe.ConnectorMeterRegistry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.apache.camel.cluster.CamelClusterService;
-import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.impl.cluster.ClusteredRoutePolicy;
 import org.apache.camel.support.RoutePolicySupport;
 import org.apache.camel.support.service.ServiceHelper;
@@ -50,7 +50,7 @@ public final class PollerLeadership extends RoutePolicySupport {
         }
         PollerLeadership leadership = new PollerLeadership(account,
                 service.map(s -> clusteredOn(context, s, account)).orElse(null));
-        MeterRegistry meters = context.getRegistry().lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME,
+        MeterRegistry meters = context.getRegistry().lookupByNameAndType(ConnectorMeterRegistry.NAME,
                 MeterRegistry.class);
         if (meters != null) {
             Gauge.builder(METER, leadership, l -> l.isActive() ? 1 : 0).tag("account", account)

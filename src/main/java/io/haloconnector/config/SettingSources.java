@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  * defaults or the table's defaults are left out; secrets are shown as {@code xxxxxx}.
  */
 public final class SettingSources {
+    /** Where the standalone app packs its defaults (the project's application.properties); not in the library jar. */
+    public static final String PACKED_DEFAULTS = "classpath:io/haloconnector/app/application.properties";
     private static final Logger LOG = LoggerFactory.getLogger(SettingSources.class);
     private static final String MASK = "xxxxxx";
     private static final List<String> PREFIXES = List.of("halo.", "hec.", "kafka.", "syslog.");

@@ -3,6 +3,7 @@ package io.haloconnector.ops;
 import io.haloconnector.account.HaloAccounts;
 import io.haloconnector.app.ConnectorConfiguration;
 import io.haloconnector.app.ConnectorMain;
+import io.haloconnector.app.PackedRoutes;
 import io.haloconnector.app.UserConfiguration;
 import io.haloconnector.config.ConfigurationException;
 import io.haloconnector.config.ConnectorSettings;
@@ -94,7 +95,7 @@ public final class CommandConfiguration implements AutoCloseable {
     /** The location of one of the connector's route files, such as {@code output-hec.yaml}: the user's, else the packed one. */
     public String routeFile(String name) {
         return routesFrom != null && Files.isRegularFile(routesFrom.resolve(name)) ? "file:" + routesFrom.resolve(name)
-                : "classpath:routes/" + name;
+                : PackedRoutes.location(name);
     }
 
     /** The account of that name; one line listing the known ones when there is none. */
@@ -142,9 +143,9 @@ public final class CommandConfiguration implements AutoCloseable {
     private static List<Account> accounts(CamelContext context, Path routesFrom) {
         List<Account> accounts = new ArrayList<>();
         if (routesFrom == null) {
-            try (InputStream packed = ConnectorMain.class.getResourceAsStream("/routes/halo-accounts.yaml")) {
+            try (InputStream packed = ConnectorMain.class.getResourceAsStream("/" + PackedRoutes.FOLDER + "halo-accounts.yaml")) {
                 if (packed != null) {
-                    accountsOf(context, new String(packed.readAllBytes(), StandardCharsets.UTF_8), "routes/halo-accounts.yaml", accounts);
+                    accountsOf(context, new String(packed.readAllBytes(), StandardCharsets.UTF_8), PackedRoutes.FOLDER + "halo-accounts.yaml", accounts);
                 }
             } catch (IOException e) {
                 throw new ConfigurationException("the routes packed in the jar cannot be read: " + e.getMessage());

@@ -2,6 +2,7 @@ package io.haloconnector.splunk;
 
 import io.haloconnector.app.ConnectorConfiguration;
 import io.haloconnector.app.ConnectorMain;
+import io.haloconnector.app.PackedRoutes;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Route;
@@ -22,7 +23,7 @@ import java.util.Map;
 final class InputRun {
     /** The route of the poll whose end ends the run. */
     private static final String POLL_ROUTE = "halo-events";
-    private static final String ROUTES = "classpath:routes/halo-accounts.yaml,classpath:routes/halo-events.yaml,"
+    private static final String ROUTES = PackedRoutes.location("halo-accounts.yaml") + "," + PackedRoutes.location("halo-events.yaml") + ","
             + "classpath:io/haloconnector/splunk/output-splunk-modinput.yaml";
 
     private InputRun() {

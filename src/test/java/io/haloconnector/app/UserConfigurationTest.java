@@ -37,7 +37,7 @@ class UserConfigurationTest {
 
         assertThat(user.file()).isNull();
         assertThat(user.propertiesLocations()).isEqualTo(ConnectorMain.PACKED_DEFAULTS);
-        assertThat(user.routesIncludePattern()).isEqualTo("classpath:routes/*.yaml");
+        assertThat(user.routesIncludePattern()).isEqualTo("classpath:io/haloconnector/routes/*.yaml");
         assertThat(user.describe()).contains("no application.properties in the working folder");
     }
 

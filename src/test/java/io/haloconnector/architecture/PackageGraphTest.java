@@ -26,6 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PackageGraphTest {
     private static final Path SOURCES = Path.of("src", "main", "java", "io", "haloconnector");
+    /** The standalone app's shell: what the library jar leaves out (pom.xml, maven-jar-plugin's excludes). */
+    private static final List<String> APP_SHELL = List.of("simulator/", "ops/", "splunk/",
+            "app/ConnectorMain.java", "app/DemoMode.java", "app/UserConfiguration.java");
     private static final Pattern REFERENCE = Pattern.compile("\\bio\\.haloconnector\\.([a-z]+)\\.");
 
     @Test
@@ -40,6 +43,33 @@ class PackageGraphTest {
             }
         }
         assertThat(cycles).as("package cycles (a -> b -> ... -> a); the graph: " + uses).isEmpty();
+    }
+
+    /**
+     * The library (the jar a host depends on) holds no part of the standalone app's shell, which its
+     * build leaves out: a class of it that named one would fail in a host with a NoClassDefFoundError.
+     */
+    @Test
+    void theLibraryNamesNoPartOfTheStandaloneApp() throws IOException {
+        Pattern appShell = Pattern.compile("\\bio\\.haloconnector\\.(simulator|ops|splunk)\\b"
+                + "|\\b(ConnectorMain|DemoMode|UserConfiguration)\\b");
+        List<String> references = new ArrayList<>();
+        int libraryFiles = 0;
+        try (Stream<Path> files = Files.walk(SOURCES)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                String path = SOURCES.relativize(file).toString().replace('\\', '/');
+                if (APP_SHELL.stream().anyMatch(path::startsWith)) {
+                    continue;
+                }
+                libraryFiles++;
+                Matcher reference = appShell.matcher(Files.readString(file));
+                while (reference.find()) {
+                    references.add(path + ": " + reference.group());
+                }
+            }
+        }
+        assertThat(libraryFiles).as("library sources").isGreaterThan(50);
+        assertThat(references).as("library sources naming the app shell").isEmpty();
     }
 
     /** The shortest walk start -> ... -> start, as the packages passed, or null. */

@@ -2,6 +2,7 @@ package io.haloconnector.route;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.haloconnector.app.ConnectorConfiguration;
+import io.haloconnector.app.PackedRoutes;
 import io.haloconnector.halo.HaloEvent;
 import io.haloconnector.halo.HaloJson;
 import io.haloconnector.output.EventBatch;
@@ -86,8 +87,8 @@ class HaloEventsSourceKameletTest extends CamelTestSupport {
 
         new ConnectorConfiguration().configure(context);
         PluginHelper.getRoutesLoader(context).loadRoutes(
-                ResourceHelper.resolveMandatoryResource(context, "classpath:routes/halo-events.yaml"),
-                ResourceHelper.resolveMandatoryResource(context, "classpath:routes/halo-accounts.yaml"));
+                ResourceHelper.resolveMandatoryResource(context, PackedRoutes.location("halo-events.yaml")),
+                ResourceHelper.resolveMandatoryResource(context, PackedRoutes.location("halo-accounts.yaml")));
         return context;
     }
 
