@@ -45,13 +45,11 @@ public final class HaloEventsSources {
     static final String REQUEST_ROUTES = "classpath:io/haloconnector/routes/halo-events-source-requests.yaml";
     private static final Logger LOG = LoggerFactory.getLogger(HaloEventsSources.class);
 
-    private final CamelContext context;
     private final HaloAccounts accounts;
     private final PropertyLookup props;
     private final Clock clock;
 
-    private HaloEventsSources(CamelContext context, HaloAccounts accounts, PropertyLookup props, Clock clock) {
-        this.context = context;
+    private HaloEventsSources(HaloAccounts accounts, PropertyLookup props, Clock clock) {
         this.accounts = accounts;
         this.props = props;
         this.clock = clock;
@@ -87,7 +85,7 @@ public final class HaloEventsSources {
                 }
             });
             LOG.debug("halo-events-source: {} events a page, request routes added", settings.perPage());
-            return new HaloEventsSources(context, accounts, props, clock);
+            return new HaloEventsSources(accounts, props, clock);
         } catch (ConfigurationException e) {
             throw e;
         } catch (Exception e) {
