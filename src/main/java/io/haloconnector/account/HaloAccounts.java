@@ -110,6 +110,9 @@ public final class HaloAccounts {
     // the file output's steps, made with the one account whose checkpoint holds the files' position
     private volatile Processor eventFileName;
     private volatile Processor eventFileSync;
+    // where the token caches and prefetchers send their requests: the Kamelet's shared routes have their own
+    private volatile String tokenRequests = TOKEN_REQUESTS;
+    private volatile String pageRequests = PAGE_REQUESTS;
 
     /**
      * @param database    the state database with halo.state.store=jdbc, else null (a checkpoint file per account)
@@ -227,6 +230,21 @@ public final class HaloAccounts {
         registry.bind(name, new AccountStep(name, account -> made.computeIfAbsent(account, step)));
     }
 
+    /** Sends the accounts' token and page requests to these endpoints (the Kamelet's shared request routes). */
+    public HaloAccounts requestingThrough(String tokens, String pages) {
+        this.tokenRequests = tokens;
+        this.pageRequests = pages;
+        return this;
+    }
+
+    /** Binds the steps of the shared request routes only: each runs the account on the exchange. */
+    public void bindRequestSteps(Registry registry) {
+        bindStep(registry, "haloRequestPacing", account -> account.requestPacing);
+        bindStep(registry, "haloBearerToken", account -> account.tokens);
+        bindStep(registry, "haloEventsAnswer", account -> account.eventsAnswer);
+        bindStep(registry, "pageRequestRetry", account -> account.pageRequestRetry);
+    }
+
     /** The seda queue of each account's poll route, in the order the accounts were opened. */
     public synchronized List<String> pollQueues() {
         List<String> queues = new ArrayList<>();
@@ -253,8 +271,16 @@ public final class HaloAccounts {
      * too: their state locks are released whether or not the runtime stops what it started.
      */
     public synchronized HaloAccount open(AccountSettings account) {
+        return open(account, (Path) null);
+    }
+
+    /**
+     * Opens one account with its state in {@code stateDir} (a Kamelet instance's own folder), or in
+     * the folder {@link #stateDir} gives when null.
+     */
+    public synchronized HaloAccount open(AccountSettings account, Path stateDir) {
         try {
-            return openChecked(account);
+            return openChecked(account, stateDir);
         } catch (RuntimeException e) {
             try {
                 close();
@@ -268,7 +294,7 @@ public final class HaloAccounts {
         }
     }
 
-    private HaloAccount openChecked(AccountSettings account) {
+    private HaloAccount openChecked(AccountSettings account, Path ownStateDir) {
         refuseRepeats(account);
         // only a start the user set can be wrong: the default is the retention itself
         if (account.startConfigured() && account.start().isBefore(clock.instant().minus(ConnectorSettings.RETENTION))) {
@@ -281,7 +307,8 @@ public final class HaloAccounts {
                     + account.name() + " is a second: use one connector (state folder) per account, or another output");
         }
         // a backfill's run has a state folder of its own (ConnectorConfiguration) and keeps it itself
-        Path stateDir = backfill != null ? settings.stateDir() : stateDir(settings, account.name(), account.stateKey());
+        Path stateDir = ownStateDir != null ? ownStateDir
+                : backfill != null ? settings.stateDir() : stateDir(settings, account.name(), account.stateKey());
         try {
             Files.createDirectories(stateDir);
         } catch (IOException e) {
@@ -374,7 +401,7 @@ public final class HaloAccounts {
             throw new IllegalStateException("the request template of account " + account.name() + " did not start: " + e, e);
         }
         String host = ConnectorSettings.hostAndPort(account.apiUrl());
-        HaloTokenProvider tokens = new HaloTokenProvider(requests, TOKEN_REQUESTS, account.apiBase(), account.key(),
+        HaloTokenProvider tokens = new HaloTokenProvider(requests, tokenRequests, account.apiBase(), account.key(),
                 account.secret(), account.credentialsHint(), clock, metrics);
         metrics.tokenRefreshes(tokens, HaloTokenProvider::refreshes);
         Map<String, Object> headers = new LinkedHashMap<>();
@@ -407,7 +434,7 @@ public final class HaloAccounts {
                 opening.before(new OpenPollWindow(cursor, progress, clock, settings.pollLag(), settings.perPage(),
                         settings.maxResults(), new SortedAnswers(stateDir), stopping, outputBackoff,
                         backfill == null ? null : backfill.until())),
-                new FetchEventPage(requests, PAGE_REQUESTS, account.apiBase(), health, metrics, limit, pagesAhead, stopping,
+                new FetchEventPage(requests, pageRequests, account.apiBase(), health, metrics, limit, pagesAhead, stopping,
                         outputBackoff),
                 new SetAsideBadEvents(deadLetters, metrics, badEvents),
                 new PageBatchHeaders(headers),

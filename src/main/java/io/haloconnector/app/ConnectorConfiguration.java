@@ -87,18 +87,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
         }
         // halo.api.timeout bounds every Halo request: camel-http 4.18 takes timeouts on the component only
         // (an optimised toD drops endpoint ones), in milliseconds
-        HttpComponentDefaults.applyTo(context);
-        Duration apiTimeout = settings.apiTimeout();
-        // HttpClient's timeouts bound each wait for a byte; this bounds the whole request, body included
-        HttpClientConfigurer wholeRequest = RequestDeadlines.of(context).limit(apiTimeout, "halo.api.timeout");
-        for (String scheme : List.of("http", "https")) {
-            HttpComponent http = context.getComponent(scheme, HttpComponent.class);
-            http.setConnectTimeout(apiTimeout.toMillis());
-            http.setResponseTimeout(apiTimeout.toMillis());
-            http.setSoTimeout(apiTimeout.toMillis());
-            http.setHttpClientConfigurer(http.getHttpClientConfigurer() == null ? wholeRequest
-                    : CompositeHttpConfigurer.combineConfigurers(http.getHttpClientConfigurer(), wholeRequest));
-        }
+        limitHaloRequests(context, settings.apiTimeout());
         MeterRegistry meters = meterRegistry(context);
         Registry registry = context.getRegistry();
         EventConverters.registerIn(context.getTypeConverterRegistry());
@@ -170,6 +159,21 @@ public class ConnectorConfiguration implements CamelConfiguration {
                 }
             }
         });
+    }
+
+    /** camel-http's defaults for the Halo requests, and halo.api.timeout on each of them (also the Kamelet's). */
+    public static void limitHaloRequests(CamelContext context, Duration apiTimeout) {
+        HttpComponentDefaults.applyTo(context);
+        // HttpClient's timeouts bound each wait for a byte; this bounds the whole request, body included
+        HttpClientConfigurer wholeRequest = RequestDeadlines.of(context).limit(apiTimeout, "halo.api.timeout");
+        for (String scheme : List.of("http", "https")) {
+            HttpComponent http = context.getComponent(scheme, HttpComponent.class);
+            http.setConnectTimeout(apiTimeout.toMillis());
+            http.setResponseTimeout(apiTimeout.toMillis());
+            http.setSoTimeout(apiTimeout.toMillis());
+            http.setHttpClientConfigurer(http.getHttpClientConfigurer() == null ? wholeRequest
+                    : CompositeHttpConfigurer.combineConfigurers(http.getHttpClientConfigurer(), wholeRequest));
+        }
     }
 
     /**

@@ -1,8 +1,6 @@
 package io.haloconnector.route;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.haloconnector.app.ConnectorConfiguration;
-import io.haloconnector.app.PackedRoutes;
 import io.haloconnector.halo.HaloEvent;
 import io.haloconnector.halo.HaloJson;
 import io.haloconnector.output.EventBatch;
@@ -13,8 +11,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.mock.MockEndpoint;
-import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.ResourceHelper;
 import org.apache.camel.test.junit5.CamelTestSupport;
 import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.junit.jupiter.api.Test;
@@ -39,10 +35,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The halo-events-source Kamelet on a plain Camel context, set up the way README tells a runtime
- * other than camel-main to do it: the halo.* properties, {@code new ConnectorConfiguration().configure(context)},
- * {@code routes/halo-events.yaml} and {@code routes/halo-accounts.yaml}, and a user's route {@code from("kamelet:halo-events-source")}.
- * Real HTTP to the Halo simulator, a real checkpoint.
+ * The halo-events-source Kamelet on a plain Camel context: a user's route
+ * {@code from("kamelet:halo-events-source?apiKey=...&apiSecret=...&stateDir=...")} and a few shared
+ * halo.* tunables, nothing else of the connector's. Real HTTP to the Halo simulator, a real checkpoint.
  */
 class HaloEventsSourceKameletTest extends CamelTestSupport {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -72,36 +67,28 @@ class HaloEventsSourceKameletTest extends CamelTestSupport {
         simulator = HaloSimulator.start(SimulatorConfig.builder().build());
         CamelContext context = super.createCamelContext();
         Properties props = new Properties();
-        props.put("halo.api.url", simulator.baseUrl().toString());
-        props.put("halo.api.key", simulator.apiKey());
-        props.put("halo.api.secret", simulator.apiSecret());
-        props.put("halo.state.dir", work.resolve("state").toString());
-        props.put("halo.start", start.toString());
+        // the shared tunables, as a host sets them once; the account is the Kamelet's parameters
         props.put("halo.perPage", "25");
         props.put("halo.poll.lag", "0s");
         props.put("halo.retry.maxDelay", "200ms");
-        // placeholders of halo-events.yaml: application.properties holds them, and it is not loaded here
-        props.put("halo.poll.cron", "* * * * * ?");
         props.put("halo.retry.maxAttempts", "8");
+        props.put("source.secret", simulator.apiSecret());
         context.getPropertiesComponent().setInitialProperties(props);
-
-        new ConnectorConfiguration().configure(context);
-        PluginHelper.getRoutesLoader(context).loadRoutes(
-                ResourceHelper.resolveMandatoryResource(context, PackedRoutes.location("halo-events.yaml")),
-                ResourceHelper.resolveMandatoryResource(context, PackedRoutes.location("halo-accounts.yaml")));
         return context;
     }
 
     /**
      * The user's route as a user writes it, with Camel's default error handler: each page's batch to
-     * mock:pages, or an exception while the test asks for one.
+     * mock:pages, or an exception while the test asks for one. No configuration class, no route file.
      */
     @Override
     protected RoutesBuilder createRouteBuilder() {
         return new RouteBuilder() {
             @Override
             public void configure() {
-                from("kamelet:halo-events-source").routeId("user-pages")
+                from("kamelet:halo-events-source?apiUrl=" + simulator.baseUrl() + "&apiKey=" + simulator.apiKey()
+                        + "&apiSecret={{source.secret}}&stateDir=" + work.resolve("state") + "&start=" + start
+                        + "&pollInterval=1s").routeId("user-pages")
                         .process(exchange -> {
                             if (userRouteFails.get()) {
                                 failedPages.incrementAndGet();

@@ -10,6 +10,7 @@ import io.haloconnector.readme.Readme;
 import io.haloconnector.testkit.kafka.KafkaBroker;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
@@ -72,10 +73,21 @@ class KafkaOutputRouteTest extends ConnectorMainTestSupport {
     @Override
     protected String routesIncludePattern() {
         if (testName.startsWith("readmesKameletRoute")) {
-            Path route = Readme.recipe("kamelet-route-yaml").writeTo(work.resolve("my-routes").resolve("halo-to-my-system.yaml"));
-            return "file:routes/halo-events.yaml,file:routes/halo-accounts.yaml,file:" + route;
+            Path route = Readme.recipe("kamelet-route-yaml").rewrite(Map.of("/var/lib/halo/state", work.resolve("state").toString()))
+                    .writeTo(work.resolve("my-routes").resolve("halo-to-my-system.yaml"));
+            return "file:" + route;
         }
         return super.routesIncludePattern();
+    }
+
+    /** The Kamelet's test runs README's route alone, as a host does: no configuration class of the connector. */
+    @Override
+    protected void configure(MainConfigurationProperties configuration) {
+        if (testName.startsWith("readmesKameletRoute")) {
+            configuration.withRoutesIncludePattern(routesIncludePattern());
+        } else {
+            super.configure(configuration);
+        }
     }
 
     @Override

@@ -1,0 +1,111 @@
+package io.haloconnector.account;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.spi.IdempotentRepository;
+import org.apache.camel.support.service.ServiceSupport;
+
+/**
+ * One instance of the {@code halo-events-source} Kamelet: its account's poll steps and delivered
+ * ids, as the Kamelet template's own bean {@code haloSource}. The template's steps call it by method
+ * ({@code bean: {ref: "{{haloSource}}", method: openPollWindow}}) and its idempotent consumer uses
+ * it as the repository, so nothing looks the account up from the exchange. Its first step still puts
+ * the account on the exchange: the shared page and token request routes serve every instance.
+ */
+public final class HaloEventsSource extends ServiceSupport implements IdempotentRepository {
+    private final HaloAccount account;
+    private final Processor admitPage;
+    private final Processor commitPage;
+    private final Processor pageFailed;
+
+    public HaloEventsSource(HaloAccount account) {
+        this.account = account;
+        this.admitPage = account.pagesInFlight.admitStep();
+        this.commitPage = account.pagesInFlight.deliveredStep();
+        this.pageFailed = account.pagesInFlight.failedStep();
+    }
+
+    public HaloAccount account() {
+        return account;
+    }
+
+    /** The poll's first step: the account, for the shared request routes. */
+    public void forAccount(Exchange exchange) {
+        account.process(exchange);
+    }
+
+    /** since = checkpoint cursor (minus the overlap), until = now minus the safety lag. */
+    public void openPollWindow(Exchange exchange) throws Exception {
+        account.openPollWindow.process(exchange);
+    }
+
+    /** The current page, with the next pages already in flight; body = the page's events. */
+    public void fetchEventPage(Exchange exchange) throws Exception {
+        account.fetchEventPage.process(exchange);
+    }
+
+    /** Events that cannot be delivered go to the dead letters of the instance's state folder. */
+    public void setAsideBadEvents(Exchange exchange) throws Exception {
+        account.setAsideBadEvents.process(exchange);
+    }
+
+    /** Headers haloEventCount, haloPage, haloCursor and haloAccount. */
+    public void pageBatchHeaders(Exchange exchange) throws Exception {
+        account.pageBatchHeaders.process(exchange);
+    }
+
+    /** Moves the poll window on; throws when an earlier page failed. */
+    public void admitPage(Exchange exchange) throws Exception {
+        admitPage.process(exchange);
+    }
+
+    /** The host's route returned: the page is committed (cursor and delivered ids). */
+    public void commitPage(Exchange exchange) throws Exception {
+        commitPage.process(exchange);
+    }
+
+    /** The host's route threw: the page is not committed, and the poll ends. */
+    public void pageFailed(Exchange exchange) throws Exception {
+        pageFailed.process(exchange);
+    }
+
+    /** The poll's last step: every page committed, or the failure thrown. */
+    public void awaitPagesInFlight(Exchange exchange) throws Exception {
+        account.awaitPagesInFlight.process(exchange);
+    }
+
+    /** A failed poll: its uncommitted ids are dropped (the next poll delivers them again), one line says why. */
+    public void reportPollFailure(Exchange exchange) throws Exception {
+        account.reportPollFailure.process(exchange);
+    }
+
+    @Override
+    public boolean add(String id) {
+        return account.delivered().add(id);
+    }
+
+    @Override
+    public boolean contains(String id) {
+        return account.delivered().contains(id);
+    }
+
+    @Override
+    public boolean remove(String id) {
+        return account.delivered().remove(id);
+    }
+
+    @Override
+    public boolean confirm(String id) {
+        return account.delivered().confirm(id);
+    }
+
+    @Override
+    public void clear() {
+        account.delivered().clear();
+    }
+
+    @Override
+    public String toString() {
+        return "HaloEventsSource[" + account.name() + "]";
+    }
+}
