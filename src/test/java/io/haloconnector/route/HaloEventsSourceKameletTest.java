@@ -123,6 +123,7 @@ class HaloEventsSourceKameletTest extends CamelTestSupport {
             assertThat(page.getMessage().getHeader("haloEventCount", Integer.class)).isEqualTo(batch.size()).isPositive();
             assertThat(page.getMessage().getHeader("haloPage", Integer.class)).isPositive();
             assertThat(page.getMessage().getHeader("haloCursor", String.class)).isEqualTo(newest.toString());
+            assertThat(page.getMessage().getHeader("haloAccount", String.class)).as("the account parameter's default").isEqualTo("default");
         }
     }
 
