@@ -218,7 +218,10 @@ public final class PagesInFlight {
         };
     }
 
-    /** The poll route's last step: waits until the cursor has passed every page in flight; throws when one failed. */
+    /**
+     * The poll route's last step: waits until the cursor has passed every page in flight and their commits are
+     * counted (the poll's "Poll done" line is logged before the next poll can start); throws when one failed.
+     */
     public Processor awaitStep() {
         return exchange -> {
             synchronized (this) {
@@ -358,17 +361,26 @@ public final class PagesInFlight {
                 }
                 // unanswered until saved: a crash meanwhile repeats them, so they count against the limit until now
                 countInFlight(-answered.size());
-                passed.forEach(page -> admitted.removeFirst());
                 notifyAll();
             }
-            for (Page page : answered) {
-                pageCommitted(page);
-            }
-            for (Page page : passed) {
-                if (page.lastOfPoll >= 0) {
-                    metrics.pollCompleted();
-                    progress.pollFinished(cursor.cursor(), page.lastOfPoll);
+            try {
+                for (Page page : answered) {
+                    pageCommitted(page);
                 }
+                for (Page page : passed) {
+                    if (page.lastOfPoll >= 0) {
+                        metrics.pollCompleted();
+                        progress.pollFinished(cursor.cursor(), page.lastOfPoll);
+                    }
+                }
+            } catch (RuntimeException e) {
+                // the pages are saved: a count that fails must not leave committing set, which would stall every later page
+                LOG.warn("Counting the committed pages failed (they are saved): {}", e.toString());
+            }
+            synchronized (this) {
+                // only now may the poll end (awaitStep): its pages counted and its line logged before the next poll's start resets the counts
+                passed.forEach(page -> admitted.removeFirst());
+                notifyAll();
             }
         }
     }

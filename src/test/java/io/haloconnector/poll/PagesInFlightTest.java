@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -317,5 +319,51 @@ class PagesInFlightTest {
         deliver(pages, again, "f:10");
         assertThat(output.holdsPoll()).as("the output took a page").isFalse();
         assertThat(output.failing()).isFalse();
+    }
+
+    @Test
+    void aPollEndsOnlyOnceItsLastPageIsCountedSoTheNextPollDoesNotTakeItsFigures() throws Exception {
+        ConnectorMetrics metrics = new ConnectorMetrics(new SimpleMeterRegistry(), "default");
+        CatchUpProgress progress = new CatchUpProgress(Clock.systemUTC(), Duration.ofMinutes(1));
+        progress.pollStarted(T0);
+        PagesInFlight pages = new PagesInFlight(cursor, progress, metrics, AdaptiveConcurrency.pinned(1), stopping, output);
+        Exchange last = admit(pages, 1, true);
+        AtomicBoolean pollEnded = new AtomicBoolean();
+        Thread commit = new Thread(() -> {
+            try {
+                deliver(pages, last, "f:10");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "output page");
+        Thread poll = new Thread(() -> {
+            try {
+                pages.awaitStep().process(new DefaultExchange(context));
+                pollEnded.set(true);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "poll");
+        // the commit's thread is held where a busy machine may pause it: saved, its page not counted yet
+        synchronized (progress) {
+            commit.start();
+            await().atMost(Duration.ofSeconds(5)).until(() -> waitsFor(commit, CatchUpProgress.class));
+            assertThat(cursor.savedCursor()).as("the page is saved").isEqualTo(T0.plusSeconds(2));
+            poll.start();
+            await().atMost(Duration.ofSeconds(5)).until(() -> poll.getState() == Thread.State.WAITING || !poll.isAlive());
+            assertThat(pollEnded).as("the poll waits for its last page's count: the next poll's start would reset it").isFalse();
+        }
+        commit.join(5_000);
+        poll.join(5_000);
+        assertThat(pollEnded).isTrue();
+        assertThat(metrics.polls().completed()).as("counted before the poll ended").isEqualTo(1);
+        assertThat(progress.delivered()).isEqualTo(2);
+    }
+
+    /** True while {@code thread} is blocked on the monitor of an instance of {@code type}. */
+    private static boolean waitsFor(Thread thread, Class<?> type) {
+        ThreadInfo info = ManagementFactory.getThreadMXBean().getThreadInfo(thread.getId());
+        return info != null && info.getThreadState() == Thread.State.BLOCKED && info.getLockName() != null
+                && info.getLockName().startsWith(type.getName() + "@");
     }
 }
