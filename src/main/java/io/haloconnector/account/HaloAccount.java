@@ -1,6 +1,8 @@
 package io.haloconnector.account;
 
 import io.haloconnector.cluster.PollerLeadership;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.haloconnector.config.AccountSettings;
 import io.haloconnector.halo.HaloEventsAnswer;
 import io.haloconnector.halo.HaloTokenProvider;
@@ -33,6 +35,7 @@ import java.util.concurrent.ExecutorService;
  * account's revoked key, 429 storm or backlog does not hold up another.
  */
 public final class HaloAccount implements Processor {
+    private static final Logger LOG = LoggerFactory.getLogger(HaloAccount.class);
     private final AccountSettings settings;
     private final CheckpointOpening opening;
     private final CheckpointStore store;
@@ -150,6 +153,10 @@ public final class HaloAccount implements Processor {
 
     /** At stop, after the routes: the fetch threads end and the checkpoint (its lock, its connections) closes. */
     void close() {
+        if (pagesInFlight != null) {
+            // the figures of the run: how many pages were in flight and what their commits cost
+            LOG.info("{}Output: {}", settings.logPrefix(), pagesInFlight.figures());
+        }
         if (fetchers != null) {
             fetchers.shutdownNow();
         }

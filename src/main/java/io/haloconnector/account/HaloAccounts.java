@@ -25,6 +25,7 @@ import io.haloconnector.poll.ReportPollFailure;
 import io.haloconnector.poll.SetAsideBadEvents;
 import io.haloconnector.poll.SortedAnswers;
 import io.haloconnector.retry.Backoff;
+import io.haloconnector.retry.AdaptiveConcurrency;
 import io.haloconnector.retry.ConcurrencyLimit;
 import io.haloconnector.retry.RequestPacer;
 import io.haloconnector.state.Checkpoint;
@@ -92,7 +93,7 @@ public final class HaloAccounts {
     private final PropertyLookup props;
     private final MeterRegistry meters;
     private final StateDatabase database;
-    private final ConcurrencyLimit outputPages;
+    private final AdaptiveConcurrency outputPages;
     private final Clock clock;
     // the backfill this run is, or null for the live connector
     private final BackfillWindow backfill;
@@ -119,13 +120,13 @@ public final class HaloAccounts {
      * @param outputPages pages the output takes at once, shared by the accounts
      */
     public HaloAccounts(CamelContext context, ConnectorSettings settings, PropertyLookup props, MeterRegistry meters,
-                        StateDatabase database, ConcurrencyLimit outputPages, Clock clock) {
+                        StateDatabase database, AdaptiveConcurrency outputPages, Clock clock) {
         this(context, settings, props, meters, database, outputPages, clock, null);
     }
 
     /** @param backfill the backfill this run is, or null for the live connector */
     public HaloAccounts(CamelContext context, ConnectorSettings settings, PropertyLookup props, MeterRegistry meters,
-                        StateDatabase database, ConcurrencyLimit outputPages, Clock clock, BackfillWindow backfill) {
+                        StateDatabase database, AdaptiveConcurrency outputPages, Clock clock, BackfillWindow backfill) {
         this.backfill = backfill;
         this.context = context;
         this.settings = settings;
@@ -415,7 +416,6 @@ public final class HaloAccounts {
         PagesInFlight pagesInFlight = new PagesInFlight(cursor, progress, metrics, outputPages, stopping, outputBackoff);
         // ClusteredRoutePolicy drops the lead before it stops the route: the poll ends at the page boundary
         pagesInFlight.pollWhile(leadership::isActive);
-        metrics.pagesInFlight(pagesInFlight, PagesInFlight::size);
         Processor awaitPagesInFlight = pagesInFlight.awaitStep();
         if (backfill != null) {
             // the poll's last step: once every page is committed and the checkpoint has reached the end, the backfill is done

@@ -29,7 +29,7 @@ import io.haloconnector.poll.EventId;
 import io.haloconnector.poll.BackfillWindow;
 import io.haloconnector.poll.LateOutputErrors;
 import io.haloconnector.poll.NewEventsOfPage;
-import io.haloconnector.retry.ConcurrencyLimit;
+import io.haloconnector.retry.AdaptiveConcurrency;
 import io.haloconnector.state.StateDatabase;
 import io.haloconnector.syslog.SyslogOutput;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -107,7 +107,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
                 accounts.get().outputUnavailable(why);
             }
         });
-        ConcurrencyLimit outputPages;
+        AdaptiveConcurrency outputPages;
         try {
             outputPages = bindOutput(context, settings, props, hecObserver, outputs);
         } catch (Exception e) {
@@ -116,6 +116,7 @@ public class ConnectorConfiguration implements CamelConfiguration {
             }
             throw e;
         }
+        ConnectorMetrics.outputLimit(meters, outputPages, AdaptiveConcurrency::current, AdaptiveConcurrency::max);
         accounts.set(new HaloAccounts(context, settings, props, meters, database, outputPages, clock, backfill));
         LOG.info("Output {}, {} events a page; Java {}, max heap {} MB", settings.output(), settings.perPage(),
                 Runtime.version().feature(), Runtime.getRuntime().maxMemory() >> 20);
@@ -200,11 +201,11 @@ public class ConnectorConfiguration implements CamelConfiguration {
 
     /**
      * The beans of the selected output route; the file output first cuts off what the last run wrote
-     * after its commit. Returns how many pages the output takes at once: hec.maxInFlight for HEC
-     * (halved by its 503 and 429), one for the others (a file or stdout is written in page order, and
+     * after its commit. Returns how many pages the output takes at once: up to hec.maxInFlight for HEC
+     * (following its round-trip time, 503 and 429), one for the others (a file or stdout is written in page order, and
      * a user's own route on direct:halo-output may not take two exchanges at once).
      */
-    static ConcurrencyLimit bindOutput(CamelContext context, ConnectorSettings settings, PropertyLookup props,
+    static AdaptiveConcurrency bindOutput(CamelContext context, ConnectorSettings settings, PropertyLookup props,
                                        HecObserver hecObserver, List<AutoCloseable> closeOnStop)
             throws Exception {
         Registry registry = context.getRegistry();
@@ -240,8 +241,8 @@ public class ConnectorConfiguration implements CamelConfiguration {
             throw new ConfigurationException("the output cannot start: " + e);
         }
         registry.bind("outputFailure", outputFailure);
-        ConcurrencyLimit pages = "hec".equals(settings.output())
-                ? registry.lookupByNameAndType("hecDelivery", HecDelivery.class).pagesInFlight() : new ConcurrencyLimit(1);
+        AdaptiveConcurrency pages = "hec".equals(settings.output())
+                ? registry.lookupByNameAndType("hecDelivery", HecDelivery.class).pagesInFlight() : AdaptiveConcurrency.pinned(1);
         // the output page route's consumers, {{bean:outputPages.max}}: as many as the most pages in flight
         registry.bind("outputPages", pages);
         return pages;

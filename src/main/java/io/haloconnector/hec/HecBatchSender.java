@@ -2,7 +2,7 @@ package io.haloconnector.hec;
 
 import io.haloconnector.config.ConnectorSettings;
 import io.haloconnector.retry.Backoff;
-import io.haloconnector.retry.ConcurrencyLimit;
+import io.haloconnector.retry.AdaptiveConcurrency;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +17,8 @@ import java.util.List;
  * few, waits for the health endpoint to say healthy), retries configuration refusals slowly with
  * an ERROR saying what to change, and splits out malformed events into the dead-letter file.
  * Blocks the calling thread meanwhile: that is the connector's backpressure. Pages in flight call
- * it from several threads at once; a 503 or 429 halves the pages in flight ({@link ConcurrencyLimit}),
- * accepted batches grow them back.
+ * it from several threads at once; a 503 or 429 tells {@link AdaptiveConcurrency} to take pages
+ * off (the poll's pages in flight tell it their round-trip time).
  */
 final class HecBatchSender {
 
@@ -37,13 +37,13 @@ final class HecBatchSender {
     private final StopSignal retries;
     private final Backoff backoff;
     private final HecObserver observer;
-    private final ConcurrencyLimit inFlight;
+    private final AdaptiveConcurrency inFlight;
     /** HEC's host:port, named by every line about a failed request. */
     private final String receiver;
 
     /** {@code stop} ends every wait and request; {@code retries} (the connector stopping) ends the retries only. */
     HecBatchSender(HecSettings settings, HecClient client, HecDeadLetters deadLetters, StopSignal stop, StopSignal retries,
-                   HecObserver observer, ConcurrencyLimit inFlight) {
+                   HecObserver observer, AdaptiveConcurrency inFlight) {
         this.retries = retries;
         this.settings = settings;
         this.receiver = ConnectorSettings.hostAndPort(settings.url());
@@ -129,8 +129,8 @@ final class HecBatchSender {
             if (outcome == HecOutcome.TRANSIENT) {
                 failures++;
                 if (answer.status() == 503 || answer.status() == 429) {
-                    // HEC's queue is full or it limits the rate: fewer pages at once, as on the Halo side
-                    inFlight.rateLimited();
+                    // HEC's queue is full or it limits the rate: fewer pages at once
+                    inFlight.backPressure();
                 }
                 observer.unavailable("HEC answered " + redact(answer.describe()));
                 Duration delay = backoff.delay(failures, answer.retryAfter());
@@ -152,7 +152,7 @@ final class HecBatchSender {
                 logInFull(answer);
                 retries.sleep(settings.retryMaxDelay());
             } else {
-                inFlight.succeeded();
+                inFlight.accepted();
                 observer.unavailable(null);
                 if (failures + refusals > 0) {
                     LOG.info("HEC accepted the batch of {} events after {} failed attempts", batch.size(), failures + refusals);

@@ -5,7 +5,7 @@ import io.haloconnector.halo.HaloEvent;
 import io.haloconnector.http.RequestDeadlines;
 import io.haloconnector.output.EventBatch;
 import io.haloconnector.output.PageHeaders;
-import io.haloconnector.retry.ConcurrencyLimit;
+import io.haloconnector.retry.AdaptiveConcurrency;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.impl.engine.DefaultProducerTemplate;
@@ -55,7 +55,7 @@ public final class HecDelivery implements Processor, AutoCloseable {
     private final Map<List<String>, HecEnvelopeEncoder> accountEncoders = new ConcurrentHashMap<>();
     private final HecBatchSender sender;
     private final HecClient client;
-    private final ConcurrencyLimit inFlight;
+    private final AdaptiveConcurrency inFlight;
     private final StopSignal stop = new StopSignal();
     // set when the connector begins to stop: a batch of a page handed over is still sent, a failed one is not retried
     private final StopSignal retries = new StopSignal();
@@ -66,10 +66,10 @@ public final class HecDelivery implements Processor, AutoCloseable {
 
     /**
      * Sends through {@code requests}, the HEC request route's endpoint, and tells {@code observer}
-     * what HEC answers (metrics, readiness); a 503 or 429 halves {@code inFlight}, successes grow it.
+     * what HEC answers (metrics, readiness); round-trip times, 503 and 429 set {@code inFlight}.
      */
     public HecDelivery(HecSettings settings, Path stateDir, HecObserver observer, ProducerTemplate template, Endpoint requests,
-                       ConcurrencyLimit inFlight) {
+                       AdaptiveConcurrency inFlight) {
         this.settings = settings;
         if (settings.insecure()) {
             LOG.warn("hec.tls.insecure=true: the HEC certificate and host name are NOT verified; use it only on a test setup");
@@ -81,10 +81,11 @@ public final class HecDelivery implements Processor, AutoCloseable {
         this.deadLetters = new HecDeadLetters(stateDir);
         this.sender = new HecBatchSender(settings, client, deadLetters, stop, retries, observer, inFlight);
         this.calls = new PageBatches(encoder);
-        LOG.info("HEC output to {} (index {}, sourcetype {}, batches of {} events / {} bytes, gzip {}, ack {}, {} pages in flight)",
+        LOG.info("HEC output to {} (index {}, sourcetype {}, batches of {} events / {} bytes, gzip {}, ack {}, pages in flight: {})",
                 settings.url(), settings.index().orElse("<token default>"), settings.sourcetype(), settings.batchEvents(),
                 settings.batchBytes(), settings.gzip(), settings.ack() ? "on, channel " + channel : "off",
-                settings.maxInFlight());
+                inFlight.isAdaptive() ? "up to " + settings.maxInFlight() + ", following HEC's round-trip time"
+                        : settings.maxInFlight() + " (hec.adaptiveConcurrency=false)");
     }
 
     @Override
@@ -121,12 +122,14 @@ public final class HecDelivery implements Processor, AutoCloseable {
      */
     public static HecDelivery bind(CamelContext context, HecSettings settings, Path stateDir, HecObserver observer)
             throws Exception {
-        return bind(context, settings, stateDir, observer, new ConcurrencyLimit(settings.maxInFlight()));
+        return bind(context, settings, stateDir, observer, settings.adaptiveConcurrency()
+                ? AdaptiveConcurrency.adaptive(settings.maxInFlight(), System::nanoTime)
+                : AdaptiveConcurrency.pinned(settings.maxInFlight()));
     }
 
-    /** As {@link #bind(CamelContext, HecSettings, Path, HecObserver)}, halving {@code inFlight} on a 503 or 429. */
+    /** As {@link #bind(CamelContext, HecSettings, Path, HecObserver)}, with the pages in flight set by {@code inFlight}. */
     public static HecDelivery bind(CamelContext context, HecSettings settings, Path stateDir, HecObserver observer,
-                                   ConcurrencyLimit inFlight) throws Exception {
+                                   AdaptiveConcurrency inFlight) throws Exception {
         HttpComponentDefaults.applyTo(context);
         // the request route reads the URL and the timeouts as validated: {{bean:hecSettings.baseUrl}}, ...timeoutMillis
         context.getRegistry().bind("hecSettings", settings);
@@ -225,8 +228,8 @@ public final class HecDelivery implements Processor, AutoCloseable {
         }
     }
 
-    /** How many pages may be in flight now: hec.maxInFlight, halved by a 503 or 429, grown back by successes. */
-    public ConcurrencyLimit pagesInFlight() {
+    /** How many pages may be in flight now: up to hec.maxInFlight, following HEC's round-trip time, 503 and 429. */
+    public AdaptiveConcurrency pagesInFlight() {
         return inFlight;
     }
 

@@ -33,6 +33,7 @@ public final class HecSettings {
     private final int batchBytes;
     private final boolean gzip;
     private final int maxInFlight;
+    private final boolean adaptiveConcurrency;
     private final boolean ack;
     private final Duration ackTimeout;
     private final Duration ackPollInterval;
@@ -60,6 +61,7 @@ public final class HecSettings {
         this.batchBytes = props.getInt(HEC_BATCH_BYTES);
         this.gzip = props.getBoolean(HEC_GZIP);
         this.maxInFlight = props.getInt(HEC_MAX_IN_FLIGHT);
+        this.adaptiveConcurrency = props.getBoolean(HEC_ADAPTIVE_CONCURRENCY);
         this.ack = props.getBoolean(HEC_ACK);
         this.ackTimeout = props.getDuration(HEC_ACK_TIMEOUT);
         this.ackPollInterval = props.getDuration(HEC_ACK_POLL_INTERVAL);
@@ -181,6 +183,11 @@ public final class HecSettings {
     /** Pages whose POSTs may be in flight at once. */
     public int maxInFlight() {
         return maxInFlight;
+    }
+
+    /** True: the pages in flight follow HEC's round-trip time up to {@link #maxInFlight()}; false: pinned there. */
+    public boolean adaptiveConcurrency() {
+        return adaptiveConcurrency;
     }
 
     public boolean ack() {

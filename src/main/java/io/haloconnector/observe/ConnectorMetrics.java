@@ -96,12 +96,6 @@ public final class ConnectorMetrics implements HaloRequestObserver {
         lastPollEnded = clock.instant();
     }
 
-    /** Pages handed to the output and not committed yet, as the gauge {@code halo_pages_in_flight}. */
-    public <T> void pagesInFlight(T source, ToDoubleFunction<T> count) {
-        Gauge.builder("halo.pages.in.flight", source, count).tag("account", account)
-                .description("Pages handed to the output and not committed yet").register(registry);
-    }
-
     /** The cursor lag (now minus the checkpoint's created_at) as a gauge; NaN before the first event. */
     public void cursorLag(Supplier<Instant> cursor, Clock clock) {
         ToDoubleFunction<Supplier<Instant>> lag = source -> {
@@ -128,6 +122,41 @@ public final class ConnectorMetrics implements HaloRequestObserver {
     /** How many OAuth tokens were fetched. */
     public <T> void tokenRefreshes(T source, ToDoubleFunction<T> count) {
         FunctionCounter.builder("halo.token.refreshes", source, count).tag("account", account).description("OAuth tokens fetched").register(registry);
+    }
+
+    /**
+     * The output's pages in flight for this account: how many now, and two counters whose rates give
+     * the average (page-seconds in flight over seconds with a page in flight); and the checkpoint's
+     * saves, their time and the pages they committed (pages per save shows the group commit).
+     */
+    public <T> void pagesInFlight(T pages, ToDoubleFunction<T> now, ToDoubleFunction<T> pageSeconds,
+                                  ToDoubleFunction<T> busySeconds) {
+        Gauge.builder("halo.output.pages.in.flight", pages, now).tag("account", account)
+                .description("Pages handed to the output and not committed yet: a crash now repeats these").register(registry);
+        FunctionCounter.builder("halo.output.pages.in.flight.seconds", pages, pageSeconds).tag("account", account)
+                .description("Page-seconds in flight; divided by halo_output_busy_seconds, the average pages in flight")
+                .register(registry);
+        FunctionCounter.builder("halo.output.busy.seconds", pages, busySeconds).tag("account", account)
+                .description("Seconds with one page in flight or more").register(registry);
+    }
+
+    /** The checkpoint's saves of answered pages: how many, their time, and the pages they committed. */
+    public <T> void checkpointSaves(T pages, ToDoubleFunction<T> saves, ToDoubleFunction<T> seconds, ToDoubleFunction<T> committed) {
+        FunctionCounter.builder("halo.checkpoint.saves", pages, saves).tag("account", account)
+                .description("Checkpoint saves of answered pages (answers that arrive together share one)").register(registry);
+        FunctionCounter.builder("halo.checkpoint.save.seconds", pages, seconds).tag("account", account)
+                .description("Time spent saving the checkpoint for answered pages").register(registry);
+        FunctionCounter.builder("halo.output.pages.committed", pages, committed).tag("account", account)
+                .description("Pages committed after their output returned").register(registry);
+    }
+
+    /** The pages the output may take at once now (shared by the accounts: no account label). */
+    public static <T> void outputLimit(MeterRegistry registry, T limit, ToDoubleFunction<T> current, ToDoubleFunction<T> max) {
+        Gauge.builder("output.pages.limit", limit, current)
+                .description("Pages the output may take at once now (hec.adaptiveConcurrency follows HEC's round-trip time)")
+                .register(registry);
+        Gauge.builder("output.pages.limit.max", limit, max).description("The most pages the output takes at once (hec.maxInFlight)")
+                .register(registry);
     }
 
     public void pageFetched(int events) {

@@ -5,7 +5,7 @@ import io.haloconnector.halo.HaloEvent;
 import io.haloconnector.observe.ConnectorMetrics;
 import io.haloconnector.output.EventBatch;
 import io.haloconnector.output.OutputPosition;
-import io.haloconnector.retry.ConcurrencyLimit;
+import io.haloconnector.retry.AdaptiveConcurrency;
 import io.haloconnector.state.EventCursor;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -18,19 +18,22 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 
 /**
- * The pages handed to the output route and not yet committed, in page order, and their commit.
- * The poll route admits a page ({@link #admitStep()}): it waits while as many pages as the output
- * may take are in flight ({@link ConcurrencyLimit}: {@code hec.maxInFlight} for HEC, adapting to
- * 503 and 429; one for every other output), moves the poll window on, and hands the page to the
- * output on another thread. When a page's output returns ({@link #deliveredStep()}), the
- * contiguous prefix of delivered pages is committed on that thread, off the poll route, in one
- * save however many pages it holds: cursor ({@link PollWindow#advance}), delivered ids and output
- * position, in page order. A page counts as in flight until its commit is saved, so a crash
- * repeats at most the pages in flight. A failed page ({@link #failedStep()}) is never committed,
- * nor any page after it: the poll waits for the others to finish and ends with one line, and the
- * ids of the uncommitted pages are dropped ({@link ReportPollFailure}) so the next poll delivers
+ * The pages handed to the output and not yet passed by the cursor, in page order, and their
+ * commit. The poll route admits a page ({@link #admitStep()}): it waits while as many pages as
+ * the output may take are unanswered ({@link AdaptiveConcurrency}: up to {@code hec.maxInFlight}
+ * for HEC, following its round-trip time; one for every other output), moves the poll window on,
+ * and hands the page to the output on another thread. When a page's output returns
+ * ({@link #deliveredStep()}) the page is committed at once, on that thread, even while an earlier
+ * page is still in flight: its ids join the checkpoint, and the cursor moves over the contiguous
+ * prefix of answered pages only ({@link PollWindow#advance}), with that prefix's output position.
+ * So a crash repeats only the pages unanswered at that moment: the re-read window drops the ids
+ * held. Answers that arrive while a save runs share the next save (group commit), one atomic save
+ * however many pages it holds. A failed page ({@link #failedStep()}) is never committed and the
+ * cursor never passes it: the poll waits for the others to finish and ends with one line, and the
+ * ids of the unanswered pages are dropped ({@link ReportPollFailure}) so the next poll delivers
  * them again. A shutdown, or the loss of the account's lead ({@link #pollWhile}), ends the poll at a
  * page boundary, after every page in flight is committed ({@link #awaitStep()}). From the stop on no
  * page is handed over, also not one the poll has fetched or is waiting to admit: the pages in flight
@@ -41,11 +44,17 @@ public final class PagesInFlight {
     public static final String PROPERTY = "haloPageInFlight";
     /** Exchange property, Boolean: admitStep handed the page over (false once the connector is stopping). */
     public static final String ADMITTED = "haloPageAdmitted";
+    /**
+     * Pages admitted ahead of the cursor, committed or not, per page the output may take at most: behind
+     * a slow page the ids of the answered ones wait in every save, so their number stays bounded.
+     */
+    static final int PAGES_AHEAD_PER_PAGE_IN_FLIGHT = 4;
     private static final Logger LOG = LoggerFactory.getLogger(PagesInFlight.class);
 
     /** One page handed to the output: what its commit needs, taken on the poll route when it was admitted. */
     static final class Page {
-        private final List<HaloEvent> events;
+        private List<HaloEvent> events;
+        private final int size;
         private final int fresh;
         private final Instant moveTo;
         private final Instant pollUntil;
@@ -53,11 +62,14 @@ public final class PagesInFlight {
         private final long lastOfPoll;
         private boolean delivered;
         private boolean failed;
+        private boolean committed;
         private String position;
+        private long admittedAt;
 
         Page(List<HaloEvent> events, int fresh, Instant moveTo, Instant pollUntil, List<HaloEvent> beyondWindow,
              long lastOfPoll) {
             this.events = events;
+            this.size = events.size();
             this.fresh = fresh;
             this.moveTo = moveTo;
             this.pollUntil = pollUntil;
@@ -69,18 +81,31 @@ public final class PagesInFlight {
     private final EventCursor cursor;
     private final CatchUpProgress progress;
     private final ConnectorMetrics metrics;
-    private final ConcurrencyLimit limit;
+    private final AdaptiveConcurrency limit;
     private final ConnectorStopping stopping;
     private final OutputBackoff output;
-    private final Deque<Page> inFlight = new ArrayDeque<>();
+    private final LongSupplier nanoClock;
+    /** From the oldest page the cursor has not passed to the newest admitted. */
+    private final Deque<Page> admitted = new ArrayDeque<>();
+    /** Pages admitted and not committed yet: the ones a crash now would repeat. */
+    private int unanswered;
     private Throwable failure;
     private boolean committing;
     private volatile BooleanSupplier polling = () -> true;
+    // the figures: time-weighted pages in flight, the time with one or more, the saves and their time
+    private long lastChange;
+    private long pageNanos;
+    private long busyNanos;
+    private long saves;
+    private long pagesCommitted;
+    private long saveNanos;
 
-    public PagesInFlight(EventCursor cursor, CatchUpProgress progress, ConnectorMetrics metrics, ConcurrencyLimit limit,
+    public PagesInFlight(EventCursor cursor, CatchUpProgress progress, ConnectorMetrics metrics, AdaptiveConcurrency limit,
                          ConnectorStopping stopping, OutputBackoff output) {
         this.stopping = stopping;
         this.output = output;
+        this.nanoClock = System::nanoTime;
+        this.lastChange = nanoClock.getAsLong();
         // a poll waiting for room hands nothing over once the stop begins: woken here
         stopping.onStop(() -> {
             synchronized (this) {
@@ -91,6 +116,8 @@ public final class PagesInFlight {
         this.progress = progress;
         this.metrics = metrics;
         this.limit = limit;
+        metrics.pagesInFlight(this, PagesInFlight::size, PagesInFlight::pageSecondsInFlight, PagesInFlight::secondsBusy);
+        metrics.checkpointSaves(this, PagesInFlight::saves, PagesInFlight::saveSeconds, PagesInFlight::pagesCommitted);
     }
 
     /**
@@ -110,7 +137,7 @@ public final class PagesInFlight {
     public Processor admitStep() {
         return exchange -> {
             synchronized (this) {
-                while (failure == null && inFlight.size() >= limit.current() && !stopping.isStopping()) {
+                while (failure == null && !hasRoom() && !stopping.isStopping()) {
                     wait();
                 }
                 throwIfFailed();
@@ -135,7 +162,7 @@ public final class PagesInFlight {
             }
             boolean more = window.hasMorePages() && !stopping.isStopping() && polling.getAsBoolean();
             exchange.setProperty(PollProperties.MORE_PAGES, more);
-            Page admitted = new Page(page.events(), batch.size(), moveTo, window.pollUntil(),
+            Page handed = new Page(page.events(), batch.size(), moveTo, window.pollUntil(),
                     beyondWindow(batch, window.pollUntil()), more ? -1 : window.pagesRead());
             synchronized (this) {
                 if (stopping.isStopping()) {
@@ -143,33 +170,45 @@ public final class PagesInFlight {
                     exchange.setProperty(ADMITTED, false);
                     return; // the stop began while the window moved on: the poll ends, and its window with it
                 }
-                inFlight.addLast(admitted);
+                admitted.addLast(handed);
+                handed.admittedAt = nanoClock.getAsLong();
+                countInFlight(1);
+                limit.pageStarted(unanswered);
             }
-            exchange.setProperty(PROPERTY, admitted);
+            exchange.setProperty(PROPERTY, handed);
             exchange.setProperty(ADMITTED, true);
         };
     }
 
-    /** The output route returned for the exchange's page: commits what is now a delivered prefix. */
+    /** Room for one more page: fewer unanswered than the output takes now, and not too far ahead of the cursor. */
+    private boolean hasRoom() {
+        return unanswered < limit.current() && admitted.size() < PAGES_AHEAD_PER_PAGE_IN_FLIGHT * limit.max();
+    }
+
+    /** The output route returned for the exchange's page: commits it, and moves the cursor over the answered prefix. */
     public Processor deliveredStep() {
         return exchange -> {
             Page page = exchange.getProperty(PROPERTY, Page.class);
             if (page.fresh > 0) {
                 output.delivered(); // a page without new events never reached the output
             }
+            if (page.fresh > 0) {
+                // the output's round trip, hand-over to return; the save after it is shared by the answers that wait for it
+                limit.answered(nanoClock.getAsLong() - page.admittedAt);
+            }
             synchronized (this) {
                 page.position = exchange.getProperty(OutputPosition.PROPERTY, String.class);
                 page.delivered = true;
                 if (committing) {
-                    return; // the committing thread takes this page too when it gets there: one save for both
+                    return; // the committing thread takes this page too when its save is done: one save for both
                 }
                 committing = true;
             }
-            commitDeliveredPrefix();
+            commitAnswered();
         };
     }
 
-    /** The output route threw for the exchange's page: neither it nor a page after it is committed. */
+    /** The output route threw for the exchange's page: it is not committed, and the cursor stops before it. */
     public Processor failedStep() {
         return exchange -> {
             Page page = exchange.getProperty(PROPERTY, Page.class);
@@ -179,11 +218,14 @@ public final class PagesInFlight {
         };
     }
 
-    /** The poll route's last step: waits until every page in flight is committed; throws when one failed. */
+    /**
+     * The poll route's last step: waits until the cursor has passed every page in flight and their commits are
+     * counted (the poll's "Poll done" line is logged before the next poll can start); throws when one failed.
+     */
     public Processor awaitStep() {
         return exchange -> {
             synchronized (this) {
-                while (failure == null && !inFlight.isEmpty()) {
+                while (failure == null && !admitted.isEmpty()) {
                     wait();
                 }
                 throwIfFailed();
@@ -191,9 +233,61 @@ public final class PagesInFlight {
         };
     }
 
-    /** Pages handed to the output and not committed yet. */
+    /** Pages handed to the output and not committed yet: the ones a crash now would repeat. */
     public synchronized int size() {
-        return inFlight.size();
+        return unanswered;
+    }
+
+    /** Pages in flight on average while one or more was, since the start. */
+    public synchronized double averageInFlight() {
+        countInFlight(0);
+        return busyNanos == 0 ? 0 : pageNanos / (double) busyNanos;
+    }
+
+    /** Page-seconds in flight since the start: its rate is the pages in flight on average. */
+    public synchronized double pageSecondsInFlight() {
+        countInFlight(0);
+        return pageNanos / 1e9;
+    }
+
+    /** Seconds with one or more page in flight since the start. */
+    public synchronized double secondsBusy() {
+        countInFlight(0);
+        return busyNanos / 1e9;
+    }
+
+    /** Checkpoint saves of answered pages since the start. */
+    synchronized long saves() {
+        return saves;
+    }
+
+    /** Seconds those saves took. */
+    synchronized double saveSeconds() {
+        return saveNanos / 1e9;
+    }
+
+    /** Pages those saves committed. */
+    synchronized long pagesCommitted() {
+        return pagesCommitted;
+    }
+
+    /** One line for the log at stop: the pages in flight on average and what the commit cost. */
+    public synchronized String figures() {
+        return String.format(java.util.Locale.ROOT, "pages in flight %.2f on average (output limit now %s); %d pages"
+                        + " committed in %d saves, %.2f ms a save", averageInFlight(), limit, pagesCommitted, saves,
+                saves == 0 ? 0.0 : saveNanos / 1e6 / saves);
+    }
+
+    /** Adds the time since the last change at the old count, then moves the count by {@code change}. */
+    private void countInFlight(int change) {
+        long now = nanoClock.getAsLong();
+        long elapsed = now - lastChange;
+        pageNanos += elapsed * unanswered;
+        if (unanswered > 0) {
+            busyNanos += elapsed;
+        }
+        lastChange = now;
+        unanswered += change;
     }
 
     /** After a failure: waits for every page in flight to end, drops the uncommitted ones and throws. */
@@ -201,12 +295,13 @@ public final class PagesInFlight {
         if (failure == null) {
             return;
         }
-        while (committing || inFlight.stream().anyMatch(page -> !page.delivered && !page.failed)) {
+        while (committing || admitted.stream().anyMatch(page -> !page.delivered && !page.failed)) {
             wait();
         }
         Throwable cause = failure;
         failure = null;
-        inFlight.clear();
+        admitted.clear();
+        countInFlight(-unanswered);
         throw new PageOutputFailedException(ReportPollFailure.describe(cause), cause);
     }
 
@@ -218,65 +313,102 @@ public final class PagesInFlight {
         notifyAll();
     }
 
-    /** Commits delivered pages from the head of the queue until it meets one still in flight; one thread at a time. */
-    private void commitDeliveredPrefix() {
+    /**
+     * Commits every answered page not committed yet, in one save, and moves the cursor over the
+     * answered prefix; again while answers came during the save. One thread at a time.
+     */
+    private void commitAnswered() {
         while (true) {
-            List<Page> prefix = new ArrayList<>();
+            List<Page> answered = new ArrayList<>();
+            List<Page> passed = new ArrayList<>();
             synchronized (this) {
-                for (Page page : inFlight) {
-                    if (!page.delivered || page.failed) {
-                        break; // pages before a failed one are committed, none after it
+                for (Page page : admitted) {
+                    if (page.delivered && !page.committed && !page.failed) {
+                        answered.add(page);
                     }
-                    prefix.add(page);
                 }
-                if (prefix.isEmpty()) {
+                if (answered.isEmpty()) {
                     committing = false;
                     notifyAll();
                     return;
                 }
+                for (Page page : admitted) {
+                    if (page.failed || !page.delivered) {
+                        break; // the cursor stops before a page in flight or failed: a crash or the next poll reads it again
+                    }
+                    passed.add(page);
+                }
             }
+            long began = nanoClock.getAsLong();
             try {
-                commit(prefix);
+                commit(answered, passed);
             } catch (RuntimeException e) {
                 // the state cannot be written: the poll ends as for a failed page (EventCursor saves again before the next)
                 synchronized (this) {
                     committing = false;
-                    failed(prefix.get(0), e);
+                    failed(answered.get(0), e);
                 }
                 return;
             }
+            long saved = nanoClock.getAsLong();
             synchronized (this) {
-                // in flight until saved: a crash meanwhile repeats them, so they count against the limit until now
-                prefix.forEach(page -> inFlight.removeFirst());
+                saves++;
+                saveNanos += saved - began;
+                pagesCommitted += answered.size();
+                for (Page page : answered) {
+                    page.committed = true;
+                    page.events = List.of(); // its ids are in the checkpoint now: the events need not stay in memory
+                }
+                // unanswered until saved: a crash meanwhile repeats them, so they count against the limit until now
+                countInFlight(-answered.size());
+                notifyAll();
+            }
+            try {
+                for (Page page : answered) {
+                    pageCommitted(page);
+                }
+                for (Page page : passed) {
+                    if (page.lastOfPoll >= 0) {
+                        metrics.pollCompleted();
+                        progress.pollFinished(cursor.cursor(), page.lastOfPoll);
+                    }
+                }
+            } catch (RuntimeException e) {
+                // the pages are saved: a count that fails must not leave committing set, which would stall every later page
+                LOG.warn("Counting the committed pages failed (they are saved): {}", e.toString());
+            }
+            synchronized (this) {
+                // only now may the poll end (awaitStep): its pages counted and its line logged before the next poll's start resets the counts
+                passed.forEach(page -> admitted.removeFirst());
                 notifyAll();
             }
         }
     }
 
-    private void commit(List<Page> pages) {
+    /** One save: the answered pages' ids, the cursor moved to the passed prefix's end, with its output position. */
+    private void commit(List<Page> answered, List<Page> passed) {
         List<HaloEvent> events = new ArrayList<>();
+        for (Page page : answered) {
+            events.addAll(page.events);
+        }
         Instant moveTo = null;
         String position = null;
-        for (Page page : pages) {
-            events.addAll(page.events);
+        for (Page page : passed) {
             moveTo = page.moveTo != null ? page.moveTo : moveTo;
             position = page.position != null ? page.position : position;
         }
         cursor.commit(events, position, moveTo);
-        for (Page page : pages) {
-            for (HaloEvent event : page.beyondWindow) {
-                metrics.eventBeyondWindow();
-                LOG.warn("Event {} claims created_at {}, after the end of the poll window ({}, now minus halo.poll.lag):"
-                        + " delivered, but the cursor does not follow it (a wrong clock where it was created?)",
-                        event.id(), event.createdAt(), page.pollUntil);
-            }
-            metrics.pageCommitted(page.fresh, page.events.size() - page.fresh);
-            progress.pageCommitted(page.fresh, cursor.cursor(), page.pollUntil);
-            if (page.lastOfPoll >= 0) {
-                metrics.pollCompleted();
-                progress.pollFinished(cursor.cursor(), page.lastOfPoll);
-            }
+    }
+
+    private void pageCommitted(Page page) {
+        for (HaloEvent event : page.beyondWindow) {
+            metrics.eventBeyondWindow();
+            LOG.warn("Event {} claims created_at {}, after the end of the poll window ({}, now minus halo.poll.lag):"
+                    + " delivered, but the cursor does not follow it (a wrong clock where it was created?)",
+                    event.id(), event.createdAt(), page.pollUntil);
         }
+        metrics.pageCommitted(page.fresh, page.size - page.fresh);
+        progress.pageCommitted(page.fresh, cursor.cursor(), page.pollUntil);
     }
 
     /** The page's new events created at or after the window's end: an API that ignores until lists them. */

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * accepted every event, reads the connector's CPU time and peak RSS from /proc, stops it with
  * SIGTERM and prints one Markdown table row. Run after {@code mvn -B -q -DskipTests package}:
  * {@code java -cp target/test-classes io.haloconnector.bench.ConnectorBenchmark [--scale 0.25]
- * [--cases 1,2,3,4,5,6,7,sweep; 6-seed or 6-defaults for one row of 6] [--jar target/halo-connector.jar] [--jfr CASE] [--work DIR] [--jvm OPTIONS]
+ * [--cases 1,2,2-pinned8,3,4,5,6,7,sweep; 6-seed, 6-defaults or 7-8 for one row of 6 or 7] [--jar target/halo-connector.jar] [--jfr CASE] [--work DIR] [--jvm OPTIONS]
  * [--set name=value]...}.
  * Cases {@code syslog} and {@code kafka} (the other outputs, against syslog-ng and a Kafka broker of the test kit)
  * run only when named and need the test classpath: {@code java -cp target/test-classes:target/classes:$(cat target/test-classpath.txt)}.
@@ -48,6 +48,9 @@ public final class ConnectorBenchmark {
     private static final Pattern ACCEPTED = Pattern.compile("accepted=(\\d+)");
     private static final Pattern REQUESTS = Pattern.compile("events_requests=(\\d+)");
     private static final Pattern STATUS_429 = Pattern.compile("429=(\\d+)");
+    /** The connector's line at stop (HaloAccount): pages in flight on average, pages committed, saves, ms a save. */
+    private static final Pattern OUTPUT_FIGURES = Pattern.compile(
+            "pages in flight ([0-9.]+) on average .*?; (\\d+) pages committed in (\\d+) saves, ([0-9.]+) ms a save");
     private static final Path LAUNCHER = Path.of("bin", "halo-connector");
     private static final long CLOCK_TICKS = 100; // USER_HZ on Linux; /proc/<pid>/stat counts in these
 
@@ -73,10 +76,24 @@ public final class ConnectorBenchmark {
         }
     }
 
+    /** The output's figures the connector logs at stop: pages in flight on average, and the commit's saves. */
+    record Commit(double averageInFlight, long pages, long saves, double millisPerSave) {
+        static final Commit NONE = new Commit(Double.NaN, 0, 0, Double.NaN);
+
+        double pagesPerSave() {
+            return saves == 0 ? Double.NaN : pages / (double) saves;
+        }
+
+        /** Checkpoint-save time per page committed: what the commit of a page costs. */
+        double millisPerPage() {
+            return pages == 0 ? Double.NaN : millisPerSave * saves / pages;
+        }
+    }
+
     /** What one case measured; times in seconds from the connector's launch. */
     record Result(Case c, long events, boolean complete, double wall, double toFirst, double cpu, double cpuAtFirst,
                   long peakRssKb, double simCpu, double receiverCpu, long requests, long tooMany, String load, String threads,
-                  String simThreads, String receiverThreads) {
+                  String simThreads, String receiverThreads, Commit commit) {
 
         double rate() {
             return events / Math.max(1e-3, wall - toFirst);
@@ -98,7 +115,7 @@ public final class ConnectorBenchmark {
 
     public static void main(String[] args) throws Exception {
         double scale = 1.0;
-        String cases = "1,2,3,4,5,6,7"; // all the targets in one run
+        String cases = "1,2,2-pinned8,3,4,5,6,7"; // all the targets in one run
         Path jar = Path.of("target", "halo-connector.jar");
         Path work = null;
         String jfr = null;
@@ -122,7 +139,7 @@ public final class ConnectorBenchmark {
                     extra.put(value.substring(0, eq), value.substring(eq + 1));
                 }
                 default -> {
-                    System.err.println("usage: ConnectorBenchmark [--scale 1.0] [--cases 1,2,3,4,5,6,7,sweep,syslog,kafka]"
+                    System.err.println("usage: ConnectorBenchmark [--scale 1.0] [--cases 1,2,2-pinned8,3,4,5,6,7,sweep,syslog,kafka]"
                             + " [--jar target/halo-connector.jar] [--jfr CASE-ID] [--work DIR] [--jvm '-Xmx256m ...']"
                             + " [--set name=value]...\n(cases 1 to 7 by default; syslog and kafka only when named, with"
                             + " java -cp target/test-classes:target/classes:$(cat target/test-classpath.txt))");
@@ -152,8 +169,9 @@ public final class ConnectorBenchmark {
                 + " with its JVM options%s%s, work %s%n%n", scale, DAYS, LATENCY_MS, LAUNCHER,
                 jvm.isEmpty() ? "" : " then " + String.join(" ", jvm), extra.isEmpty() ? "" : ", in every case " + extra, work);
         System.out.println("| case | events | wall s | to 1st event s | events/s | CPU s | µs CPU/event | peak RSS MB"
-                + " | sim CPU s | sim µs/event | receiver CPU s | receiver µs/event | requests | 429 | load 1m |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+                + " | sim CPU s | sim µs/event | receiver CPU s | receiver µs/event | requests | 429 | load 1m"
+                + " | pages in flight avg | pages/save | ms/save | save ms/page |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|");
         List<Result> results = new ArrayList<>();
         for (Case c : plan) {
             Result r = bench.run(c);
@@ -182,6 +200,11 @@ public final class ConnectorBenchmark {
         if (wanted.contains("2")) {
             plan.add(new Case("2", "defaults", n200, LATENCY_MS, 0, Map.of()));
         }
+        if (wanted.contains("2-pinned8")) {
+            // the defaults before the pages in flight adapted: 8 at once whatever HEC's round trip
+            plan.add(new Case("2-pinned8", "defaults, hec.maxInFlight 8 pinned", n200, LATENCY_MS, 0,
+                    Map.of("hec.adaptiveConcurrency", "false")));
+        }
         if (wanted.contains("3")) {
             plan.add(new Case("3", "defaults, latency 0", n200, 0, 0, Map.of()));
         }
@@ -203,10 +226,11 @@ public final class ConnectorBenchmark {
         if (wanted.contains("6") || wanted.contains("6-defaults")) {
             plan.add(new Case("6-defaults", "remote Splunk, defaults", n200, LATENCY_MS, REMOTE_HEC_LATENCY_MS, 0, Map.of()));
         }
-        if (wanted.contains("7")) {
-            for (int inFlight : new int[] {1, 2, 4, 8}) {
-                plan.add(new Case("7-" + inFlight, "remote Splunk, hec.maxInFlight " + inFlight, n200, LATENCY_MS,
-                        REMOTE_HEC_LATENCY_MS, 0, Map.of("hec.maxInFlight", Integer.toString(inFlight))));
+        for (int inFlight : new int[] {1, 2, 4, 8}) {
+            if (wanted.contains("7") || wanted.contains("7-" + inFlight)) {
+                plan.add(new Case("7-" + inFlight, "remote Splunk, hec.maxInFlight " + inFlight + " pinned", n200, LATENCY_MS,
+                        REMOTE_HEC_LATENCY_MS, 0, Map.of("hec.maxInFlight", Integer.toString(inFlight),
+                        "hec.adaptiveConcurrency", "false")));
             }
         }
         // the other outputs, only when named: the default run stays the HEC targets. No simulator latency, as
@@ -325,6 +349,7 @@ public final class ConnectorBenchmark {
             String receiverThreads = threadCpu(receiverPid, cpuTicks(receiverPid));
             String load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
             stop(connector, Duration.ofSeconds(30));
+            Commit commit = outputFigures(dir.resolve("connector.err"), dir.resolve("connector.out"));
             stop(simulator, Duration.ofSeconds(10));
             String simStats = lastLine(dir.resolve("simulator.err"), "halo-simulator stats: ");
             long requests = find(REQUESTS, simStats);
@@ -333,7 +358,7 @@ public final class ConnectorBenchmark {
             return new Result(c, accepted.get(), complete, (done - launched) / 1e9, Math.max(0, first - launched) / 1e9,
                     cpu / (double) CLOCK_TICKS, Math.max(0, cpuAtFirst) / (double) CLOCK_TICKS, hwm,
                     simCpu / (double) CLOCK_TICKS, receiverCpu / (double) CLOCK_TICKS, requests, tooMany, load, threads,
-                    simThreads, receiverThreads);
+                    simThreads, receiverThreads, commit);
         } finally {
             for (Process p : new Process[] {connector, simulator, receiver}) {
                 if (p != null && p.isAlive()) {
@@ -407,6 +432,22 @@ public final class ConnectorBenchmark {
         }, "bench-receiver-stderr");
         reader.setDaemon(true);
         reader.start();
+    }
+
+    /** The connector's figures line at stop, from its log files; NONE when it wrote none. */
+    private static Commit outputFigures(Path... logs) throws IOException {
+        Commit found = Commit.NONE;
+        for (Path log : logs) {
+            if (!Files.exists(log)) {
+                continue;
+            }
+            Matcher m = OUTPUT_FIGURES.matcher(Files.readString(log));
+            while (m.find()) {
+                found = new Commit(Double.parseDouble(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
+                        Double.parseDouble(m.group(4)));
+            }
+        }
+        return found;
     }
 
     /** user + system CPU of a process in clock ticks (fields 14 and 15 of /proc/PID/stat). */
@@ -515,10 +556,12 @@ public final class ConnectorBenchmark {
     private static String row(Result r) {
         String share = r.requests() == 0 ? "-" : String.format(Locale.ROOT, "%d (%.1f%%)", r.tooMany(),
                 100.0 * r.tooMany() / r.requests());
-        return String.format(Locale.ROOT, "| %s %s | %,d%s | %.1f | %.1f | %,.0f | %.1f | %.1f | %d | %.1f | %.1f | %.1f | %.1f | %d | %s | %s |",
+        return String.format(Locale.ROOT, "| %s %s | %,d%s | %.1f | %.1f | %,.0f | %.1f | %.1f | %d | %.1f | %.1f | %.1f | %.1f | %d | %s | %s"
+                        + " | %.2f | %.2f | %.2f | %.2f |",
                 r.c().id(), r.c().name(), r.events(), r.complete() ? "" : " (INCOMPLETE)", r.wall(), r.toFirst(), r.rate(),
                 r.cpu(), r.microsPerEvent(), r.peakRssKb() / 1024, r.simCpu(), r.simMicrosPerEvent(), r.receiverCpu(),
-                r.receiverMicrosPerEvent(), r.requests(), share, r.load());
+                r.receiverMicrosPerEvent(), r.requests(), share, r.load(), r.commit().averageInFlight(),
+                r.commit().pagesPerSave(), r.commit().millisPerSave(), r.commit().millisPerPage());
     }
 
     /** The performance targets (rate, CPU per event, 429 share, scaling, RSS), each met or not, for the cases run. */
@@ -536,8 +579,16 @@ public final class ConnectorBenchmark {
         Result defaultsRemote = byId.get("6-defaults");
         if (seedRemote != null && defaultsRemote != null) {
             double ratio = defaultsRemote.rate() / seedRemote.rate();
-            out.append(String.format(Locale.ROOT, "- case 6 defaults >= 30x case 6 seed-like events/s: %,.0f / %,.0f = %.1fx, %s%n",
-                    defaultsRemote.rate(), seedRemote.rate(), ratio, met(ratio >= 30)));
+            out.append(String.format(Locale.ROOT, "- case 6 defaults >= 40x case 6 seed-like events/s: %,.0f / %,.0f = %.1fx"
+                            + " (%.2f pages in flight on average), %s%n",
+                    defaultsRemote.rate(), seedRemote.rate(), ratio, defaultsRemote.commit().averageInFlight(), met(ratio >= 40)));
+        }
+        Result pinned = byId.get("2-pinned8");
+        if (two != null && pinned != null) {
+            double ratio = two.rate() / pinned.rate();
+            out.append(String.format(Locale.ROOT, "- case 2 (adaptive) within 10%% of hec.maxInFlight 8 pinned: %,.0f / %,.0f ="
+                            + " %.2f, %.2f against %.2f pages in flight on average, %s%n", two.rate(), pinned.rate(), ratio,
+                    two.commit().averageInFlight(), pinned.commit().averageInFlight(), met(ratio >= 0.9)));
         }
         Result three = byId.get("3");
         if (three != null) {

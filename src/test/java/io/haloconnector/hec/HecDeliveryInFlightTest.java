@@ -2,7 +2,7 @@ package io.haloconnector.hec;
 
 import io.haloconnector.halo.HaloEvent;
 import io.haloconnector.output.EventBatch;
-import io.haloconnector.retry.ConcurrencyLimit;
+import io.haloconnector.retry.AdaptiveConcurrency;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -65,9 +65,9 @@ class HecDeliveryInFlightTest {
     }
 
     @Test
-    void a503Or429HalvesThePagesInFlightAndAcceptedBatchesGrowThemBack() throws Exception {
+    void pinnedA503Or429HalvesThePagesInFlightAndAcceptedBatchesGrowThemBack() throws Exception {
         hec = HecFixture.start(stateDir);
-        ConcurrencyLimit inFlight = new ConcurrencyLimit(8);
+        AdaptiveConcurrency inFlight = AdaptiveConcurrency.pinned(8);
         HecDelivery sink = hec.sink(inFlight, "hec.maxInFlight", "8");
         // 503 (busy), 429, then a 500 that says nothing about load
         hec.receiver.faults().busy(1).tooManyRequests(1, Duration.ZERO).internalError(1);
@@ -79,6 +79,27 @@ class HecDeliveryInFlightTest {
             deliverPage(sink, SampleEvents.events(page * 10, 10)).get(10, TimeUnit.SECONDS);
         }
         assertThat(inFlight.current()).as("one more after as many successes in a row as the limit").isEqualTo(3);
+        assertThat(hec.receiver.faults().pending()).isZero();
+    }
+
+    @Test
+    void adaptiveEach503TakesAPageOffNeverBelowOne() throws Exception {
+        hec = HecFixture.start(stateDir);
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+        AdaptiveConcurrency inFlight = AdaptiveConcurrency.adaptive(8, nanos::get);
+        HecDelivery sink = hec.sink(inFlight, "hec.maxInFlight", "8", "hec.retry.maxDelay", "50ms");
+        while (inFlight.current() < 4) { // pages whose round trip stays at 20 ms, the output full: the limit grows
+            inFlight.pageStarted(inFlight.current());
+            nanos.addAndGet(20_000_000);
+            inFlight.answered(20_000_000);
+        }
+        hec.receiver.faults().busy(5); // HEC's queue is full: five 503s, each in a window of its own
+        for (int i = 0; i < 5; i++) {
+            nanos.addAndGet(20_000_000); // a window (one mean round trip) passes between two of them
+        }
+        CompletableFuture<Void> page = deliverPage(sink, SampleEvents.events(0, 1));
+        page.get(30, TimeUnit.SECONDS);
+        assertThat(inFlight.current()).as("back pressure took pages off").isLessThan(4);
         assertThat(hec.receiver.faults().pending()).isZero();
     }
 }

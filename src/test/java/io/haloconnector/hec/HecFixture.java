@@ -3,7 +3,7 @@ package io.haloconnector.hec;
 import io.haloconnector.config.PropertyLookup;
 import io.haloconnector.halo.HaloEvent;
 import io.haloconnector.poll.ConnectorStopping;
-import io.haloconnector.retry.ConcurrencyLimit;
+import io.haloconnector.retry.AdaptiveConcurrency;
 import io.haloconnector.testkit.hec.HecReceiver;
 import io.haloconnector.testkit.hec.HecReceiverConfig;
 
@@ -89,16 +89,16 @@ final class HecFixture implements AutoCloseable {
         return sink(null, overrides);
     }
 
-    /** As {@link #sink(String...)}, telling {@code inFlight} (null: its own) of HEC's 503 and 429. */
-    HecDelivery sink(ConcurrencyLimit inFlight, String... overrides) throws Exception {
+    /** As {@link #sink(String...)}, telling {@code inFlight} (null: as the settings say) of HEC's answers. */
+    HecDelivery sink(AdaptiveConcurrency inFlight, String... overrides) throws Exception {
         Map<String, String> props = properties(overrides);
         CamelContext context = new DefaultCamelContext();
         Properties initial = new Properties();
         initial.putAll(props);
         context.getPropertiesComponent().setInitialProperties(initial);
         HecSettings settings = HecSettings.from(lookup(props));
-        HecDelivery sink = HecDelivery.bind(context, settings, stateDir, HecObserver.NONE,
-                inFlight == null ? new ConcurrencyLimit(settings.maxInFlight()) : inFlight);
+        HecDelivery sink = inFlight == null ? HecDelivery.bind(context, settings, stateDir, HecObserver.NONE)
+                : HecDelivery.bind(context, settings, stateDir, HecObserver.NONE, inFlight);
         ConnectorStopping.of(context).onStop(sink::stopRetries); // as the connector wires it
         PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.resolveMandatoryResource(context, "file:routes/output-hec.yaml"));
         context.start();

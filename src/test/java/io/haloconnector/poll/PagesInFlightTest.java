@@ -6,7 +6,7 @@ import io.haloconnector.observe.ConnectorMetrics;
 import io.haloconnector.output.EventBatch;
 import io.haloconnector.output.OutputPosition;
 import io.haloconnector.retry.Backoff;
-import io.haloconnector.retry.ConcurrencyLimit;
+import io.haloconnector.retry.AdaptiveConcurrency;
 import io.haloconnector.state.Checkpoint;
 import io.haloconnector.state.CheckpointStore;
 import io.haloconnector.state.DeliveredEvents;
@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,6 +32,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,8 +45,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The commit of the output's pages in flight: only the contiguous prefix of delivered pages is
- * committed, in page order and in one save; nothing after a failed page; a page waits for room.
+ * The commit of the output's pages in flight: every answered page is committed at once, its ids
+ * with the checkpoint; the cursor moves over the answered prefix only, never past a failed page;
+ * answers that arrive together share one save; a page waits for room.
  */
 class PagesInFlightTest {
     private static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
@@ -51,6 +57,12 @@ class PagesInFlightTest {
 
     private final CamelContext context = new DefaultCamelContext();
     private final AtomicInteger saves = new AtomicInteger();
+    /** Runs inside the next save, before it writes: holds the save so that answers arrive meanwhile. */
+    private volatile Blocker blockNextSave;
+
+    private interface Blocker {
+        void await() throws InterruptedException;
+    }
     private FileCheckpointStore file;
     private DeliveredEvents delivered;
     private EventCursor cursor;
@@ -70,6 +82,15 @@ class PagesInFlightTest {
             @Override
             public void save(Checkpoint checkpoint) {
                 saves.incrementAndGet();
+                Blocker blocker = blockNextSave;
+                blockNextSave = null;
+                if (blocker != null) {
+                    try {
+                        blocker.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
                 file.save(checkpoint);
             }
 
@@ -95,7 +116,7 @@ class PagesInFlightTest {
         CatchUpProgress progress = new CatchUpProgress(Clock.systemUTC(), Duration.ofMinutes(1));
         progress.pollStarted(T0); // as openPollWindow does
         return new PagesInFlight(cursor, progress, new ConnectorMetrics(new SimpleMeterRegistry(), "default"),
-                new ConcurrencyLimit(maxInFlight), stopping, output);
+                AdaptiveConcurrency.pinned(maxInFlight), stopping, output);
     }
 
     /** Page n (1-based) as the poll route hands it over: its events at seconds 2n-1 and 2n, new ones pending. */
@@ -116,31 +137,68 @@ class PagesInFlightTest {
     }
 
     @Test
-    void onlyTheDeliveredPrefixIsCommittedInPageOrderAndPagesThatFinishTogetherShareOneSave() throws Exception {
+    void anAnsweredPageIsCommittedAtOnceAndTheCursorMovesOverTheAnsweredPrefixOnly() throws Exception {
         PagesInFlight pages = pages(3);
         Exchange first = admit(pages, 1, false);
         Exchange second = admit(pages, 2, false);
         Exchange third = admit(pages, 3, true);
 
         deliver(pages, second, "f:20");
-        assertThat(cursor.savedCursor()).as("page 2 delivered before page 1: nothing committed").isNull();
-        assertThat(pages.size()).isEqualTo(3);
+        assertThat(saves.get()).as("page 2, answered behind page 1, is saved at once").isEqualTo(1);
+        assertThat(cursor.savedCursor()).as("the cursor waits for page 1").isNull();
+        assertThat(file.load().orElseThrow().deliveredIds().values().stream().flatMap(Set::stream).toList())
+                .as("page 2's ids are in the checkpoint: a restart drops them when it reads the window again")
+                .containsExactlyInAnyOrder("e3", "e4");
+        assertThat(pages.size()).as("pages 1 and 3 are unanswered").isEqualTo(2);
 
         deliver(pages, first, "f:10");
-        assertThat(cursor.savedCursor()).as("pages 1 and 2 committed").isEqualTo(T0.plusSeconds(4));
-        assertThat(cursor.committedOutputPosition()).as("the position of the last page committed").isEqualTo("f:20");
-        assertThat(saves.get()).as("one save for both").isEqualTo(1);
+        assertThat(cursor.savedCursor()).as("pages 1 and 2 passed").isEqualTo(T0.plusSeconds(4));
+        assertThat(cursor.committedOutputPosition()).as("the position of the last page passed").isEqualTo("f:20");
+        assertThat(saves.get()).isEqualTo(2);
 
         deliver(pages, third, "f:30");
         pages.awaitStep().process(new DefaultExchange(context));
         assertThat(cursor.savedCursor()).isEqualTo(T0.plusSeconds(6));
-        assertThat(saves.get()).isEqualTo(2);
+        assertThat(saves.get()).isEqualTo(3);
         assertThat(pages.size()).isZero();
         assertThat(delivered.contains("e6")).isTrue();
+        assertThat(pages.figures()).contains("3 pages committed in 3 saves");
     }
 
     @Test
-    void nothingAfterAFailedPageIsCommittedAndThePollEndsWithTheOutputsFailure() throws Exception {
+    void answersThatArriveWhileASaveRunsShareTheNextSave() throws Exception {
+        CountDownLatch saving = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        blockNextSave = () -> {
+            saving.countDown();
+            release.await();
+        };
+        PagesInFlight pages = pages(3);
+        Exchange first = admit(pages, 1, false);
+        Exchange second = admit(pages, 2, false);
+        Exchange third = admit(pages, 3, true);
+
+        CompletableFuture<Void> firstCommit = CompletableFuture.runAsync(() -> {
+            try {
+                deliver(pages, first, "f:10");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        assertThat(saving.await(5, TimeUnit.SECONDS)).isTrue();
+        deliver(pages, second, "f:20"); // the save of page 1 runs: these two return at once, left to that thread
+        deliver(pages, third, "f:30");
+        assertThat(saves.get()).as("page 1's save still runs").isEqualTo(1);
+        release.countDown();
+        firstCommit.get(5, TimeUnit.SECONDS);
+        pages.awaitStep().process(new DefaultExchange(context));
+        assertThat(saves.get()).as("one save for page 1, one for pages 2 and 3").isEqualTo(2);
+        assertThat(cursor.savedCursor()).isEqualTo(T0.plusSeconds(6));
+        assertThat(pages.figures()).contains("3 pages committed in 2 saves");
+    }
+
+    @Test
+    void aFailedPageIsNotCommittedAndTheCursorStopsBeforeItWhileAnsweredPagesAfterItKeepTheirIds() throws Exception {
         PagesInFlight pages = pages(3);
         Exchange first = admit(pages, 1, false);
         Exchange second = admit(pages, 2, false);
@@ -158,8 +216,27 @@ class PagesInFlightTest {
         assertThat(pages.size()).as("the uncommitted pages are dropped").isZero();
         cursor.abandonPage();
         assertThat(delivered.contains("e3")).as("page 2 comes again").isFalse();
-        assertThat(delivered.contains("e5")).as("page 3 comes again").isFalse();
+        assertThat(delivered.contains("e5")).as("page 3 was answered: the next poll drops it").isTrue();
         assertThat(delivered.contains("e1")).isTrue();
+    }
+
+    @Test
+    void behindASlowPageTheAnsweredOnesRunAtMostFourTimesTheCeilingAhead() throws Exception {
+        PagesInFlight pages = pages(2);
+        admit(pages, 1, false); // slow: never answered in this test
+        int ahead = PagesInFlight.PAGES_AHEAD_PER_PAGE_IN_FLIGHT * 2;
+        for (int n = 2; n <= ahead; n++) {
+            deliver(pages, admit(pages, n, false), null);
+        }
+        assertThat(pages.size()).as("only the slow page is unanswered").isEqualTo(1);
+        CompletableFuture<Exchange> next = CompletableFuture.supplyAsync(() -> {
+            try {
+                return admit(pages, ahead + 1, true);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !next.isDone());
     }
 
     @Test
@@ -242,5 +319,51 @@ class PagesInFlightTest {
         deliver(pages, again, "f:10");
         assertThat(output.holdsPoll()).as("the output took a page").isFalse();
         assertThat(output.failing()).isFalse();
+    }
+
+    @Test
+    void aPollEndsOnlyOnceItsLastPageIsCountedSoTheNextPollDoesNotTakeItsFigures() throws Exception {
+        ConnectorMetrics metrics = new ConnectorMetrics(new SimpleMeterRegistry(), "default");
+        CatchUpProgress progress = new CatchUpProgress(Clock.systemUTC(), Duration.ofMinutes(1));
+        progress.pollStarted(T0);
+        PagesInFlight pages = new PagesInFlight(cursor, progress, metrics, AdaptiveConcurrency.pinned(1), stopping, output);
+        Exchange last = admit(pages, 1, true);
+        AtomicBoolean pollEnded = new AtomicBoolean();
+        Thread commit = new Thread(() -> {
+            try {
+                deliver(pages, last, "f:10");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "output page");
+        Thread poll = new Thread(() -> {
+            try {
+                pages.awaitStep().process(new DefaultExchange(context));
+                pollEnded.set(true);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "poll");
+        // the commit's thread is held where a busy machine may pause it: saved, its page not counted yet
+        synchronized (progress) {
+            commit.start();
+            await().atMost(Duration.ofSeconds(5)).until(() -> waitsFor(commit, CatchUpProgress.class));
+            assertThat(cursor.savedCursor()).as("the page is saved").isEqualTo(T0.plusSeconds(2));
+            poll.start();
+            await().atMost(Duration.ofSeconds(5)).until(() -> poll.getState() == Thread.State.WAITING || !poll.isAlive());
+            assertThat(pollEnded).as("the poll waits for its last page's count: the next poll's start would reset it").isFalse();
+        }
+        commit.join(5_000);
+        poll.join(5_000);
+        assertThat(pollEnded).isTrue();
+        assertThat(metrics.polls().completed()).as("counted before the poll ended").isEqualTo(1);
+        assertThat(progress.delivered()).isEqualTo(2);
+    }
+
+    /** True while {@code thread} is blocked on the monitor of an instance of {@code type}. */
+    private static boolean waitsFor(Thread thread, Class<?> type) {
+        ThreadInfo info = ManagementFactory.getThreadMXBean().getThreadInfo(thread.getId());
+        return info != null && info.getThreadState() == Thread.State.BLOCKED && info.getLockName() != null
+                && info.getLockName().startsWith(type.getName() + "@");
     }
 }

@@ -15,11 +15,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -31,8 +33,10 @@ import static org.awaitility.Awaitility.await;
  * kill -9 while catching up into HEC: the connector is killed at random moments and restarted on
  * the same state folder. HEC has no transactions, so the pages whose events were sent but not yet
  * committed are sent again after each kill: every event arrives, repeats per kill stay within the
- * pages in flight ({@code hec.maxInFlight} x {@code halo.perPage}), and the first arrival of each
- * event is in created_at order up to the pages in flight side by side.
+ * pages in flight at that moment (never more than {@code hec.maxInFlight} x {@code halo.perPage},
+ * and what {@code halo_output_pages_in_flight} showed), pages answered behind a slow one are not
+ * repeated, and the first arrival of each event is in created_at order up to the pages in flight
+ * side by side.
  */
 class KillNineTest {
     private static final int EVENTS = 50_000;
@@ -134,6 +138,123 @@ class KillNineTest {
             assertThat(repeatsAfterKill[kill]).as("repeats after kill %d", kill).isLessThanOrEqualTo(BOUND);
         }
         assertThat(connector.stderr()).contains("Resuming from the checkpoint").doesNotContain(Reliability.HEC_TOKEN);
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void atTheDefaultsIntoALocalHecAKillNineRepeatsAtMostThePagesInFlightTheMetricsShowed() throws Exception {
+        simulator = HaloSimulator.start(SimulatorConfig.builder().build());
+        receiver = HecReceiver.start(HecReceiverConfig.builder().token(Reliability.HEC_TOKEN).build());
+        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(3));
+        simulator.events().generate(4, start, Instant.now().minusSeconds(30), EVENTS);
+        Set<String> expected = simulator.events().all().stream().map(e -> e.get("id").asText()).collect(Collectors.toSet());
+        // the defaults: pages of 500, hec.maxInFlight 8 as the ceiling, hec.adaptiveConcurrency on
+        Map<String, String> props = Reliability.withHec(Reliability.properties(simulator.baseUrl(), simulator.apiKey(), start, work),
+                receiver.baseUrl());
+        int port = Reliability.freePort();
+        props.put("camel.management.enabled", "true");
+        props.put("camel.management.port", Integer.toString(port));
+        Map<String, String> env = Reliability.secrets(simulator.apiSecret());
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        print("kill -9 at the defaults, local HEC: %d events, random seed %d", EVENTS, seed);
+        List<Integer> killedAt = new ArrayList<>();
+        List<Integer> inFlightAtKill = new ArrayList<>();
+        List<Integer> limitAtKill = new ArrayList<>();
+        for (int kill = 1; kill <= KILLS; kill++) {
+            connector = ConnectorProcess.start(work, props, env, List.of());
+            int target = receiver.received().size() + 2_000 + random.nextInt(EVENTS / (KILLS + 1) - 2_000);
+            // what the metrics show in the last readings before the kill: the pages in flight, and the
+            // limit that caps them (it moves once a round trip; a page comes and goes between two readings)
+            Deque<int[]> readings = new ConcurrentLinkedDeque<>();
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(10)).until(() -> {
+                try {
+                    readings.addLast(new int[] {(int) Reliability.metric(port, "halo_output_pages_in_flight"),
+                            (int) Reliability.metric(port, "output_pages_limit")});
+                } catch (java.io.IOException e) {
+                    return false; // the management endpoint is not up yet: no kill without a reading
+                }
+                if (readings.size() > 5) {
+                    readings.removeFirst();
+                }
+                return receiver.received().size() >= target;
+            });
+            connector.kill();
+            killedAt.add(receiver.received().size());
+            inFlightAtKill.add(readings.stream().mapToInt(r -> r[0]).max().orElse(0));
+            limitAtKill.add(readings.stream().mapToInt(r -> r[1]).max().orElse(0));
+        }
+        connector = ConnectorProcess.start(work, props, env, List.of());
+        await().atMost(Duration.ofSeconds(120)).until(() -> new HashSet<>(Reliability.idsOfEnvelopes(receiver.received()))
+                .size() >= expected.size());
+        assertThat(connector.terminate(20)).as("exit code after SIGTERM").isZero();
+
+        List<String> ids = Reliability.idsOfEnvelopes(receiver.received());
+        assertThat(new HashSet<>(ids)).as("every event arrived, nothing else").isEqualTo(expected);
+        int[] repeats = Reliability.repeatsAfterEachKill(ids, killedAt);
+        for (int kill = 1; kill <= KILLS; kill++) {
+            print("defaults, local HEC: kill %d at %d events received, %d page(s) in flight, limit %d: %d repeats after the"
+                    + " restart", kill, killedAt.get(kill - 1), inFlightAtKill.get(kill - 1), limitAtKill.get(kill - 1), repeats[kill]);
+        }
+        print("defaults, local HEC, the last run: %s", outputFigures(connector.stderr()));
+        assertThat(repeats[0]).as("no repeat before the first kill").isZero();
+        for (int kill = 1; kill <= KILLS; kill++) {
+            assertThat(repeats[kill]).as("repeats after kill %d: at most the pages in flight then (the limit the metrics"
+                    + " showed caps them), of 500 events", kill).isLessThanOrEqualTo(limitAtKill.get(kill - 1) * 500);
+        }
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void behindASlowHecAnswerAKillNineRepeatsOnlyThePagesUnansweredThenAsTheMetricsShow() throws Exception {
+        simulator = HaloSimulator.start(SimulatorConfig.builder().build());
+        // a HEC 30 ms away: the pages in flight grow, so later pages are answered while an early one waits
+        receiver = HecReceiver.start(HecReceiverConfig.builder().token(Reliability.HEC_TOKEN)
+                .answerDelay(Duration.ofMillis(30)).build());
+        Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(3));
+        simulator.events().generate(4, start, Instant.now().minusSeconds(30), EVENTS);
+        Set<String> expected = simulator.events().all().stream().map(e -> e.get("id").asText()).collect(Collectors.toSet());
+        Map<String, String> props = Reliability.withHec(Reliability.properties(simulator.baseUrl(), simulator.apiKey(), start, work),
+                receiver.baseUrl());
+        int port = Reliability.freePort();
+        props.put("camel.management.enabled", "true");
+        props.put("camel.management.port", Integer.toString(port));
+        Map<String, String> env = Reliability.secrets(simulator.apiSecret());
+
+        connector = ConnectorProcess.start(work, props, env, List.of());
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.received().size() >= 5_000);
+        receiver.faults().slow(Duration.ofSeconds(20)); // the next page is answered (and indexed) 20 s late
+        await().atMost(Duration.ofSeconds(10)).until(() -> receiver.faults().pending() == 0);
+        int beforeSlow = receiver.received().size();
+        // the pages after it are answered and committed; the cursor waits before the slow one
+        await().atMost(Duration.ofSeconds(15)).until(() -> receiver.received().size() >= beforeSlow + 5_000
+                && Reliability.metric(port, "halo_output_pages_in_flight") == 1);
+        double inFlight = Reliability.metric(port, "halo_output_pages_in_flight");
+        double limit = Reliability.metric(port, "output_pages_limit");
+        connector.kill();
+        int killedAt = receiver.received().size();
+        int answeredBehind = killedAt - beforeSlow;
+
+        connector = ConnectorProcess.start(work, props, env, List.of());
+        await().atMost(Duration.ofSeconds(120)).until(() -> new HashSet<>(Reliability.idsOfEnvelopes(receiver.received()))
+                .size() >= expected.size());
+        assertThat(connector.terminate(20)).as("exit code after SIGTERM").isZero();
+        List<String> ids = Reliability.idsOfEnvelopes(receiver.received());
+        assertThat(new HashSet<>(ids)).as("every event arrived, nothing else").isEqualTo(expected);
+        int[] repeats = Reliability.repeatsAfterEachKill(ids, List.of(killedAt));
+        print("slow HEC answer: killed with %.0f page(s) in flight (limit then %.0f), %d events answered behind the slow"
+                + " page; %d repeats after the restart", inFlight, limit, answeredBehind, repeats[1]);
+        assertThat(repeats[0]).as("no repeat before the kill").isZero();
+        assertThat(answeredBehind).as("pages answered while the slow one waited (an in-order commit repeats them)")
+                .isGreaterThanOrEqualTo(5_000);
+        assertThat(repeats[1]).as("repeats: the pages in flight at the kill, as the metrics showed")
+                .isLessThanOrEqualTo((int) inFlight * 500);
+    }
+
+    /** The connector's line at stop: pages in flight on average and the commit's saves. */
+    private static String outputFigures(String logs) {
+        return logs.lines().filter(line -> line.contains("pages in flight") && line.contains("saves")).reduce((a, b) -> b)
+                .orElse("(no figures line)");
     }
 
     /** The index of the first element of {@code sorted} at or after {@code at}. */

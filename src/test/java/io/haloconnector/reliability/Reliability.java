@@ -175,6 +175,47 @@ final class Reliability {
         }
     }
 
+    /** A port free now, for the connector's management endpoint. */
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** The sum of a series' values on /observe/metrics of the connector whose management port is {@code port}. */
+    static double metric(int port, String series) throws IOException, InterruptedException {
+        String text = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/observe/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        double sum = 0;
+        for (String line : text.split("\n")) {
+            if (line.startsWith(series + "{") || line.startsWith(series + " ")) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * Repeats at the receiver counted by the kill they followed: [0] before the first kill, [k] after
+     * kill k, which came when {@code killedAt.get(k - 1)} envelopes had arrived.
+     */
+    static int[] repeatsAfterEachKill(List<String> ids, List<Integer> killedAt) {
+        int kills = killedAt.size();
+        Set<String> seen = new HashSet<>();
+        int[] repeats = new int[kills + 1];
+        for (int i = 0; i < ids.size(); i++) {
+            int segment = 0;
+            while (segment < kills && i >= killedAt.get(segment)) {
+                segment++;
+            }
+            if (!seen.add(ids.get(i))) {
+                repeats[segment]++;
+            }
+        }
+        return repeats;
+    }
+
     /** How many ids occur more than once. */
     static int repeats(List<String> ids) {
         Set<String> seen = new HashSet<>();

@@ -52,6 +52,34 @@ class EventCursorTest {
     }
 
     @Test
+    void aPageAnsweredAheadOfTheCursorKeepsItsIdsUntilTheCursorPassesThemSoARestartRepeatsOnlyThePageBefore() {
+        HaloEvent first = event("p1", START.plusSeconds(600));
+        HaloEvent second = event("p2", START.plusSeconds(3600));
+        try (FileCheckpointStore store = new FileCheckpointStore(dir)) {
+            DeliveredEvents delivered = new DeliveredEvents();
+            EventCursor cursor = open(store, delivered);
+            delivered.add("p1");
+            delivered.add("p2");
+            // page 2 answered while page 1 is still in flight: its ids are saved, the cursor stays
+            cursor.commit(List.of(second), null, null);
+            assertThat(cursor.savedCursor()).isNull();
+        }
+        try (FileCheckpointStore store = new FileCheckpointStore(dir)) {
+            DeliveredEvents delivered = new DeliveredEvents();
+            EventCursor cursor = open(store, delivered);
+            assertThat(cursor.since()).as("the window is read again from the start").isEqualTo(START);
+            assertThat(delivered.add("p1")).as("page 1 was unanswered: delivered again").isTrue();
+            assertThat(delivered.add("p2")).as("page 2 was answered: dropped").isFalse();
+            cursor.commit(List.of(first, second), null, second.createdAt());
+            assertThat(delivered.contains("p2")).as("at the cursor: kept while it can come back").isTrue();
+            HaloEvent later = event("p3", second.createdAt().plus(OVERLAP).plusSeconds(1));
+            delivered.add("p3");
+            cursor.commit(List.of(later), null, later.createdAt());
+            assertThat(delivered.contains("p2")).as("passed by more than the overlap: forgotten").isFalse();
+        }
+    }
+
+    @Test
     void idsThatCannotComeBackAreForgottenSoTheDedupStateStaysBounded() {
         try (FileCheckpointStore store = new FileCheckpointStore(dir)) {
             DeliveredEvents delivered = new DeliveredEvents();
