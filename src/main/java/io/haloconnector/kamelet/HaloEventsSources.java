@@ -11,7 +11,7 @@ import io.haloconnector.config.PropertyLookup;
 import io.haloconnector.output.EventConverters;
 import io.haloconnector.poll.EventId;
 import io.haloconnector.poll.NewEventsOfPage;
-import io.haloconnector.retry.ConcurrencyLimit;
+import io.haloconnector.retry.AdaptiveConcurrency;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelContext;
@@ -71,7 +71,7 @@ public final class HaloEventsSources {
             EventConverters.registerIn(context.getTypeConverterRegistry());
             // one page at a time per instance: the host's route returns before the next page is handed over
             HaloAccounts accounts = new HaloAccounts(context, settings, props, meterRegistry(context), null,
-                    new ConcurrencyLimit(1), clock).requestingThrough(TOKEN_REQUESTS, PAGE_REQUESTS);
+                    AdaptiveConcurrency.pinned(1), clock).requestingThrough(TOKEN_REQUESTS, PAGE_REQUESTS);
             accounts.bindRequestSteps(context.getRegistry());
             // the template's event id expression and its split's page batch
             context.getRegistry().bind("eventId", new EventId());
