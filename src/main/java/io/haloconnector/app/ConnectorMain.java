@@ -1,5 +1,6 @@
 package io.haloconnector.app;
 
+import io.haloconnector.connector.ConnectorConfiguration;
 import io.haloconnector.config.ConfigurationException;
 import io.haloconnector.config.SettingSources;
 import io.haloconnector.state.StateException;

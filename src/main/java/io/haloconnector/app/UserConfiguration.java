@@ -1,5 +1,6 @@
 package io.haloconnector.app;
 
+import io.haloconnector.connector.PackedRoutes;
 import io.haloconnector.config.ConfigurationException;
 
 import java.nio.file.Files;

@@ -2,7 +2,7 @@ package io.haloconnector.kamelet;
 
 import io.haloconnector.account.HaloAccounts;
 import io.haloconnector.account.HaloEventsSource;
-import io.haloconnector.app.ConnectorConfiguration;
+import io.haloconnector.connector.ConnectorConfiguration;
 import io.haloconnector.config.AccountSettings;
 import io.haloconnector.config.ConfigurationException;
 import io.haloconnector.config.ConnectorProperty;

@@ -1,9 +1,9 @@
 package io.haloconnector.ops;
 
 import io.haloconnector.account.HaloAccounts;
-import io.haloconnector.app.ConnectorConfiguration;
+import io.haloconnector.connector.ConnectorConfiguration;
 import io.haloconnector.app.ConnectorMain;
-import io.haloconnector.app.PackedRoutes;
+import io.haloconnector.connector.PackedRoutes;
 import io.haloconnector.app.UserConfiguration;
 import io.haloconnector.config.ConfigurationException;
 import io.haloconnector.config.ConnectorSettings;

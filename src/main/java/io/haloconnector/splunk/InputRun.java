@@ -1,8 +1,8 @@
 package io.haloconnector.splunk;
 
-import io.haloconnector.app.ConnectorConfiguration;
+import io.haloconnector.connector.ConnectorConfiguration;
 import io.haloconnector.app.ConnectorMain;
-import io.haloconnector.app.PackedRoutes;
+import io.haloconnector.connector.PackedRoutes;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Route;

@@ -1,5 +1,7 @@
 package io.haloconnector.app;
 
+import io.haloconnector.connector.PackedRoutes;
+import io.haloconnector.connector.ConnectorConfiguration;
 import io.haloconnector.halo.HaloJson;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
@@ -75,8 +77,8 @@ class LibraryJarIT {
                     PackedRoutes.FOLDER + "output-hec.yaml", PackedRoutes.FOLDER + "output-kafka.yaml",
                     PackedRoutes.FOLDER + "output-syslog.yaml");
             assertThat(names).as("the Kamelet, where Camel looks for Kamelets").contains("kamelets/halo-events-source.kamelet.yaml");
-            assertThat(names).as("the library's own classes").contains("io/haloconnector/app/ConnectorConfiguration.class",
-                    "io/haloconnector/app/RoutesAsLoaded.class", "io/haloconnector/poll/FetchEventPage.class");
+            assertThat(names).as("the library's own classes").contains("io/haloconnector/connector/ConnectorConfiguration.class",
+                    "io/haloconnector/connector/RoutesAsLoaded.class", "io/haloconnector/poll/FetchEventPage.class");
             assertThat(names).as("no class or resource of the standalone app").doesNotContainAnyElementsOf(APP_SHELL)
                     .noneMatch(name -> name.matches("io/haloconnector/(ops|simulator|splunk)/.*|io/haloconnector/app/"
                             + "(ConnectorMain|DemoMode|UserConfiguration)[.$].*"));
@@ -88,7 +90,7 @@ class LibraryJarIT {
         try (JarFile app = new JarFile(TARGET.resolve("halo-connector.jar").toFile())) {
             List<String> names = app.stream().map(ZipEntry::getName).toList();
             assertThat(names).containsAll(APP_SHELL).contains(PackedRoutes.FOLDER + "halo-events.yaml",
-                    "io/haloconnector/app/ConnectorConfiguration.class", "kamelets/halo-events-source.kamelet.yaml",
+                    "io/haloconnector/connector/ConnectorConfiguration.class", "kamelets/halo-events-source.kamelet.yaml",
                     "org/postgresql/Driver.class", "ch/qos/logback/classic/Logger.class");
             assertThat(app.getManifest().getMainAttributes().getValue("Main-Class")).isEqualTo("io.haloconnector.ops.HaloConnectorCommands");
             // Camel finds its type converters and components through these files: merged from every jar, not the last one's

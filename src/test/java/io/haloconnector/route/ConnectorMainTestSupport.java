@@ -1,7 +1,7 @@
 package io.haloconnector.route;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.haloconnector.app.ConnectorConfiguration;
+import io.haloconnector.connector.ConnectorConfiguration;
 import io.haloconnector.halo.HaloJson;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;

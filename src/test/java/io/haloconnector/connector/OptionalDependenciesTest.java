@@ -1,4 +1,4 @@
-package io.haloconnector.app;
+package io.haloconnector.connector;
 
 import io.haloconnector.config.ConfigurationException;
 import io.haloconnector.config.PropertyLookup;

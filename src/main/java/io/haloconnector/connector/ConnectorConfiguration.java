@@ -1,4 +1,4 @@
-package io.haloconnector.app;
+package io.haloconnector.connector;
 
 import io.haloconnector.account.HaloAccounts;
 import io.haloconnector.cluster.PollerLeadership;

@@ -1,4 +1,4 @@
-package io.haloconnector.app;
+package io.haloconnector.connector;
 
 /**
  * Where the jar packs the connector's route files (the project's {@code routes/} folder): a folder of
