@@ -59,7 +59,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -69,13 +68,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 
 /**
  * The Halo accounts of this connector, one per {@code templatedRoute} of the {@code halo-account}
  * template, and what they share: the context, the {@code halo.*} settings, the state database and
- * the output's pages-in-flight limit. Binds the shared steps the template's YAML names
- * ({@link #bindSteps}), opens each account as the template makes its route ({@link #open}), and
+ * the output's pages-in-flight limit. Binds the steps of the routes the accounts share
+ * ({@link #bindSteps}), opens each account as the template makes its route ({@link #open}: its bean), and
  * refuses at start an account that repeats another's name, state key or API key id. In a backfill's
  * run ({@link BackfillWindow}) only the backfill's account is opened, with the backfill's window and
  * checkpoint and without cluster leadership; the other accounts of the routes are only named.
@@ -146,19 +144,20 @@ public final class HaloAccounts {
      * @param secretFrom the environment variable, or else the property, that holds the API key secret:
      *                   the secret itself never passes through route text, which Camel logs at DEBUG
      */
-    public static HaloAccount open(HaloAccounts accounts, String name, String key, String secretFrom, String url,
-                                   String start, String stateKey, String index, String source, String sourcetype) {
+    public static HaloEventsSource open(HaloAccounts accounts, String name, String key, String secretFrom, String url,
+                                        String start, String stateKey, String index, String source, String sourcetype) {
         BackfillWindow backfill = accounts.backfill;
         if (backfill != null) {
             backfill.accountInRoutes(name.trim());
             if (!backfill.account().equals(name.trim())) {
                 // another account's key, secret and checkpoint are not this run's business: not even checked
-                return HaloAccount.notPolled(name.trim());
+                return new HaloEventsSource(HaloAccount.notPolled(name.trim()));
             }
         }
         AccountSettings account = AccountSettings.of(name, key, accounts.secret(secretFrom), url, start, stateKey, index, source,
                 sourcetype, accounts.props.getBoolean(ConnectorProperty.HALO_API_ALLOW_PLAIN_HTTP), accounts.clock);
-        return accounts.open(backfill == null ? account : account.backfilling(backfill.since(), backfill.stateKey()));
+        return new HaloEventsSource(accounts.open(backfill == null ? account
+                : account.backfilling(backfill.since(), backfill.stateKey())));
     }
 
     /** The value of the environment variable {@code from}, or else of the property {@code from} (which may come from the environment too). */
@@ -193,23 +192,13 @@ public final class HaloAccounts {
         });
     }
 
-    /** Binds the steps the YAML routes name: each runs the account on the exchange. */
+    /**
+     * Binds what the YAML routes name besides each account's own bean: the steps of the routes every
+     * account shares, which run for the account on the exchange, and the trigger's poll queues.
+     */
     public void bindSteps(Registry registry) {
         registry.bind("haloAccounts", this);
-        bindStep(registry, "haloRequestPacing", account -> account.requestPacing);
-        bindStep(registry, "haloBearerToken", account -> account.tokens);
-        bindStep(registry, "haloEventsAnswer", account -> account.eventsAnswer);
-        bindStep(registry, "pageRequestRetry", account -> account.pageRequestRetry);
-        bindStep(registry, "openPollWindow", account -> account.openPollWindow);
-        bindStep(registry, "fetchEventPage", account -> account.fetchEventPage);
-        bindStep(registry, "setAsideBadEvents", account -> account.setAsideBadEvents);
-        bindStep(registry, "pageBatchHeaders", account -> account.pageBatchHeaders);
-        bindStep(registry, "admitPage", account -> account.pagesInFlight.admitStep());
-        bindStep(registry, "commitPages", account -> account.pagesInFlight.deliveredStep());
-        bindStep(registry, "pageFailed", account -> account.pagesInFlight.failedStep());
-        bindStep(registry, "awaitPagesInFlight", account -> account.awaitPagesInFlight);
-        bindStep(registry, "reportPollFailure", account -> account.reportPollFailure);
-        registry.bind("deliveredEvents", new AccountDeliveredEvents());
+        bindRequestSteps(registry);
         if ("file".equals(settings.output())) {
             // the output route is made before the account routes: its steps find the account's files when they run
             registry.bind("eventFileName", (Processor) exchange -> fileStep(eventFileName).process(exchange));
@@ -224,12 +213,6 @@ public final class HaloAccounts {
         });
     }
 
-    private static void bindStep(Registry registry, String name, Function<HaloAccount, Processor> step) {
-        // a step object made once per account: PagesInFlight's steps are lambdas made on each call
-        Map<HaloAccount, Processor> made = new ConcurrentHashMap<>();
-        registry.bind(name, new AccountStep(name, account -> made.computeIfAbsent(account, step)));
-    }
-
     /** Sends the accounts' token and page requests to these endpoints (the Kamelet's shared request routes). */
     public HaloAccounts requestingThrough(String tokens, String pages) {
         this.tokenRequests = tokens;
@@ -237,12 +220,11 @@ public final class HaloAccounts {
         return this;
     }
 
-    /** Binds the steps of the shared request routes only: each runs the account on the exchange. */
+    /** Binds the steps of the shared routes (requests, output page): each runs the account on the exchange. */
     public void bindRequestSteps(Registry registry) {
-        bindStep(registry, "haloRequestPacing", account -> account.requestPacing);
-        bindStep(registry, "haloBearerToken", account -> account.tokens);
-        bindStep(registry, "haloEventsAnswer", account -> account.eventsAnswer);
-        bindStep(registry, "pageRequestRetry", account -> account.pageRequestRetry);
+        registry.bind(AccountOnExchange.BEAN, new AccountOnExchange());
+        // the request retries' onExceptionOccurredRef, which names a Processor
+        registry.bind("pageRequestRetry", (Processor) exchange -> AccountOnExchange.of(exchange).pageRequestRetry.process(exchange));
     }
 
     /** The seda queue of each account's poll route, in the order the accounts were opened. */
