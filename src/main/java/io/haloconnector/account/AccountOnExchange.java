@@ -23,6 +23,11 @@ public final class AccountOnExchange {
         of(exchange).tokens.process(exchange);
     }
 
+    /** The token request route's step: POST grant_type=client_credentials with the account's key as Basic authorization. */
+    public void tokenRequest(Exchange exchange) {
+        of(exchange).tokens.tokenRequest(exchange);
+    }
+
     /** The events answer classified: the page, a new token and one repeat, or the failure. */
     public void eventsAnswer(Exchange exchange) throws Exception {
         of(exchange).eventsAnswer.process(exchange);

@@ -38,6 +38,7 @@ import io.haloconnector.state.JdbcCheckpointStore;
 import io.haloconnector.state.StateDatabase;
 import io.haloconnector.state.StateUnavailableException;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.AggregationStrategy;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
@@ -79,8 +80,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * checkpoint and without cluster leadership; the other accounts of the routes are only named.
  */
 public final class HaloAccounts {
-    /** The endpoint the token caches send each token request to. */
-    public static final String TOKEN_REQUESTS = "direct:halo-token-request";
     /** The endpoint the poll route's prefetchers send each page request to. */
     public static final String PAGE_REQUESTS = "direct:halo-events-page";
     private static final Logger LOG = LoggerFactory.getLogger(HaloAccounts.class);
@@ -108,8 +107,7 @@ public final class HaloAccounts {
     // the file output's steps, made with the one account whose checkpoint holds the files' position
     private volatile Processor eventFileName;
     private volatile Processor eventFileSync;
-    // where the token caches and prefetchers send their requests: the Kamelet's shared routes have their own
-    private volatile String tokenRequests = TOKEN_REQUESTS;
+    // where the prefetchers send their page requests: the Kamelet's shared routes have their own
     private volatile String pageRequests = PAGE_REQUESTS;
 
     /**
@@ -213,9 +211,8 @@ public final class HaloAccounts {
         });
     }
 
-    /** Sends the accounts' token and page requests to these endpoints (the Kamelet's shared request routes). */
-    public HaloAccounts requestingThrough(String tokens, String pages) {
-        this.tokenRequests = tokens;
+    /** Sends the accounts' page requests to this endpoint (the Kamelet's shared request routes). */
+    public HaloAccounts requestingThrough(String pages) {
         this.pageRequests = pages;
         return this;
     }
@@ -223,6 +220,9 @@ public final class HaloAccounts {
     /** Binds the steps of the shared routes (requests, output page): each runs the account on the exchange. */
     public void bindRequestSteps(Registry registry) {
         registry.bind(AccountOnExchange.BEAN, new AccountOnExchange());
+        // the token request's enrich: the account's token cache keeps the answer and sets the bearer token
+        registry.bind("tokenAnswer", (AggregationStrategy) (request, answer) ->
+                AccountOnExchange.of(request).tokens.aggregate(request, answer));
         // the request retries' onExceptionOccurredRef, which names a Processor
         registry.bind("pageRequestRetry", (Processor) exchange -> AccountOnExchange.of(exchange).pageRequestRetry.process(exchange));
     }
@@ -383,8 +383,9 @@ public final class HaloAccounts {
             throw new IllegalStateException("the request template of account " + account.name() + " did not start: " + e, e);
         }
         String host = ConnectorSettings.hostAndPort(account.apiUrl());
-        HaloTokenProvider tokens = new HaloTokenProvider(requests, tokenRequests, account.apiBase(), account.key(),
-                account.secret(), account.credentialsHint(), clock, metrics);
+        // a request waits for the token another one asks for at most twice that request's own time limit
+        HaloTokenProvider tokens = new HaloTokenProvider(account.apiBase(), account.key(), account.secret(),
+                account.credentialsHint(), clock, settings.apiTimeout().multipliedBy(2), metrics);
         metrics.tokenRefreshes(tokens, HaloTokenProvider::refreshes);
         Map<String, Object> headers = new LinkedHashMap<>();
         headers.put(PageHeaders.ACCOUNT, account.name());
