@@ -119,9 +119,12 @@ public final class HaloTokenProvider implements Processor, AggregationStrategy {
             asked = null;
         }
         try {
-            String fresh = read(answer);
+            Fresh read = read(answer);
+            String fresh = read.token();
             synchronized (this) {
+                // both at once: no request sees the new end with the old token
                 token = fresh;
+                refreshAt = read.refreshAt();
             }
             if (waiting != null) {
                 waiting.complete(fresh);
@@ -176,8 +179,12 @@ public final class HaloTokenProvider implements Processor, AggregationStrategy {
         return refreshes.get();
     }
 
+    /** A token read from an answer, and when the next one is asked for. */
+    private record Fresh(String token, Instant refreshAt) {
+    }
+
     /** The token of an answer of the token request route; its lifetime sets when the next is asked for. */
-    private String read(Exchange answer) {
+    private Fresh read(Exchange answer) {
         if (answer.getException() != null) {
             observer.answered("token", 0);
             Exception failure = answer.getException();
@@ -212,12 +219,9 @@ public final class HaloTokenProvider implements Processor, AggregationStrategy {
             Duration lifetime = Duration.ofSeconds(Math.min(MAX_LIFETIME.toSeconds(), Math.max(1, expiresIn)));
             // very short lifetimes (tests) refresh at half-life instead of a fixed margin
             Duration margin = lifetime.compareTo(EXPIRY_MARGIN.multipliedBy(2)) > 0 ? EXPIRY_MARGIN : lifetime.dividedBy(2);
-            synchronized (this) {
-                refreshAt = now.plus(lifetime).minus(margin);
-            }
             refreshes.incrementAndGet();
             LOG.debug("New Halo API token, valid for {} s", lifetime.toSeconds());
-            return accessToken.asText();
+            return new Fresh(accessToken.asText(), now.plus(lifetime).minus(margin));
         } catch (IOException e) {
             throw new MalformedResponseException("the token answer from Halo at " + host + " is not valid JSON: "
                     + HaloEventsAnswer.firstBytes(bytes), null);
