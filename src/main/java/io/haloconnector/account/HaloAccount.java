@@ -29,9 +29,10 @@ import java.util.concurrent.ExecutorService;
 /**
  * One Halo account's part of the connector: its token, its checkpoint and dedup ids, its metrics
  * and health entry, and the poll steps that use them. Each {@code templatedRoute} of the
- * {@code halo-account} template makes one (a local bean, {@link HaloAccounts#open}); as the poll
- * route's first step it puts itself on the exchange, where the shared steps ({@link AccountStep})
- * and the page and token request routes find it. Accounts share nothing but the output, so one
+ * {@code halo-account} template (and each Kamelet instance) makes one, wrapped in its steps
+ * ({@link HaloEventsSource}, the template's own bean); the poll's first step puts it on the exchange,
+ * where the routes every account shares (page and token requests, the output page) find it
+ * ({@link AccountOnExchange}). Accounts share nothing but the output, so one
  * account's revoked key, 429 storm or backlog does not hold up another.
  */
 public final class HaloAccount implements Processor {
@@ -55,6 +56,10 @@ public final class HaloAccount implements Processor {
     final PagesInFlight pagesInFlight;
     final Processor awaitPagesInFlight;
     final ReportPollFailure reportPollFailure;
+    // PagesInFlight's steps are lambdas made on each call: made once here
+    final Processor admitPage;
+    final Processor commitPages;
+    final Processor pageFailed;
     private final HaloDeadLetters deadLetters;
     private final PollerLeadership leadership;
 
@@ -84,6 +89,9 @@ public final class HaloAccount implements Processor {
         this.pagesInFlight = pagesInFlight;
         this.awaitPagesInFlight = awaitPagesInFlight;
         this.reportPollFailure = reportPollFailure;
+        this.admitPage = pagesInFlight == null ? null : pagesInFlight.admitStep();
+        this.commitPages = pagesInFlight == null ? null : pagesInFlight.deliveredStep();
+        this.pageFailed = pagesInFlight == null ? null : pagesInFlight.failedStep();
         this.deadLetters = deadLetters;
         this.leadership = leadership;
     }
@@ -101,7 +109,7 @@ public final class HaloAccount implements Processor {
                 }, null, null, null, null, null, null, null, null);
     }
 
-    /** The poll route's first step: the account the poll is for, as the exchange property the shared steps read. */
+    /** The poll route's first step: the account the poll is for, as the exchange property the shared routes read. */
     @Override
     public void process(Exchange exchange) {
         exchange.setProperty(PageRequest.ACCOUNT, this);

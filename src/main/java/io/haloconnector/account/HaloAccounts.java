@@ -39,6 +39,7 @@ import io.haloconnector.state.JdbcCheckpointStore;
 import io.haloconnector.state.StateDatabase;
 import io.haloconnector.state.StateUnavailableException;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.AggregationStrategy;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
@@ -60,7 +61,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -70,20 +70,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 
 /**
  * The Halo accounts of this connector, one per {@code templatedRoute} of the {@code halo-account}
  * template, and what they share: the context, the {@code halo.*} settings, the state database and
- * the output's pages-in-flight limit. Binds the shared steps the template's YAML names
- * ({@link #bindSteps}), opens each account as the template makes its route ({@link #open}), and
+ * the output's pages-in-flight limit. Binds the steps of the routes the accounts share
+ * ({@link #bindSteps}), opens each account as the template makes its route ({@link #open}: its bean), and
  * refuses at start an account that repeats another's name, state key or API key id. In a backfill's
  * run ({@link BackfillWindow}) only the backfill's account is opened, with the backfill's window and
  * checkpoint and without cluster leadership; the other accounts of the routes are only named.
  */
 public final class HaloAccounts {
-    /** The endpoint the token caches send each token request to. */
-    public static final String TOKEN_REQUESTS = "direct:halo-token-request";
     /** The endpoint the poll route's prefetchers send each page request to. */
     public static final String PAGE_REQUESTS = "direct:halo-events-page";
     private static final Logger LOG = LoggerFactory.getLogger(HaloAccounts.class);
@@ -111,8 +108,7 @@ public final class HaloAccounts {
     // the file output's steps, made with the one account whose checkpoint holds the files' position
     private volatile Processor eventFileName;
     private volatile Processor eventFileSync;
-    // where the token caches and prefetchers send their requests: the Kamelet's shared routes have their own
-    private volatile String tokenRequests = TOKEN_REQUESTS;
+    // where the prefetchers send their page requests: the Kamelet's shared routes have their own
     private volatile String pageRequests = PAGE_REQUESTS;
 
     /**
@@ -147,19 +143,20 @@ public final class HaloAccounts {
      * @param secretFrom the environment variable, or else the property, that holds the API key secret:
      *                   the secret itself never passes through route text, which Camel logs at DEBUG
      */
-    public static HaloAccount open(HaloAccounts accounts, String name, String key, String secretFrom, String url,
-                                   String start, String stateKey, String index, String source, String sourcetype) {
+    public static HaloEventsSource open(HaloAccounts accounts, String name, String key, String secretFrom, String url,
+                                        String start, String stateKey, String index, String source, String sourcetype) {
         BackfillWindow backfill = accounts.backfill;
         if (backfill != null) {
             backfill.accountInRoutes(name.trim());
             if (!backfill.account().equals(name.trim())) {
                 // another account's key, secret and checkpoint are not this run's business: not even checked
-                return HaloAccount.notPolled(name.trim());
+                return new HaloEventsSource(HaloAccount.notPolled(name.trim()));
             }
         }
         AccountSettings account = AccountSettings.of(name, key, accounts.secret(secretFrom), url, start, stateKey, index, source,
                 sourcetype, accounts.props.getBoolean(ConnectorProperty.HALO_API_ALLOW_PLAIN_HTTP), accounts.clock);
-        return accounts.open(backfill == null ? account : account.backfilling(backfill.since(), backfill.stateKey()));
+        return new HaloEventsSource(accounts.open(backfill == null ? account
+                : account.backfilling(backfill.since(), backfill.stateKey())));
     }
 
     /** The value of the environment variable {@code from}, or else of the property {@code from} (which may come from the environment too). */
@@ -194,23 +191,13 @@ public final class HaloAccounts {
         });
     }
 
-    /** Binds the steps the YAML routes name: each runs the account on the exchange. */
+    /**
+     * Binds what the YAML routes name besides each account's own bean: the steps of the routes every
+     * account shares, which run for the account on the exchange, and the trigger's poll queues.
+     */
     public void bindSteps(Registry registry) {
         registry.bind("haloAccounts", this);
-        bindStep(registry, "haloRequestPacing", account -> account.requestPacing);
-        bindStep(registry, "haloBearerToken", account -> account.tokens);
-        bindStep(registry, "haloEventsAnswer", account -> account.eventsAnswer);
-        bindStep(registry, "pageRequestRetry", account -> account.pageRequestRetry);
-        bindStep(registry, "openPollWindow", account -> account.openPollWindow);
-        bindStep(registry, "fetchEventPage", account -> account.fetchEventPage);
-        bindStep(registry, "setAsideBadEvents", account -> account.setAsideBadEvents);
-        bindStep(registry, "pageBatchHeaders", account -> account.pageBatchHeaders);
-        bindStep(registry, "admitPage", account -> account.pagesInFlight.admitStep());
-        bindStep(registry, "commitPages", account -> account.pagesInFlight.deliveredStep());
-        bindStep(registry, "pageFailed", account -> account.pagesInFlight.failedStep());
-        bindStep(registry, "awaitPagesInFlight", account -> account.awaitPagesInFlight);
-        bindStep(registry, "reportPollFailure", account -> account.reportPollFailure);
-        registry.bind("deliveredEvents", new AccountDeliveredEvents());
+        bindRequestSteps(registry);
         if ("file".equals(settings.output())) {
             // the output route is made before the account routes: its steps find the account's files when they run
             registry.bind("eventFileName", (Processor) exchange -> fileStep(eventFileName).process(exchange));
@@ -225,25 +212,20 @@ public final class HaloAccounts {
         });
     }
 
-    private static void bindStep(Registry registry, String name, Function<HaloAccount, Processor> step) {
-        // a step object made once per account: PagesInFlight's steps are lambdas made on each call
-        Map<HaloAccount, Processor> made = new ConcurrentHashMap<>();
-        registry.bind(name, new AccountStep(name, account -> made.computeIfAbsent(account, step)));
-    }
-
-    /** Sends the accounts' token and page requests to these endpoints (the Kamelet's shared request routes). */
-    public HaloAccounts requestingThrough(String tokens, String pages) {
-        this.tokenRequests = tokens;
+    /** Sends the accounts' page requests to this endpoint (the Kamelet's shared request routes). */
+    public HaloAccounts requestingThrough(String pages) {
         this.pageRequests = pages;
         return this;
     }
 
-    /** Binds the steps of the shared request routes only: each runs the account on the exchange. */
+    /** Binds the steps of the shared routes (requests, output page): each runs the account on the exchange. */
     public void bindRequestSteps(Registry registry) {
-        bindStep(registry, "haloRequestPacing", account -> account.requestPacing);
-        bindStep(registry, "haloBearerToken", account -> account.tokens);
-        bindStep(registry, "haloEventsAnswer", account -> account.eventsAnswer);
-        bindStep(registry, "pageRequestRetry", account -> account.pageRequestRetry);
+        registry.bind(AccountOnExchange.BEAN, new AccountOnExchange());
+        // the token request's enrich: the account's token cache keeps the answer and sets the bearer token
+        registry.bind("tokenAnswer", (AggregationStrategy) (request, answer) ->
+                AccountOnExchange.of(request).tokens.aggregate(request, answer));
+        // the request retries' onExceptionOccurredRef, which names a Processor
+        registry.bind("pageRequestRetry", (Processor) exchange -> AccountOnExchange.of(exchange).pageRequestRetry.process(exchange));
     }
 
     /** The seda queue of each account's poll route, in the order the accounts were opened. */
@@ -402,8 +384,9 @@ public final class HaloAccounts {
             throw new IllegalStateException("the request template of account " + account.name() + " did not start: " + e, e);
         }
         String host = ConnectorSettings.hostAndPort(account.apiUrl());
-        HaloTokenProvider tokens = new HaloTokenProvider(requests, tokenRequests, account.apiBase(), account.key(),
-                account.secret(), account.credentialsHint(), clock, metrics);
+        // a request waits for the token another one asks for at most twice that request's own time limit
+        HaloTokenProvider tokens = new HaloTokenProvider(account.apiBase(), account.key(), account.secret(),
+                account.credentialsHint(), clock, settings.apiTimeout().multipliedBy(2), metrics);
         metrics.tokenRefreshes(tokens, HaloTokenProvider::refreshes);
         Map<String, Object> headers = new LinkedHashMap<>();
         headers.put(PageHeaders.ACCOUNT, account.name());

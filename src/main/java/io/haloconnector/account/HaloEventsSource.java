@@ -1,35 +1,29 @@
 package io.haloconnector.account;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
- * One instance of the {@code halo-events-source} Kamelet: its account's poll steps and delivered
- * ids, as the Kamelet template's own bean {@code haloSource}. The template's steps call it by method
- * ({@code bean: {ref: "{{haloSource}}", method: openPollWindow}}) and its idempotent consumer uses
+ * One Halo account's poll steps and delivered ids, as its route template's own bean: {@code haloAccount}
+ * of the standalone's {@code halo-account} template ({@link HaloAccounts#open}) and {@code haloSource}
+ * of the {@code halo-events-source} Kamelet. The template's steps call it by method
+ * ({@code bean: {ref: "{{haloAccount}}", method: openPollWindow}}) and its idempotent consumer uses
  * it as the repository, so nothing looks the account up from the exchange. Its first step still puts
- * the account on the exchange: the shared page and token request routes serve every instance.
+ * the account on the exchange: the shared page, token and output routes serve every account.
  */
 public final class HaloEventsSource extends ServiceSupport implements IdempotentRepository {
     private final HaloAccount account;
-    private final Processor admitPage;
-    private final Processor commitPage;
-    private final Processor pageFailed;
 
     public HaloEventsSource(HaloAccount account) {
         this.account = account;
-        this.admitPage = account.pagesInFlight.admitStep();
-        this.commitPage = account.pagesInFlight.deliveredStep();
-        this.pageFailed = account.pagesInFlight.failedStep();
     }
 
     public HaloAccount account() {
         return account;
     }
 
-    /** The poll's first step: the account, for the shared request routes. */
+    /** The poll's first step: the account, for the shared routes. */
     public void forAccount(Exchange exchange) {
         account.process(exchange);
     }
@@ -49,24 +43,24 @@ public final class HaloEventsSource extends ServiceSupport implements Idempotent
         account.setAsideBadEvents.process(exchange);
     }
 
-    /** Headers haloEventCount, haloPage, haloCursor and haloAccount. */
+    /** Headers haloEventCount, haloPage, haloCursor, haloAccount and the account's haloIndex, haloSource, haloSourcetype. */
     public void pageBatchHeaders(Exchange exchange) throws Exception {
         account.pageBatchHeaders.process(exchange);
     }
 
-    /** Moves the poll window on; throws when an earlier page failed. */
+    /** Waits for room in the output, moves the poll window on; throws when an earlier page failed. */
     public void admitPage(Exchange exchange) throws Exception {
-        admitPage.process(exchange);
+        account.admitPage.process(exchange);
     }
 
     /** The host's route returned: the page is committed (cursor and delivered ids). */
     public void commitPage(Exchange exchange) throws Exception {
-        commitPage.process(exchange);
+        account.commitPages.process(exchange);
     }
 
     /** The host's route threw: the page is not committed, and the poll ends. */
     public void pageFailed(Exchange exchange) throws Exception {
-        pageFailed.process(exchange);
+        account.pageFailed.process(exchange);
     }
 
     /** The poll's last step: every page committed, or the failure thrown. */

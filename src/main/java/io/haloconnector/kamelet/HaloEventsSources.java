@@ -40,7 +40,6 @@ public final class HaloEventsSources {
     public static final String BEAN = "haloEventsSources";
     /** What the Kamelet's checkpoints record as their output: the host's route after the Kamelet. */
     public static final String OUTPUT = "kamelet";
-    static final String TOKEN_REQUESTS = "direct:halo-events-source-token";
     static final String PAGE_REQUESTS = "direct:halo-events-source-page";
     static final String REQUEST_ROUTES = "classpath:io/haloconnector/routes/halo-events-source-requests.yaml";
     private static final Logger LOG = LoggerFactory.getLogger(HaloEventsSources.class);
@@ -71,7 +70,7 @@ public final class HaloEventsSources {
             EventConverters.registerIn(context.getTypeConverterRegistry());
             // one page at a time per instance: the host's route returns before the next page is handed over
             HaloAccounts accounts = new HaloAccounts(context, settings, props, meterRegistry(context), null,
-                    AdaptiveConcurrency.pinned(1), clock).requestingThrough(TOKEN_REQUESTS, PAGE_REQUESTS);
+                    AdaptiveConcurrency.pinned(1), clock).requestingThrough(PAGE_REQUESTS);
             accounts.bindRequestSteps(context.getRegistry());
             // the template's event id expression and its split's page batch
             context.getRegistry().bind("eventId", new EventId());

@@ -226,7 +226,7 @@ final class PagePrefetch {
         }
         EventPage page = done.getMessage().getBody(EventPage.class);
         if (page == null) {
-            throw new HaloApiException("the events request route ended without a page (its last step must be haloEventsAnswer)");
+            throw new HaloApiException("the events request route ended without a page (its last step must be eventsAnswer)");
         }
         return page;
     }
