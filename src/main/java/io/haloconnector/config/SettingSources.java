@@ -61,7 +61,7 @@ public final class SettingSources {
             String value = properties.resolveProperty(name).map(String::trim).orElse("");
             PropertiesResolvedValue resolved = properties.getResolvedValue(name).orElse(null);
             if (value.isEmpty() || resolved == null || resolved.source() == null
-                    || "InitialProperties".equals(resolved.source()) || packed.equals(location(resolved.source()))) {
+                    || ConnectorPropertyDefaults.NAME.equals(resolved.source()) || packed.equals(location(resolved.source()))) {
                 continue;
             }
             lines.add("    [" + label(name, resolved.source()) + "] " + name + " = " + shown(context, name, value));
@@ -84,6 +84,7 @@ public final class SettingSources {
             case "ENV" -> "OS Environment Variable " + environmentVariable(name);
             case "SYS" -> "JVM System Property";
             case "OverrideProperties" -> "override";
+            case "InitialProperties" -> "initial";
             default -> source.startsWith("file:") ? location(source).substring("file:".length()) : location(source);
         };
     }

@@ -3,7 +3,7 @@ package io.haloconnector.connector;
 import io.haloconnector.account.HaloAccounts;
 import io.haloconnector.cluster.PollerLeadership;
 import io.haloconnector.config.ConfigurationException;
-import io.haloconnector.config.ConnectorProperty;
+import io.haloconnector.config.ConnectorPropertyDefaults;
 import io.haloconnector.config.ConnectorSettings;
 import io.haloconnector.hec.HecSettings;
 import io.haloconnector.config.HttpComponentDefaults;
@@ -47,7 +47,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -70,11 +69,12 @@ public class ConnectorConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        // the table's defaults answer the routes' placeholders the user left absent or blank
+        ConnectorPropertyDefaults.addTo(context);
         PropertyLookup props = propertyLookup(context);
         // a feature whose optional library is missing: one line, before any class of it is touched
         new OptionalDependencies().check(context, props);
         SettingSources.log(context, SettingSources.PACKED_DEFAULTS);
-        applyPropertyDefaults(context);
         ConnectorSettings settings = ConnectorSettings.from(props, clock);
         // a backfill's run (the backfill command binds its window) keeps its state and event files in folders of its own
         BackfillWindow backfill = context.getRegistry().lookupByNameAndType(BackfillWindow.BEAN, BackfillWindow.class);
@@ -174,23 +174,6 @@ public class ConnectorConfiguration implements CamelConfiguration {
             http.setSoTimeout(apiTimeout.toMillis());
             http.setHttpClientConfigurer(http.getHttpClientConfigurer() == null ? wholeRequest
                     : CompositeHttpConfigurer.combineConfigurers(http.getHttpClientConfigurer(), wholeRequest));
-        }
-    }
-
-    /**
-     * The routes read some settings as placeholders: their defaults come from the one table, so a
-     * runtime that loads no application.properties of ours still resolves them. The operator's
-     * commands (state, dead-letters) read the settings through the same step.
-     */
-    public static void applyPropertyDefaults(CamelContext context) {
-        for (ConnectorProperty property : ConnectorProperty.values()) {
-            Optional<String> value = context.getPropertiesComponent().resolveProperty(property.property());
-            if (value.isEmpty()) {
-                property.defaultValue().ifPresent(fallback -> context.getPropertiesComponent().addInitialProperty(property.property(), fallback));
-            } else if (value.get().isBlank()) {
-                // blank means the default (application.properties says so); the user's file ranks above initial properties
-                property.defaultValue().ifPresent(fallback -> context.getPropertiesComponent().addOverrideProperty(property.property(), fallback));
-            }
         }
     }
 

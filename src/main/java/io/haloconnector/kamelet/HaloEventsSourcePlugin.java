@@ -1,5 +1,6 @@
 package io.haloconnector.kamelet;
 
+import io.haloconnector.config.ConnectorPropertyDefaults;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ExtendedCamelContext;
 import org.apache.camel.spi.ContextServicePlugin;
@@ -10,8 +11,8 @@ import java.util.Locale;
  * Binds what the {@code halo-events-source} Kamelet's instances share, the way a component binds
  * itself: Camel loads this plugin (ServiceLoader) as each context is built, and it binds
  * {@link HaloEventsSources} as a supplier. The supplier runs when the first Kamelet instance makes
- * its bean; a context that has the jar and does not use the Kamelet opens nothing. It also names
- * the Kamelet's {@code apiSecret} to Camel as sensitive, so Camel masks it where it masks passwords.
+ * its bean; a context that has the jar and does not use the Kamelet opens nothing. It adds the
+ * {@link ConnectorPropertyDefaults} and names the Kamelet's {@code apiSecret} to Camel as sensitive, so Camel masks it where it masks passwords.
  */
 public final class HaloEventsSourcePlugin implements ContextServicePlugin {
     /** The Kamelet's secret parameter, for Camel's masking of URIs and of camel-main's placeholder summary. */
@@ -26,6 +27,8 @@ public final class HaloEventsSourcePlugin implements ContextServicePlugin {
         } else if (!keywords.toLowerCase(Locale.ROOT).contains(SECRET_PARAMETER)) {
             extension.setAdditionalSensitiveKeywords(keywords + "," + SECRET_PARAMETER);
         }
+        // the template's and request routes' {{halo.*}} placeholders resolve to the table's defaults when the host sets none
+        ConnectorPropertyDefaults.addTo(context);
         context.getRegistry().bind(HaloEventsSources.BEAN, HaloEventsSources.class, () -> HaloEventsSources.start(context));
     }
 }

@@ -6,6 +6,7 @@ import io.haloconnector.connector.ConnectorConfiguration;
 import io.haloconnector.config.AccountSettings;
 import io.haloconnector.config.ConfigurationException;
 import io.haloconnector.config.ConnectorProperty;
+import io.haloconnector.config.ConnectorPropertyDefaults;
 import io.haloconnector.config.ConnectorSettings;
 import io.haloconnector.config.PropertyLookup;
 import io.haloconnector.output.EventConverters;
@@ -58,8 +59,8 @@ public final class HaloEventsSources {
     static HaloEventsSources start(CamelContext context) {
         try {
             Clock clock = Clock.systemUTC();
-            // the shared request routes read some settings as placeholders ({{halo.retry.maxAttempts}})
-            ConnectorConfiguration.applyPropertyDefaults(context);
+            // the shared request routes read some settings as placeholders ({{halo.retry.maxAttempts}}); the plugin added their defaults
+            ConnectorPropertyDefaults.addTo(context);
             PropertyLookup props = ConnectorConfiguration.propertyLookup(context);
             ConnectorSettings read = ConnectorSettings.from(props, clock);
             // the folders and the output are each instance's own: halo.state.dir and halo.output do not apply

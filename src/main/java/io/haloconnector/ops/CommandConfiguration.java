@@ -6,6 +6,7 @@ import io.haloconnector.app.ConnectorMain;
 import io.haloconnector.connector.PackedRoutes;
 import io.haloconnector.app.UserConfiguration;
 import io.haloconnector.config.ConfigurationException;
+import io.haloconnector.config.ConnectorPropertyDefaults;
 import io.haloconnector.config.ConnectorSettings;
 import io.haloconnector.config.JdbcStateSettings;
 import io.haloconnector.config.PropertyLookup;
@@ -64,7 +65,7 @@ public final class CommandConfiguration implements AutoCloseable {
                 System.getenv(UserConfiguration.ENVIRONMENT_VARIABLE), Path.of(""));
         CamelContext context = new DefaultCamelContext(); // built, never started: its properties component and type converter
         context.getPropertiesComponent().setLocation(user.propertiesLocations());
-        ConnectorConfiguration.applyPropertyDefaults(context);
+        ConnectorPropertyDefaults.addTo(context);
         PropertyLookup props = ConnectorConfiguration.propertyLookup(context);
         ConnectorSettings settings = ConnectorSettings.from(props, Clock.systemUTC());
         List<Account> accounts = accounts(context, user.routesFrom());
