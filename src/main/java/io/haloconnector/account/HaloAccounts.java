@@ -4,6 +4,7 @@ import io.haloconnector.cluster.PollerLeadership;
 import io.haloconnector.config.AccountSettings;
 import io.haloconnector.config.ConfigurationException;
 import io.haloconnector.config.ConnectorProperty;
+import io.haloconnector.config.SecretFrom;
 import io.haloconnector.config.ConnectorSettings;
 import io.haloconnector.config.PropertyLookup;
 import io.haloconnector.halo.HaloEventsAnswer;
@@ -161,12 +162,7 @@ public final class HaloAccounts {
 
     /** The value of the environment variable {@code from}, or else of the property {@code from} (which may come from the environment too). */
     private String secret(String from) {
-        String name = from == null ? "" : from.trim();
-        if (name.isEmpty()) {
-            return "";
-        }
-        String value = System.getenv(name);
-        return value != null ? value : props.get(name).orElse("");
+        return SecretFrom.read(context, from);
     }
 
     /**

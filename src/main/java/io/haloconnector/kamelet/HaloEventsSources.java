@@ -9,6 +9,7 @@ import io.haloconnector.config.ConnectorProperty;
 import io.haloconnector.config.ConnectorPropertyDefaults;
 import io.haloconnector.config.ConnectorSettings;
 import io.haloconnector.config.PropertyLookup;
+import io.haloconnector.config.SecretFrom;
 import io.haloconnector.output.EventConverters;
 import io.haloconnector.poll.EventId;
 import io.haloconnector.poll.NewEventsOfPage;
@@ -45,11 +46,13 @@ public final class HaloEventsSources {
     static final String REQUEST_ROUTES = "classpath:io/haloconnector/routes/halo-events-source-requests.yaml";
     private static final Logger LOG = LoggerFactory.getLogger(HaloEventsSources.class);
 
+    private final CamelContext context;
     private final HaloAccounts accounts;
     private final PropertyLookup props;
     private final Clock clock;
 
-    private HaloEventsSources(HaloAccounts accounts, PropertyLookup props, Clock clock) {
+    private HaloEventsSources(CamelContext context, HaloAccounts accounts, PropertyLookup props, Clock clock) {
+        this.context = context;
         this.accounts = accounts;
         this.props = props;
         this.clock = clock;
@@ -85,7 +88,7 @@ public final class HaloEventsSources {
                 }
             });
             LOG.debug("halo-events-source: {} events a page, request routes added", settings.perPage());
-            return new HaloEventsSources(accounts, props, clock);
+            return new HaloEventsSources(context, accounts, props, clock);
         } catch (ConfigurationException e) {
             throw e;
         } catch (Exception e) {
@@ -130,20 +133,22 @@ public final class HaloEventsSources {
     /**
      * The Kamelet template's bean {@code haloSource}: opens one instance's account, its checkpoint
      * in {@code stateDir}. Blank optional parameters are unset.
+     *
+     * @param apiSecretFrom the environment variable, or else the property, that holds the API key secret
      */
     public static HaloEventsSource open(HaloEventsSources sources, String account, String apiUrl, String apiKey,
-                                        String apiSecret, String stateDir, String start) {
-        return sources.open(account, apiUrl, apiKey, apiSecret, stateDir, start);
+                                        String apiSecretFrom, String stateDir, String start) {
+        return sources.open(account, apiUrl, apiKey, apiSecretFrom, stateDir, start);
     }
 
-    private HaloEventsSource open(String account, String apiUrl, String apiKey, String apiSecret, String stateDir,
+    private HaloEventsSource open(String account, String apiUrl, String apiKey, String apiSecretFrom, String stateDir,
                                   String start) {
         String folder = stateDir == null ? "" : stateDir.trim();
         if (folder.isEmpty()) {
             throw new ConfigurationException("halo-events-source account " + account + ": stateDir is not set: give the"
                     + " folder of the account's checkpoint");
         }
-        AccountSettings settings = AccountSettings.of(account, apiKey, apiSecret, apiUrl, start, null, null, null, null,
+        AccountSettings settings = AccountSettings.of(account, apiKey, SecretFrom.read(context, apiSecretFrom), apiUrl, start, null, null, null, null,
                 props.getBoolean(ConnectorProperty.HALO_API_ALLOW_PLAIN_HTTP), clock);
         return new HaloEventsSource(accounts.open(settings, Path.of(folder)));
     }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -50,7 +51,7 @@ class HaloEventsSourceTwoAccountsTest {
                     account: prod
                     apiUrl: "{{prod.apiUrl}}"
                     apiKey: "{{prod.apiKey}}"
-                    apiSecret: "{{prod.apiSecret}}"
+                    apiSecretFrom: prod.apiSecret
                     stateDir: "{{prod.stateDir}}"
                     start: "{{host.start}}"
                     pollInterval: "{{host.pollInterval}}"
@@ -68,7 +69,7 @@ class HaloEventsSourceTwoAccountsTest {
                     account: test
                     apiUrl: "{{test.apiUrl}}"
                     apiKey: "{{test.apiKey}}"
-                    apiSecret: "{{test.apiSecret}}"
+                    apiSecretFrom: test.apiSecret
                     stateDir: "{{test.stateDir}}"
                     start: "{{host.start}}"
                     pollInterval: "{{host.pollInterval}}"
@@ -163,6 +164,30 @@ class HaloEventsSourceTwoAccountsTest {
             }
             assertThat(main.getCamelContext().getRoutes()).as("no standalone poll route")
                     .noneMatch(route -> route.getRouteId().equals("halo-events") || route.getRouteId().equals("halo-first-poll"));
+        }
+    }
+
+    @Test
+    void camelsOwnDebugAndTraceLinesNeverCarryAnAccountsSecret() throws Exception {
+        // a host debugging its routes sets TRACE: Camel then logs the endpoint URIs it resolves, the Kamelet's parameters among them,
+        // and its property parser each value it resolves (the standalone app's logback.xml keeps that one at INFO; a host's may not)
+        ch.qos.logback.classic.Logger parser = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.apache.camel.component.properties");
+        Level parserLevel = parser.getLevel();
+        parser.setLevel(Level.TRACE);
+        try (LogCapture logs = new LogCapture(Level.TRACE)) {
+            prod.events().generate(47, start, Instant.now().minus(Duration.ofHours(1)), 50);
+            test.events().generate(48, start, Instant.now().minus(Duration.ofHours(1)), 50);
+            startHost(Readme.recipe("kamelet-two-accounts-yaml").text());
+            awaitEveryEvent();
+            main.stop();
+            main = null;
+
+            List<String> lines = logs.printedLines();
+            assertThat(lines).as("Camel's lines at TRACE").anyMatch(line -> line.contains("kamelet:halo-events-source"));
+            assertThat(lines).as("the property parser's lines").anyMatch(line -> line.contains("DefaultPropertiesParser"));
+            assertThat(lines).filteredOn(line -> line.contains(prod.apiSecret()) || line.contains(test.apiSecret())).isEmpty();
+        } finally {
+            parser.setLevel(parserLevel);
         }
     }
 

@@ -36,7 +36,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The halo-events-source Kamelet on a plain Camel context: a user's route
- * {@code from("kamelet:halo-events-source?apiKey=...&apiSecret=...&stateDir=...")} and a few shared
+ * {@code from("kamelet:halo-events-source?apiKey=...&apiSecretFrom=...&stateDir=...")} and a few shared
  * halo.* tunables, nothing else of the connector's. Real HTTP to the Halo simulator, a real checkpoint.
  */
 class HaloEventsSourceKameletTest extends CamelTestSupport {
@@ -87,7 +87,7 @@ class HaloEventsSourceKameletTest extends CamelTestSupport {
             @Override
             public void configure() {
                 from("kamelet:halo-events-source?apiUrl=" + simulator.baseUrl() + "&apiKey=" + simulator.apiKey()
-                        + "&apiSecret={{source.secret}}&stateDir=" + work.resolve("state") + "&start=" + start
+                        + "&apiSecretFrom=source.secret&stateDir=" + work.resolve("state") + "&start=" + start
                         + "&pollInterval=1s").routeId("user-pages")
                         .process(exchange -> {
                             if (userRouteFails.get()) {
