@@ -102,7 +102,7 @@ public final class HaloAccount implements Processor {
      */
     static HaloAccount notPolled(String name) {
         AccountSettings settings = new AccountSettings(name, null, null, null, null, false, null, Optional.empty(),
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), AccountSettings.Origin.ACCOUNTS_FILE);
         return new HaloAccount(settings, null, null, null, null, null, null, null, null, null, null, null,
                 exchange -> {
                     throw new IllegalStateException("account " + name + " is not polled by this run");

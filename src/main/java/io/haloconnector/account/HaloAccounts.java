@@ -99,6 +99,8 @@ public final class HaloAccounts {
     private final Map<String, String> stateKeys = new HashMap<>();
     private final Map<String, String> keyIds = new HashMap<>();
     private final Map<String, PollerLeadership> leaderships = new HashMap<>();
+    // what an account registered in the context beside itself, undone when a Kamelet instance's account is released
+    private final Map<String, Runnable> unregister = new HashMap<>();
     private volatile String outputProblem;
     // pages requested ahead by all accounts together: a node of many accounts catching up at once
     // holds (2 x halo.fetch.concurrency + one per account) pages, not halo.fetch.concurrency each
@@ -273,6 +275,52 @@ public final class HaloAccounts {
         }
     }
 
+    /**
+     * Opens the account of one Kamelet instance, with its state in {@code stateDir}. An instance
+     * that cannot open fails alone: the instances already running go on.
+     */
+    public synchronized HaloAccount openInstance(AccountSettings account, Path stateDir) {
+        boolean named = accounts.containsKey(account.name());
+        try {
+            return openChecked(account, stateDir);
+        } catch (RuntimeException e) {
+            if (!named) {
+                // what this instance took before it failed is free again
+                stateKeys.values().removeIf(account.name()::equals);
+                keyIds.values().removeIf(account.name()::equals);
+                Runnable undo = unregister.remove(account.name());
+                if (undo != null) {
+                    undo.run();
+                }
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Closes the account of a Kamelet instance whose route was removed: its request threads end, its
+     * checkpoint (and lock) closes, its health check and meters go, and its name, key and state key
+     * are free for an instance added again.
+     */
+    public synchronized void release(HaloAccount account) {
+        String name = account.settings().name();
+        if (accounts.get(name) != account) {
+            return;
+        }
+        accounts.remove(name);
+        stateKeys.remove(account.settings().stateKey());
+        keyIds.remove(account.settings().key());
+        leaderships.remove(name);
+        try {
+            account.close();
+        } finally {
+            Runnable undo = unregister.remove(name);
+            if (undo != null) {
+                undo.run();
+            }
+        }
+    }
+
     private HaloAccount openChecked(AccountSettings account, Path ownStateDir) {
         refuseRepeats(account);
         // only a start the user set can be wrong: the default is the retention itself
@@ -379,6 +427,17 @@ public final class HaloAccounts {
             fetchers.shutdownNow();
             throw new IllegalStateException("the request template of account " + account.name() + " did not start: " + e, e);
         }
+        unregister.put(account.name(), () -> {
+            if (healthChecks != null) {
+                healthChecks.unregister(health);
+            }
+            metrics.remove();
+            try {
+                context.removeService(requests);
+            } catch (Exception e) {
+                LOG.debug("{}the request template did not stop: {}", account.logPrefix(), e.toString());
+            }
+        });
         String host = ConnectorSettings.hostAndPort(account.apiUrl());
         // a request waits for the token another one asks for at most twice that request's own time limit
         HaloTokenProvider tokens = new HaloTokenProvider(account.apiBase(), account.key(), account.secret(),
@@ -461,8 +520,11 @@ public final class HaloAccounts {
     /** Refuses an account that would share a checkpoint or a key with another: one line, at start. */
     private void refuseRepeats(AccountSettings account) {
         if (accounts.containsKey(account.name())) {
-            throw new ConfigurationException("account " + account.name() + " is configured twice (routes/halo-accounts.yaml):"
-                    + " give each templatedRoute its own account name");
+            throw new ConfigurationException(account.origin() == AccountSettings.Origin.KAMELET
+                    ? "account " + account.name() + " is configured twice (" + account.origin().where() + "):"
+                            + " give each halo-events-source instance its own account name"
+                    : "account " + account.name() + " is configured twice (" + account.origin().where() + "):"
+                            + " give each templatedRoute its own account name");
         }
         String sameState = stateKeys.get(account.stateKey());
         if (sameState != null) {

@@ -14,9 +14,21 @@ import org.apache.camel.support.service.ServiceSupport;
  */
 public final class HaloEventsSource extends ServiceSupport implements IdempotentRepository {
     private final HaloAccount account;
+    private final Runnable release;
 
     public HaloEventsSource(HaloAccount account) {
+        this(account, () -> { });
+    }
+
+    /** {@code release} runs when the route that holds it is removed (its idempotent consumer shuts it down). */
+    public HaloEventsSource(HaloAccount account, Runnable release) {
         this.account = account;
+        this.release = release;
+    }
+
+    @Override
+    protected void doShutdown() {
+        release.run();
     }
 
     public HaloAccount account() {

@@ -1,5 +1,6 @@
 package io.haloconnector.kamelet;
 
+import io.haloconnector.account.HaloAccount;
 import io.haloconnector.account.HaloAccounts;
 import io.haloconnector.account.HaloEventsSource;
 import io.haloconnector.connector.ConnectorConfiguration;
@@ -148,9 +149,11 @@ public final class HaloEventsSources {
             throw new ConfigurationException("halo-events-source account " + account + ": stateDir is not set: give the"
                     + " folder of the account's checkpoint");
         }
-        AccountSettings settings = AccountSettings.of(account, apiKey, SecretFrom.read(context, apiSecretFrom), apiUrl, start, null, null, null, null,
+        AccountSettings settings = AccountSettings.of(AccountSettings.Origin.KAMELET, account, apiKey, SecretFrom.read(context, apiSecretFrom), apiUrl, start, null, null, null, null,
                 props.getBoolean(ConnectorProperty.HALO_API_ALLOW_PLAIN_HTTP), clock);
-        return new HaloEventsSource(accounts.open(settings, Path.of(folder)));
+        HaloAccount opened = accounts.openInstance(settings, Path.of(folder));
+        // a host that removes the instance's route (route reloading, dev tools) frees the account name, key and checkpoint lock
+        return new HaloEventsSource(opened, () -> accounts.release(opened));
     }
 
     private static MeterRegistry meterRegistry(CamelContext context) {

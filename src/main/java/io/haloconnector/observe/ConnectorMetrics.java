@@ -97,6 +97,12 @@ public final class ConnectorMetrics implements HaloRequestObserver {
     }
 
     /** The cursor lag (now minus the checkpoint's created_at) as a gauge; NaN before the first event. */
+    /** Removes the account's meters: an account opened again under its name registers its own. */
+    public void remove() {
+        registry.getMeters().stream().filter(meter -> account.equals(meter.getId().getTag("account"))).toList()
+                .forEach(registry::remove);
+    }
+
     public void cursorLag(Supplier<Instant> cursor, Clock clock) {
         ToDoubleFunction<Supplier<Instant>> lag = source -> {
             Instant at = source.get();

@@ -61,6 +61,28 @@ class AccountSettingsTest {
     }
 
     @Test
+    void aKameletAccountsProblemsNameTheKameletsParametersAndNoRouteFile() {
+        assertRefused(() -> kamelet("prod", "", "secret", ""), "account prod: apiKey is not set: set the Halo API key id"
+                + " (the halo-events-source Kamelet's parameters)");
+        assertRefused(() -> kamelet("prod", "key", "", ""), "account prod: apiSecretFrom names nothing that holds a value:"
+                + " set the Halo API key secret in the environment variable or property it names (the halo-events-source"
+                + " Kamelet's parameters)");
+        assertRefused(() -> kamelet("prod", "key", "secret", "soon"), "account prod: start=soon is not valid");
+        assertRefused(() -> kamelet("Prod", "key", "secret", ""), "account name 'Prod' is not valid: expected 1 to 63"
+                + " lower-case letters, digits, '-' or '_', starting with a letter or digit (the halo-events-source Kamelet's parameters)");
+        // the Kamelet's account is named default unless told: it has no halo.api.* properties to name
+        assertRefused(() -> kamelet("default", "", "secret", ""), "account default: apiKey is not set");
+        assertThat(kamelet("prod", "key", "secret", "").credentialsHint())
+                .isEqualTo("check account prod's apiKey, and the secret its apiSecretFrom names (the halo-events-source Kamelet's parameters)");
+        assertThat(account("staging", "key", "secret", "", "").credentialsHint())
+                .isEqualTo("check the key and secret of account staging (routes/halo-accounts.yaml)");
+    }
+
+    private static AccountSettings kamelet(String name, String key, String secret, String start) {
+        return AccountSettings.of(AccountSettings.Origin.KAMELET, name, key, secret, "", start, null, null, null, null, false, CLOCK);
+    }
+
+    @Test
     void plainHttpToAHostOtherThanLoopbackIsRefusedUnlessAllowed() {
         assertRefused(() -> shipped("http://halo-proxy.internal:8080", ""),
                 "halo.api.url=http://halo-proxy.internal:8080 would send the API key and secret in clear to"

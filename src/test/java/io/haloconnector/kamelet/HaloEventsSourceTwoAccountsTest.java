@@ -7,8 +7,11 @@ import io.haloconnector.halo.HaloJson;
 import io.haloconnector.readme.Readme;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.main.Main;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -200,6 +204,46 @@ class HaloEventsSourceTwoAccountsTest {
         await().atMost(WAIT).until(() -> failedPages.get() >= 3);
         awaitEveryEvent();
         assertThat(failedPages.get()).isEqualTo(3);
+    }
+
+    @Test
+    void aRemovedInstanceAddedAgainWithTheSameAccountDeliversEachEventOnceAndContinuesItsCheckpoint() throws Exception {
+        prod.events().generate(49, start, Instant.now().minus(Duration.ofHours(2)), 120);
+        test.events().generate(50, start, Instant.now().minus(Duration.ofHours(2)), 80);
+        String recipe = Readme.recipe("kamelet-two-accounts-yaml").text();
+        startHost(recipe);
+        awaitEveryEvent();
+        String cursorBefore = cursor("prod");
+
+        // as dev tools and route reloading do: the host's route goes, then comes again with the same account
+        CamelContext context = main.getCamelContext();
+        context.getRouteController().stopRoute("halo-prod");
+        assertThat(context.removeRoute("halo-prod")).as("the route is removed").isTrue();
+        prod.events().generate(51, Instant.now().minus(Duration.ofMinutes(50)), Instant.now().minusSeconds(5), 40);
+        String prodRoute = recipe.substring(0, recipe.indexOf("- route:\n    id: halo-test"));
+        PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("halo-prod-again.yaml", prodRoute));
+
+        awaitEveryEvent();
+        assertThat(Instant.parse(cursor("prod"))).as("the checkpoint moved on from where it was").isAfter(Instant.parse(cursorBefore));
+        assertThat(context.getRouteController().getRouteStatus("halo-prod").isStarted()).isTrue();
+    }
+
+    @Test
+    void twoInstancesWithOneAccountNameAtOnceAreRefusedNamingTheKamelet() throws Exception {
+        String recipe = Readme.recipe("kamelet-two-accounts-yaml").text();
+        startHost(recipe);
+        CamelContext context = main.getCamelContext();
+        String sameAccount = recipe.substring(0, recipe.indexOf("- route:\n    id: halo-test"))
+                .replace("id: halo-prod", "id: halo-prod-again").replace("halo-events-source/prod", "halo-events-source/prod-again")
+                .replace("{{prod.stateDir}}", work.resolve("state-prod-again").toString());
+
+        assertThatThrownBy(() -> PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.fromString("again.yaml", sameAccount)))
+                .hasStackTraceContaining("account prod is configured twice (the halo-events-source Kamelet's parameters):"
+                        + " give each halo-events-source instance its own account name");
+        // the instances already running go on
+        prod.events().generate(52, start, Instant.now().minusSeconds(5), 30);
+        test.events().generate(53, start, Instant.now().minusSeconds(5), 30);
+        awaitEveryEvent();
     }
 
     @Test
