@@ -47,6 +47,7 @@ public final class ConnectorPropertyDefaults implements PropertiesSource, Ordere
 
     @Override
     public int getOrder() {
+        // first, deferring to any non-blank value below: ranked last, a blank value in a file would reach the routes as ""
         return Ordered.HIGHEST;
     }
 
