@@ -44,6 +44,20 @@ class SettingSourcesTest {
     }
 
     @Test
+    void namesAHostsInitialPropertiesAndLeavesTheTablesDefaultsOut() throws Exception {
+        try (DefaultCamelContext context = new DefaultCamelContext()) {
+            java.util.Properties initial = new java.util.Properties();
+            initial.put("halo.perPage", "20");
+            initial.put("halo.poll.lag", "");
+            context.getPropertiesComponent().setInitialProperties(initial);
+            ConnectorPropertyDefaults.addTo(context);
+
+            assertThat(context.resolvePropertyPlaceholders("{{halo.poll.lag}}")).as("the default").isEqualTo("10s");
+            assertThat(SettingSources.lines(context, PACKED)).containsExactly("    [initial] halo.perPage = 20");
+        }
+    }
+
+    @Test
     void masksSecretsAndTheCredentialsOfAUrl() throws Exception {
         Path file = Files.writeString(work.resolve("application.properties"), String.join("\n",
                 "halo.api.secret = s3cret-value",
