@@ -63,6 +63,19 @@ class ReadmeRecipesTest {
     }
 
     @Test
+    void theReadmeIsATenMinuteReadWithItsFiveSectionsAndTheHostRecipesInIt() throws IOException {
+        String readme = Files.readString(Readme.FILE);
+        // design, guarantees, formats, testing and benchmarks belong in docs/: README stays short enough to read at once
+        assertThat(readme.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).as("README.md bytes").isLessThanOrEqualTo(20_000);
+        List<String> sections = readme.lines().filter(line -> line.startsWith("## ")).map(line -> line.substring(3)).toList();
+        assertThat(sections).as("README's sections").containsSubsequence("Quick start", "Configure", "Run", "Outputs", "Help");
+        // a user who runs Camel already finds how to depend on the library and run it on camel-main or Spring Boot in README itself
+        assertThat(Readme.blocks(Readme.FILE)).extracting(Block::recipe).contains("library-dependency-xml",
+                "kamelet-two-accounts-yaml", "camel-main-host-run-sh", "spring-boot-dependencies-xml",
+                "spring-boot-application-yaml", "spring-boot-run-sh");
+    }
+
+    @Test
     void theTestCommandIsTheOneContinuousIntegrationRuns() throws IOException {
         // the whole suite cannot run inside itself: CI's script runs the README's command instead
         String command = Readme.recipe("run-the-tests").text().strip();
