@@ -24,10 +24,10 @@ public final class ConnectorPropertyDefaults implements PropertiesSource, Ordere
     /** The source's name, as the properties component reports where a value came from. */
     public static final String NAME = "halo-connector-defaults";
 
-    private final PropertiesComponent component;
+    private final org.apache.camel.spi.PropertiesComponent properties;
 
-    private ConnectorPropertyDefaults(PropertiesComponent component) {
-        this.component = component;
+    private ConnectorPropertyDefaults(org.apache.camel.spi.PropertiesComponent properties) {
+        this.properties = properties;
     }
 
     /** Adds the source to the context's properties component, once. */
@@ -35,8 +35,8 @@ public final class ConnectorPropertyDefaults implements PropertiesSource, Ordere
         org.apache.camel.spi.PropertiesComponent properties = context.getPropertiesComponent();
         // Camel's own discovery (registry beans, the one properties-source-factory service a class path may carry) runs
         // before a CamelConfiguration or plugin can bind anything, and that one service slot is the host's to use
-        if (properties.getPropertiesSource(NAME) == null && properties instanceof PropertiesComponent component) {
-            properties.addPropertiesSource(new ConnectorPropertyDefaults(component));
+        if (properties.getPropertiesSource(NAME) == null) {
+            properties.addPropertiesSource(new ConnectorPropertyDefaults(properties));
         }
     }
 
@@ -62,10 +62,13 @@ public final class ConnectorPropertyDefaults implements PropertiesSource, Ordere
 
     /** Whether a place Camel asks after this source holds a non-blank value for the name. */
     private boolean hasValueBelow(String name) {
-        for (PropertiesSource source : component.getPropertiesSources()) {
+        for (PropertiesSource source : properties.getPropertiesSources()) {
             if (source != this && isGiven(source.getProperty(name))) {
                 return true;
             }
+        }
+        if (!(properties instanceof PropertiesComponent component)) {
+            return false;
         }
         Properties initial = component.getInitialProperties();
         if (initial != null && isGiven(initial.getProperty(name))) {
