@@ -7,7 +7,7 @@ import org.apache.camel.Exchange;
  * The steps of the routes every account's exchanges pass through (the page and token requests,
  * the output page): one route serves all accounts, so each step runs for the account the poll's
  * first step put on the exchange. The poll's own steps are the account's template bean's
- * ({@link HaloEventsSource}); only these few look the account up.
+ * ({@link AccountPoll}); only these few look the account up.
  */
 public final class AccountOnExchange {
     /** The registry name the shared routes call it by. */

@@ -30,7 +30,7 @@ import java.util.concurrent.ExecutorService;
  * One Halo account's part of the connector: its token, its checkpoint and dedup ids, its metrics
  * and health entry, and the poll steps that use them. Each {@code templatedRoute} of the
  * {@code halo-account} template (and each Kamelet instance) makes one, wrapped in its steps
- * ({@link HaloEventsSource}, the template's own bean); the poll's first step puts it on the exchange,
+ * ({@link AccountPoll}, the template's own bean); the poll's first step puts it on the exchange,
  * where the routes every account shares (page and token requests, the output page) find it
  * ({@link AccountOnExchange}). Accounts share nothing but the output, so one
  * account's revoked key, 429 storm or backlog does not hold up another.

@@ -146,19 +146,19 @@ public final class HaloAccounts {
      * @param secretFrom the environment variable, or else the property, that holds the API key secret:
      *                   the secret itself never passes through route text, which Camel logs at DEBUG
      */
-    public static HaloEventsSource open(HaloAccounts accounts, String name, String key, String secretFrom, String url,
+    public static AccountPoll open(HaloAccounts accounts, String name, String key, String secretFrom, String url,
                                         String start, String stateKey, String index, String source, String sourcetype) {
         BackfillWindow backfill = accounts.backfill;
         if (backfill != null) {
             backfill.accountInRoutes(name.trim());
             if (!backfill.account().equals(name.trim())) {
                 // another account's key, secret and checkpoint are not this run's business: not even checked
-                return new HaloEventsSource(HaloAccount.notPolled(name.trim()));
+                return new AccountPoll(HaloAccount.notPolled(name.trim()));
             }
         }
         AccountSettings account = AccountSettings.of(name, key, accounts.secret(secretFrom), url, start, stateKey, index, source,
                 sourcetype, accounts.props.getBoolean(ConnectorProperty.HALO_API_ALLOW_PLAIN_HTTP), accounts.clock);
-        return new HaloEventsSource(accounts.open(backfill == null ? account
+        return new AccountPoll(accounts.open(backfill == null ? account
                 : account.backfilling(backfill.since(), backfill.stateKey())));
     }
 

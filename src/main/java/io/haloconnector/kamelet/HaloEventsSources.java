@@ -2,7 +2,7 @@ package io.haloconnector.kamelet;
 
 import io.haloconnector.account.HaloAccount;
 import io.haloconnector.account.HaloAccounts;
-import io.haloconnector.account.HaloEventsSource;
+import io.haloconnector.account.AccountPoll;
 import io.haloconnector.connector.ConnectorConfiguration;
 import io.haloconnector.config.AccountSettings;
 import io.haloconnector.config.ConfigurationException;
@@ -137,12 +137,12 @@ public final class HaloEventsSources {
      *
      * @param apiSecretFrom the environment variable, or else the property, that holds the API key secret
      */
-    public static HaloEventsSource open(HaloEventsSources sources, String account, String apiUrl, String apiKey,
+    public static AccountPoll open(HaloEventsSources sources, String account, String apiUrl, String apiKey,
                                         String apiSecretFrom, String stateDir, String start) {
         return sources.open(account, apiUrl, apiKey, apiSecretFrom, stateDir, start);
     }
 
-    private HaloEventsSource open(String account, String apiUrl, String apiKey, String apiSecretFrom, String stateDir,
+    private AccountPoll open(String account, String apiUrl, String apiKey, String apiSecretFrom, String stateDir,
                                   String start) {
         String folder = stateDir == null ? "" : stateDir.trim();
         if (folder.isEmpty()) {
@@ -153,7 +153,7 @@ public final class HaloEventsSources {
                 props.getBoolean(ConnectorProperty.HALO_API_ALLOW_PLAIN_HTTP), clock);
         HaloAccount opened = accounts.openInstance(settings, Path.of(folder));
         // a host that removes the instance's route (route reloading, dev tools) frees the account name, key and checkpoint lock
-        return new HaloEventsSource(opened, () -> accounts.release(opened));
+        return new AccountPoll(opened, () -> accounts.release(opened));
     }
 
     private static MeterRegistry meterRegistry(CamelContext context) {

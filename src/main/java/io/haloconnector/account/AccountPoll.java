@@ -12,16 +12,16 @@ import org.apache.camel.support.service.ServiceSupport;
  * it as the repository, so nothing looks the account up from the exchange. Its first step still puts
  * the account on the exchange: the shared page, token and output routes serve every account.
  */
-public final class HaloEventsSource extends ServiceSupport implements IdempotentRepository {
+public final class AccountPoll extends ServiceSupport implements IdempotentRepository {
     private final HaloAccount account;
     private final Runnable release;
 
-    public HaloEventsSource(HaloAccount account) {
+    public AccountPoll(HaloAccount account) {
         this(account, () -> { });
     }
 
     /** {@code release} runs when the route that holds it is removed (its idempotent consumer shuts it down). */
-    public HaloEventsSource(HaloAccount account, Runnable release) {
+    public AccountPoll(HaloAccount account, Runnable release) {
         this.account = account;
         this.release = release;
     }
@@ -112,6 +112,6 @@ public final class HaloEventsSource extends ServiceSupport implements Idempotent
 
     @Override
     public String toString() {
-        return "HaloEventsSource[" + account.name() + "]";
+        return "AccountPoll[" + account.name() + "]";
     }
 }
