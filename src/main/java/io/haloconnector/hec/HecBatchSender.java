@@ -13,12 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Gets one batch into HEC, whatever it takes: retries transient failures with backoff (after a
- * few, waits for the health endpoint to say healthy), retries configuration refusals slowly with
- * an ERROR saying what to change, and splits out malformed events into the dead-letter file.
- * Blocks the calling thread meanwhile: that is the connector's backpressure. Pages in flight call
- * it from several threads at once; a 503 or 429 tells {@link AdaptiveConcurrency} to take pages
- * off (the poll's pages in flight tell it their round-trip time).
+ * Gets one batch into HEC, whatever it takes, one answer at a time: the page's loop asks it for the
+ * request to make ({@link #request}) and hands it each answer ({@link #eventAnswer},
+ * {@link #healthAnswer}). Transient failures are retried with backoff (after a few, the health
+ * endpoint is asked until it says healthy), configuration refusals slowly with an ERROR saying
+ * what to change, and malformed events are split out into the dead-letter file. The waits block
+ * the page's thread: that is the connector's backpressure. Pages in flight call it from several
+ * threads at once; a 503 or 429 tells {@link AdaptiveConcurrency} to take pages off (the poll's
+ * pages in flight tell it their round-trip time).
  */
 final class HecBatchSender {
 
@@ -26,12 +28,32 @@ final class HecBatchSender {
     record SentBatch(HecBatch batch, Long ackId, long sentAtNanos) {
     }
 
+    /** One batch on its way into HEC: its failed tries so far, and whether the health endpoint just said healthy. */
+    static final class Attempt {
+        final HecBatch batch;
+        int failures;
+        int refusals;
+        boolean healthy;
+
+        Attempt(HecBatch batch) {
+            this.batch = batch;
+        }
+    }
+
+    /**
+     * What an event POST's answer did to the attempt: accepted (the part sent, for the acks), split
+     * into parts to send in its place, or neither (dead-lettered alone, or to be tried again: {@code retry}).
+     */
+    record Result(SentBatch accepted, List<HecBatch> parts, boolean retry) {
+        static final Result RETRY = new Result(null, List.of(), true);
+        static final Result DONE = new Result(null, List.of(), false);
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(HecBatchSender.class);
     /** Consecutive transient failures after which the health endpoint is consulted before resending. */
     static final int FAILURES_BEFORE_HEALTH_CHECK = 3;
 
     private final HecSettings settings;
-    private final HecClient client;
     private final HecDeadLetters deadLetters;
     private final StopSignal stop;
     private final StopSignal retries;
@@ -42,64 +64,132 @@ final class HecBatchSender {
     private final String receiver;
 
     /** {@code stop} ends every wait and request; {@code retries} (the connector stopping) ends the retries only. */
-    HecBatchSender(HecSettings settings, HecClient client, HecDeadLetters deadLetters, StopSignal stop, StopSignal retries,
+    HecBatchSender(HecSettings settings, HecDeadLetters deadLetters, StopSignal stop, StopSignal retries,
                    HecObserver observer, AdaptiveConcurrency inFlight) {
         this.retries = retries;
         this.settings = settings;
         this.receiver = ConnectorSettings.hostAndPort(settings.url());
         this.inFlight = inFlight;
         this.observer = observer;
-        this.client = client;
         this.deadLetters = deadLetters;
         this.stop = stop;
         // first retry after up to 250 ms, doubling to hec.retry.maxDelay
         this.backoff = new Backoff(Duration.ofMillis(Math.min(250, settings.retryMaxDelay().toMillis())), settings.retryMaxDelay());
     }
 
-    /** Delivers the batch; returns the accepted parts (more than one when bad events were split out). */
-    List<SentBatch> send(HecBatch batch) throws InterruptedException, IOException {
-        List<SentBatch> sent = new ArrayList<>();
-        sendInto(batch, sent);
-        return sent;
-    }
-
-    /** Sends a batch HEC took but never acknowledged again: a retry, so not once the connector is stopping. */
-    List<SentBatch> resend(HecBatch batch) throws InterruptedException, IOException {
-        retries.check();
-        return send(batch);
-    }
-
-    private void sendInto(HecBatch batch, List<SentBatch> sent) throws InterruptedException, IOException {
-        if (batch.size() == 0) {
-            return;
+    /**
+     * The attempt's next request: its POST, or a health GET once it failed
+     * {@value #FAILURES_BEFORE_HEALTH_CHECK} times in a row, until HEC says healthy. No retry once
+     * the connector is stopping (throws), and nothing at all once closed.
+     */
+    HecRequest request(Attempt attempt) throws HecSinkClosedException {
+        stop.check();
+        if (attempt.failures + attempt.refusals > 0) {
+            retries.check();
         }
-        HecAnswer answer = postUntilDecided(batch);
-        switch (HecOutcome.of(answer)) {
+        if (attempt.failures >= FAILURES_BEFORE_HEALTH_CHECK && !attempt.healthy) {
+            return HecRequest.health();
+        }
+        attempt.healthy = false;
+        return HecRequest.events(attempt.batch);
+    }
+
+    /** Reads HEC's answer to the attempt's POST, sent at {@code sentAtNanos}; waits before a retry. */
+    Result eventAnswer(Attempt attempt, HecAnswer answer, long sentAtNanos) throws InterruptedException, IOException {
+        HecBatch batch = attempt.batch;
+        observer.answered(!answer.answered() ? "none" : answer.code() != null ? answer.code().toString() : "http-" + answer.status());
+        HecOutcome outcome = HecOutcome.of(answer);
+        switch (outcome) {
+            case TRANSIENT -> {
+                attempt.failures++;
+                if (answer.status() == 503 || answer.status() == 429) {
+                    // HEC's queue is full or it limits the rate: fewer pages at once
+                    inFlight.backPressure();
+                }
+                observer.unavailable("HEC answered " + redact(answer.describe()));
+                Duration delay = backoff.delay(attempt.failures, answer.retryAfter());
+                if (!answer.answered()) {
+                    // refused, reset, timed out: an ERROR that names HEC's address, like any failed output
+                    LOG.error("HEC at {} gave {} to a batch of {} events: check hec.url and that HEC runs; retry {} in {} ms",
+                            receiver, redact(answer.describe()), batch.size(), attempt.failures, delay.toMillis());
+                    logInFull(answer);
+                } else {
+                    LOG.warn("HEC answered {} to a batch of {} events; retry {} in {} ms", redact(answer.describe()),
+                            batch.size(), attempt.failures, delay.toMillis());
+                }
+                retries.sleep(delay);
+                return Result.RETRY;
+            }
+            case CONFIGURATION -> {
+                attempt.refusals++;
+                observer.unavailable(configurationProblem(answer));
+                LOG.error("{}; retrying every {} ms until it is fixed (nothing is lost meanwhile)",
+                        configurationProblem(answer), settings.retryMaxDelay().toMillis());
+                logInFull(answer);
+                retries.sleep(settings.retryMaxDelay());
+                return Result.RETRY;
+            }
             case ACCEPTED -> {
-                sent.add(new SentBatch(batch, answer.ackId(), System.nanoTime()));
+                decided(attempt);
                 observer.accepted(batch.size());
+                return new Result(new SentBatch(batch, answer.ackId(), sentAtNanos), List.of(), false);
+            }
+            case BAD_EVENT, TOO_LARGE -> {
+                decided(attempt);
+                if (batch.size() == 1) {
+                    deadLetter(batch.get(0), answer);
+                    return Result.DONE;
+                }
+                Integer bad = answer.invalidEventNumber();
+                List<HecBatch> parts = new ArrayList<>();
+                if (bad != null && bad >= 0 && bad < batch.size() && outcome == HecOutcome.BAD_EVENT) {
+                    // HEC named the event: the ones before it, it alone (to confirm), the rest
+                    parts.add(batch.slice(0, bad));
+                    parts.add(batch.slice(bad, bad + 1));
+                    parts.add(batch.slice(bad + 1, batch.size()));
+                } else {
+                    int half = batch.size() / 2;
+                    parts.add(batch.slice(0, half));
+                    parts.add(batch.slice(half, batch.size()));
+                }
+                parts.removeIf(part -> part.size() == 0);
+                return new Result(null, parts, false);
             }
             case BUG -> throw new IllegalStateException("HEC answered " + answer.describe() + " to a batch of "
                     + batch.size() + " events: the sender built an empty body");
-            case BAD_EVENT, TOO_LARGE -> {
-                if (batch.size() == 1) {
-                    deadLetter(batch.get(0), answer);
-                    return;
-                }
-                Integer bad = answer.invalidEventNumber();
-                if (bad != null && bad >= 0 && bad < batch.size() && HecOutcome.of(answer) == HecOutcome.BAD_EVENT) {
-                    // HEC named the event: the ones before it, it alone (to confirm), the rest
-                    sendInto(batch.slice(0, bad), sent);
-                    sendInto(batch.slice(bad, bad + 1), sent);
-                    sendInto(batch.slice(bad + 1, batch.size()), sent);
-                } else {
-                    int half = batch.size() / 2;
-                    sendInto(batch.slice(0, half), sent);
-                    sendInto(batch.slice(half, batch.size()), sent);
-                }
-            }
             default -> throw new IllegalStateException("unexpected outcome for " + answer.describe());
         }
+    }
+
+    /** HEC answered, and the answer decides the batch's fate: HEC takes requests again. */
+    private void decided(Attempt attempt) {
+        inFlight.accepted();
+        observer.unavailable(null);
+        if (attempt.failures + attempt.refusals > 0) {
+            LOG.info("HEC accepted the batch of {} events after {} failed attempts", attempt.batch.size(),
+                    attempt.failures + attempt.refusals);
+        }
+    }
+
+    /** Reads the health endpoint's answer: healthy (code 17) lets the attempt POST again, anything else waits. */
+    void healthAnswer(Attempt attempt, HecAnswer health) throws InterruptedException, HecSinkClosedException {
+        boolean unhealthy = !health.answered() || health.status() >= 500 || Integer.valueOf(18).equals(health.code());
+        if (!unhealthy) {
+            // healthy (17), or an endpoint that does not know /health (404 behind some proxies): resend
+            attempt.healthy = true;
+            return;
+        }
+        attempt.failures++;
+        Duration delay = backoff.delay(attempt.failures, health.retryAfter());
+        if (!health.answered()) {
+            LOG.error("HEC health check at {} gave {}: check hec.url and that HEC runs; checking again in {} ms before resending",
+                    receiver, redact(health.describe()), delay.toMillis());
+            logInFull(health);
+        } else {
+            LOG.warn("HEC health check answered {}; checking again in {} ms before resending", redact(health.describe()),
+                    delay.toMillis());
+        }
+        retries.sleep(delay);
     }
 
     private void deadLetter(HecBatch.Entry entry, HecAnswer answer) throws IOException {
@@ -109,81 +199,6 @@ final class HecBatchSender {
         deadLetters.write(entry.event(), reason);
         observer.deadLettered();
         LOG.warn("HEC refused event {} ({}); written to {} and skipped", entry.event().id(), reason, deadLetters.file());
-    }
-
-    /** Posts until HEC gives an answer that decides the batch's fate (accepted, bad event, too large). */
-    private HecAnswer postUntilDecided(HecBatch batch) throws InterruptedException, HecSinkClosedException {
-        int failures = 0;
-        int refusals = 0;
-        while (true) {
-            stop.check();
-            if (failures + refusals > 0) {
-                retries.check(); // no retry once the connector is stopping
-            }
-            if (failures >= FAILURES_BEFORE_HEALTH_CHECK) {
-                failures = awaitHealthy(failures);
-            }
-            HecAnswer answer = client.postEvents(batch);
-            observer.answered(!answer.answered() ? "none" : answer.code() != null ? answer.code().toString() : "http-" + answer.status());
-            HecOutcome outcome = HecOutcome.of(answer);
-            if (outcome == HecOutcome.TRANSIENT) {
-                failures++;
-                if (answer.status() == 503 || answer.status() == 429) {
-                    // HEC's queue is full or it limits the rate: fewer pages at once
-                    inFlight.backPressure();
-                }
-                observer.unavailable("HEC answered " + redact(answer.describe()));
-                Duration delay = backoff.delay(failures, answer.retryAfter());
-                if (!answer.answered()) {
-                    // refused, reset, timed out: an ERROR that names HEC's address, like any failed output
-                    LOG.error("HEC at {} gave {} to a batch of {} events: check hec.url and that HEC runs; retry {} in {} ms",
-                            receiver, redact(answer.describe()), batch.size(), failures, delay.toMillis());
-                    logInFull(answer);
-                } else {
-                    LOG.warn("HEC answered {} to a batch of {} events; retry {} in {} ms", redact(answer.describe()),
-                            batch.size(), failures, delay.toMillis());
-                }
-                retries.sleep(delay);
-            } else if (outcome == HecOutcome.CONFIGURATION) {
-                refusals++;
-                observer.unavailable(configurationProblem(answer));
-                LOG.error("{}; retrying every {} ms until it is fixed (nothing is lost meanwhile)",
-                        configurationProblem(answer), settings.retryMaxDelay().toMillis());
-                logInFull(answer);
-                retries.sleep(settings.retryMaxDelay());
-            } else {
-                inFlight.accepted();
-                observer.unavailable(null);
-                if (failures + refusals > 0) {
-                    LOG.info("HEC accepted the batch of {} events after {} failed attempts", batch.size(), failures + refusals);
-                }
-                return answer;
-            }
-        }
-    }
-
-    /** Polls the health endpoint until it says healthy (code 17); returns the failure count reached. */
-    private int awaitHealthy(int failures) throws InterruptedException, HecSinkClosedException {
-        while (true) {
-            retries.check();
-            HecAnswer health = client.health();
-            boolean unhealthy = !health.answered() || health.status() >= 500 || Integer.valueOf(18).equals(health.code());
-            if (!unhealthy) {
-                // healthy (17), or an endpoint that does not know /health (404 behind some proxies): resend
-                return failures;
-            }
-            failures++;
-            Duration delay = backoff.delay(failures, health.retryAfter());
-            if (!health.answered()) {
-                LOG.error("HEC health check at {} gave {}: check hec.url and that HEC runs; checking again in {} ms before resending",
-                        receiver, redact(health.describe()), delay.toMillis());
-                logInFull(health);
-            } else {
-                LOG.warn("HEC health check answered {}; checking again in {} ms before resending", redact(health.describe()),
-                        delay.toMillis());
-            }
-            retries.sleep(delay);
-        }
     }
 
     /** The failure's stack trace, at DEBUG only: the ERROR line says what matters. */

@@ -1,86 +1,87 @@
 package io.haloconnector.hec;
 
-import io.haloconnector.config.HttpComponentDefaults;
 import io.haloconnector.halo.HaloEvent;
 import io.haloconnector.http.RequestDeadlines;
 import io.haloconnector.output.EventBatch;
 import io.haloconnector.output.PageHeaders;
 import io.haloconnector.retry.AdaptiveConcurrency;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Endpoint;
-import org.apache.camel.impl.engine.DefaultProducerTemplate;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.Processor;
-import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.http.HttpComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The HEC output route's delivery step: POSTs a page's events to Splunk's HTTP Event Collector
- * in batches (by count and by bytes, gzipped) through the HEC request route, and returns only
- * when HEC has taken every one (acked too when hec.ack is on); until then it retries, blocking
- * the route, which is the backpressure that stops polling Halo while HEC is down. An exception
- * (the connector is stopping) leaves the page uncommitted. From the stop on a page already handed
- * over still sends all its batches (it is finished so it can be committed), but a batch that fails
- * is not retried: the page comes again after the restart. Malformed events go to
- * {@code stateDir/hec-dead-letter.jsonl}. {@link #close()} ends any wait at once by making the
- * blocked call throw. The route calls {@link #process} for up to {@code hec.maxInFlight} pages at
- * once, each on its own thread with its own batches; {@link #write}, {@link #flush} and
- * {@link #discard} are one page's calls for one thread. Settings: see {@link HecSettings}.
+ * The HEC output route's bean {@code hecDelivery}: its loop sends one request at a time for each
+ * page to {@code direct:hec-request}, and these two steps decide. {@link #batchesOf} starts a page
+ * (its events cut into batches by count and bytes, gzipped) and sets its first request;
+ * {@link #readAnswer} reads each answer (retry waits, health waits, dead letters, acks) and sets
+ * the next request, or none once HEC has taken every event (acked too when hec.ack is on). Until
+ * then the page's thread waits in the loop, which is the backpressure that stops polling Halo
+ * while HEC is down. An exception (the connector is stopping) leaves the page uncommitted. From the
+ * stop on a page already handed over still sends all its batches (it is finished so it can be
+ * committed), but a batch that fails is not retried: the page comes again after the restart.
+ * Malformed events go to {@code stateDir/hec-dead-letter.jsonl}. {@link #close()} ends any wait
+ * at once by making the waiting step throw. Up to {@code hec.maxInFlight} pages run the loop at
+ * once, each on its own thread with its own {@link HecPageDelivery}. Settings: see {@link HecSettings}.
  */
-public final class HecDelivery implements Processor, AutoCloseable {
+public final class HecDelivery implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HecDelivery.class);
-    /** The HEC request route's endpoint. */
-    public static final String REQUESTS = "direct:hec-request";
-    /** With ack on, wait for acks once this many batches are unacked, so memory stays bounded within a page. */
-    private static final int MAX_UNACKED_BATCHES = 16;
+    /** The camel-http component instance the HEC request route sends with: TLS as hec.tls.* says for an https hec.url. */
+    public static final String HTTP_COMPONENT = "hec-http";
+    /** Exchange property: the page's {@link HecPageDelivery}. */
+    static final String PAGE = "hecPage";
+    /** Exchange property: the request the loop sends next, null once the page is delivered. */
+    static final String REQUEST = "hecRequest";
+    /** Exchange property the request route appends to {@code hec.url/services/collector/}. */
+    static final String PATH = "hecPath";
+    /** Exchange property: why a request got no answer (the request route's doCatch sets it). */
+    static final String FAILURE = "hecFailure";
 
     private final HecSettings settings;
     private final HecEnvelopeEncoder encoder;
     /** Encoders of the accounts that set their own index, source or sourcetype, by those three. */
     private final Map<List<String>, HecEnvelopeEncoder> accountEncoders = new ConcurrentHashMap<>();
     private final HecBatchSender sender;
-    private final HecClient client;
     private final AdaptiveConcurrency inFlight;
+    private final String channel;
     private final StopSignal stop = new StopSignal();
     // set when the connector begins to stop: a batch of a page handed over is still sent, a failed one is not retried
     private final StopSignal retries = new StopSignal();
     private final AtomicBoolean warnedNoAckId = new AtomicBoolean();
     private final HecDeadLetters deadLetters;
-    /** The batches of {@link #write} and {@link #flush}. */
-    private final PageBatches calls;
+    /** Aborts the HEC requests in flight on close. */
+    private final RequestDeadlines.Limit requestDeadline;
 
     /**
-     * Sends through {@code requests}, the HEC request route's endpoint, and tells {@code observer}
-     * what HEC answers (metrics, readiness); round-trip times, 503 and 429 set {@code inFlight}.
+     * Tells {@code observer} what HEC answers (metrics, readiness); 503 and 429 set {@code inFlight};
+     * {@code requestDeadline} bounds each request, and {@link #close()} aborts the ones in flight with it.
      */
-    public HecDelivery(HecSettings settings, Path stateDir, HecObserver observer, ProducerTemplate template, Endpoint requests,
-                       AdaptiveConcurrency inFlight) {
+    public HecDelivery(HecSettings settings, Path stateDir, HecObserver observer, AdaptiveConcurrency inFlight,
+                       RequestDeadlines.Limit requestDeadline) {
         this.settings = settings;
         if (settings.insecure()) {
             LOG.warn("hec.tls.insecure=true: the HEC certificate and host name are NOT verified; use it only on a test setup");
         }
         UUID channel = UUID.randomUUID();
+        this.channel = channel.toString();
         this.inFlight = inFlight;
-        this.client = new HecClient(settings, channel, stop, template, requests);
+        this.requestDeadline = requestDeadline;
         this.encoder = new HecEnvelopeEncoder(settings);
         this.deadLetters = new HecDeadLetters(stateDir);
-        this.sender = new HecBatchSender(settings, client, deadLetters, stop, retries, observer, inFlight);
-        this.calls = new PageBatches(encoder);
+        this.sender = new HecBatchSender(settings, deadLetters, stop, retries, observer, inFlight);
         LOG.info("HEC output to {} (index {}, sourcetype {}, batches of {} events / {} bytes, gzip {}, ack {}, pages in flight: {})",
                 settings.url(), settings.index().orElse("<token default>"), settings.sourcetype(), settings.batchEvents(),
                 settings.batchBytes(), settings.gzip(), settings.ack() ? "on, channel " + channel : "off",
@@ -88,19 +89,71 @@ public final class HecDelivery implements Processor, AutoCloseable {
                         : settings.maxInFlight() + " (hec.adaptiveConcurrency=false)");
     }
 
-    @Override
-    public void process(Exchange exchange) throws Exception {
-        // batches of this page only: other pages are sent meanwhile on other threads
-        PageBatches page = new PageBatches(encoderFor(exchange.getMessage()));
-        try {
-            for (HaloEvent event : exchange.getMessage().getMandatoryBody(EventBatch.class)) {
-                page.write(event);
-            }
-            page.flush();
-        } catch (Exception e) {
-            page.discard();
-            throw e;
+    /**
+     * The route's first step: the page (body {@link EventBatch}) becomes this page's delivery state
+     * (exchange property {@value #PAGE}), and its first request is set on the exchange (none for a
+     * page without events).
+     */
+    public void batchesOf(Exchange exchange) throws Exception {
+        stop.check();
+        Message message = exchange.getMessage();
+        List<HaloEvent> events = message.getMandatoryBody(EventBatch.class);
+        HecPageDelivery page = new HecPageDelivery(settings, encoderFor(message), sender,
+                new HecAckTracker(settings, sender, stop, retries, warnedNoAckId), stop, events, message.getBody(),
+                new HashMap<>(message.getHeaders()));
+        exchange.setProperty(PAGE, page);
+        setRequest(exchange, page, page.next());
+    }
+
+    /**
+     * The loop's step after each request: reads HEC's answer (waiting before a retry or a health
+     * check), then sets the page's next request, or none once the page is delivered (the page's
+     * body and headers are given back then).
+     */
+    public void readAnswer(Exchange exchange) throws Exception {
+        HecPageDelivery page = exchange.getProperty(PAGE, HecPageDelivery.class);
+        HecAnswer answer = answerOf(exchange);
+        if (!answer.answered() && stop.isStopped()) {
+            throw new HecSinkClosedException(); // aborted by close: not a failure of HEC's
         }
+        page.answered(answer);
+        setRequest(exchange, page, page.next());
+    }
+
+    private void setRequest(Exchange exchange, HecPageDelivery page, HecRequest request) {
+        Message message = exchange.getMessage();
+        exchange.removeProperty(FAILURE);
+        if (request == null) {
+            exchange.removeProperty(REQUEST);
+            exchange.removeProperty(PATH);
+            exchange.removeProperty(PAGE);
+            message.setHeaders(page.pageHeaders());
+            message.setBody(page.pageBody());
+            return;
+        }
+        // only the request's own headers: camel-http sends the message's headers to HEC
+        message.getHeaders().clear();
+        message.setHeader(Exchange.HTTP_METHOD, request.kind().method);
+        message.setHeader("Authorization", "Splunk " + settings.token());
+        if (settings.ack()) {
+            message.setHeader("X-Splunk-Request-Channel", channel);
+        }
+        message.setBody(request.body(settings.gzip()));
+        exchange.setProperty(PATH, request.kind().path);
+        exchange.setProperty(REQUEST, request);
+    }
+
+    /** What HEC answered to the request just sent: the status, body and Retry-After, or why no answer came. */
+    private static HecAnswer answerOf(Exchange exchange) {
+        Exception failure = exchange.getProperty(FAILURE, Exception.class);
+        if (failure != null) {
+            return HecAnswer.failed(failure);
+        }
+        Message answer = exchange.getMessage();
+        int status = answer.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        byte[] bytes = answer.getBody(byte[].class);
+        return HecAnswer.of(status, bytes == null ? new byte[0] : bytes,
+                Optional.ofNullable(answer.getHeader("Retry-After", String.class)));
     }
 
     /** The page's account's index, source and sourcetype (headers set by the poll route), or the hec.* settings. */
@@ -116,9 +169,9 @@ public final class HecDelivery implements Processor, AutoCloseable {
     }
 
     /**
-     * Binds what the HEC output route refers to: {@code hecDelivery}, {@code hecTls},
-     * {@code hecHostnames}, and {@code hec.url} as validated (no trailing slash or
-     * /services/collector); the context stops the request template with itself.
+     * Binds what the HEC output routes refer to: {@code hecDelivery}, {@code hecSettings} (hec.url
+     * as validated, without a trailing slash or /services/collector), {@code hecRequestDeadline},
+     * and the camel-http component {@value #HTTP_COMPONENT}.
      */
     public static HecDelivery bind(CamelContext context, HecSettings settings, Path stateDir, HecObserver observer)
             throws Exception {
@@ -130,102 +183,34 @@ public final class HecDelivery implements Processor, AutoCloseable {
     /** As {@link #bind(CamelContext, HecSettings, Path, HecObserver)}, with the pages in flight set by {@code inFlight}. */
     public static HecDelivery bind(CamelContext context, HecSettings settings, Path stateDir, HecObserver observer,
                                    AdaptiveConcurrency inFlight) throws Exception {
-        HttpComponentDefaults.applyTo(context);
-        // the request route reads the URL and the timeouts as validated: {{bean:hecSettings.baseUrl}}, ...timeoutMillis
+        context.addComponent(HTTP_COMPONENT, httpComponent(settings));
+        // the request route reads the URL and the timeouts as validated: {{bean:hecSettings.address}}, ...timeoutMillis
         context.getRegistry().bind("hecSettings", settings);
         // those bound each wait for a byte; the route's httpClientConfigurer bounds the whole request
         RequestDeadlines deadlines = RequestDeadlines.of(context);
-        context.getRegistry().bind("hecRequestDeadline", deadlines.limit(settings.timeout(), "hec.timeout"));
-        if ("https".equals(settings.url().getScheme())) {
-            context.getRegistry().bind("hecTls", HecTls.contextParameters(settings));
-            context.getRegistry().bind("hecHostnames", HecTls.hostnameVerifier(settings));
-            context.getPropertiesComponent().addOverrideProperty("hec.tls.contextParameters", "#hecTls");
-            context.getPropertiesComponent().addOverrideProperty("hec.tls.hostnameVerifier", "#hecHostnames");
-        }
-        // one request thread per page in flight (a page sends one request at a time)
-        AtomicInteger threads = new AtomicInteger();
-        ExecutorService requestThreads = Executors.newFixedThreadPool(settings.maxInFlight(), runnable -> {
-            Thread thread = new Thread(runnable, "hec-request-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
-        DefaultProducerTemplate template = new DefaultProducerTemplate(context, requestThreads);
-        context.addService(template);
-        HecDelivery delivery = new HecDelivery(settings, stateDir, observer, template, context.getEndpoint(REQUESTS), inFlight);
+        RequestDeadlines.Limit requestDeadline = deadlines.limit(settings.timeout(), "hec.timeout");
+        context.getRegistry().bind("hecRequestDeadline", requestDeadline);
+        HecDelivery delivery = new HecDelivery(settings, stateDir, observer, inFlight, requestDeadline);
         context.getRegistry().bind("hecDelivery", delivery);
         // once it has waited long enough for the batches in flight, a stop ends every wait
         deadlines.onStopAbort(delivery::close);
         return delivery;
     }
 
-    /** Takes one event into the current batch, sending the batch first when the event would not fit. */
-    public void write(HaloEvent event) throws Exception {
-        calls.write(event);
-    }
-
-    /** Sends what is batched and waits for the acks: everything written so far is in HEC when it returns. */
-    public String flush() throws Exception {
-        calls.flush();
-        return null;
-    }
-
-    /** Drops the unsent rest of a failed page: the checkpoint did not move, so the page is delivered again. */
-    public void discard() {
-        calls.discard();
-    }
-
-    /** One page's batches and unacked batches, on the thread delivering it. */
-    private final class PageBatches {
-        private final HecEnvelopeEncoder encoder;
-        private final HecAckTracker acks = new HecAckTracker(settings, client, sender, stop, warnedNoAckId);
-        private List<HecBatch.Entry> batch = new ArrayList<>();
-        private long batchBytes;
-
-        PageBatches(HecEnvelopeEncoder encoder) {
-            this.encoder = encoder;
+    /**
+     * HEC's own camel-http component: TLS (hec.tls.*) when hec.url is https, plain HTTP otherwise
+     * (camel-http speaks TLS to any URL once it has an SSLContextParameters); no automatic retries
+     * (HttpClient would repeat a 429 or 503 unseen) and no redirects (they would carry the token elsewhere).
+     */
+    static HttpComponent httpComponent(HecSettings settings) {
+        HttpComponent http = new HttpComponent();
+        http.setAutomaticRetriesDisabled(true);
+        http.setRedirectHandlingDisabled(true);
+        if ("https".equalsIgnoreCase(settings.url().getScheme())) {
+            http.setSslContextParameters(HecTls.contextParameters(settings));
+            http.setX509HostnameVerifier(HecTls.hostnameVerifier(settings));
         }
-
-        void write(HaloEvent event) throws Exception {
-            // not retries: a page handed over sends all its batches, also once the connector is stopping, so it can be committed
-            stop.check();
-            HecBatch.Entry entry = new HecBatch.Entry(event, encoder.encode(event));
-            if (!batch.isEmpty() && (batch.size() + 1 > settings.batchEvents()
-                    || batchBytes + entry.envelope().length > settings.batchBytes())) {
-                sendBatch();
-            }
-            batch.add(entry);
-            batchBytes += entry.envelope().length;
-        }
-
-        void flush() throws Exception {
-            stop.check();
-            if (!batch.isEmpty()) {
-                sendBatch();
-            }
-            if (settings.ack()) {
-                acks.awaitAll();
-            }
-        }
-
-        private void sendBatch() throws Exception {
-            HecBatch full = new HecBatch(batch);
-            batch = new ArrayList<>();
-            batchBytes = 0;
-            List<HecBatchSender.SentBatch> sent = sender.send(full);
-            if (settings.ack()) {
-                acks.track(sent);
-                if (acks.pendingBatches() >= MAX_UNACKED_BATCHES) {
-                    acks.awaitAll();
-                }
-            }
-        }
-
-        void discard() {
-            // batches already accepted stay (HEC has no transactions); the unsent rest is fetched again
-            batch = new ArrayList<>();
-            batchBytes = 0;
-            acks.forget();
-        }
+        return http;
     }
 
     /** How many pages may be in flight now: up to hec.maxInFlight, following HEC's round-trip time, 503 and 429. */
@@ -252,11 +237,12 @@ public final class HecDelivery implements Processor, AutoCloseable {
         return deadLetters.file();
     }
 
-    /** Ends any retry or wait at once (the blocked call throws). */
+    /** Ends any retry or wait at once (the waiting step throws), and aborts the HEC requests in flight. */
     @Override
     public void close() {
         retries.stop();
         stop.stop();
+        requestDeadline.abort("aborted: the HEC output was closed");
     }
 
     @Override

@@ -238,6 +238,11 @@ public final class HecSettings {
         return url().toString().replaceAll("/+$", "");
     }
 
+    /** {@link #baseUrl()} without its scheme ({@code splunk:8088}), after the HEC route's {@code hec-http://}. */
+    public String address() {
+        return baseUrl().substring(url().getScheme().length() + "://".length());
+    }
+
     @Override
     public String toString() {
         return "HecSettings[url=" + url + ", token=****, index=" + index + ", sourcetype=" + sourcetype + ", source=" + source

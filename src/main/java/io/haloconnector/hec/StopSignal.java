@@ -7,8 +7,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Lets {@link HecDelivery#close()} end every wait of the delivering thread at once: backoff
- * sleeps, health and ack polling, and requests in flight. Waits also end on interrupt.
+ * Lets {@link HecDelivery#close()} end every wait of the delivering threads at once: backoff
+ * sleeps, health and ack polling (the requests in flight are aborted by their deadline's limit).
+ * Waits also end on interrupt.
  */
 final class StopSignal {
 
@@ -38,22 +39,5 @@ final class StopSignal {
             throw new IllegalStateException(e);
         }
         throw new HecSinkClosedException();
-    }
-
-    /** Waits for {@code work}; a stop or an interrupt cancels it (aborting the HTTP exchange) and throws. */
-    <T> T await(CompletableFuture<T> work) throws InterruptedException, HecSinkClosedException, ExecutionException {
-        try {
-            CompletableFuture.anyOf(work, stopped).get();
-        } catch (InterruptedException e) {
-            work.cancel(true);
-            throw e;
-        } catch (ExecutionException e) {
-            // work failed: reported by work.get() below
-        }
-        if (!work.isDone()) {
-            work.cancel(true);
-            throw new HecSinkClosedException();
-        }
-        return work.get();
     }
 }

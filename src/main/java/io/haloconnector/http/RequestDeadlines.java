@@ -97,10 +97,30 @@ public final class RequestDeadlines {
      * when it has no complete answer within {@code timeout}, with a {@link RequestAbortedException}
      * that names {@code property}, the setting to change.
      */
-    public HttpClientConfigurer limit(Duration timeout, String property) {
-        String limit = "no complete answer within " + DurationText.shortest(timeout) + " (" + property + ")";
-        return builder -> builder.addExecInterceptorFirst("whole-request-timeout",
-                (request, scope, chain) -> execute(request, scope, chain, timeout, limit));
+    public Limit limit(Duration timeout, String property) {
+        return new Limit(timeout, "no complete answer within " + DurationText.shortest(timeout) + " (" + property + ")");
+    }
+
+    /** The deadline of the requests of the clients it configures, which it can also abort all at once. */
+    public final class Limit implements HttpClientConfigurer {
+        private final Duration timeout;
+        private final String limit;
+
+        private Limit(Duration timeout, String limit) {
+            this.timeout = timeout;
+            this.limit = limit;
+        }
+
+        @Override
+        public void configureHttpClient(org.apache.hc.client5.http.impl.classic.HttpClientBuilder builder) {
+            builder.addExecInterceptorFirst("whole-request-timeout",
+                    (request, scope, chain) -> execute(request, scope, chain, timeout, limit, this));
+        }
+
+        /** Aborts this limit's requests in flight now, each failing with {@code reason}: an output that closes ends its requests. */
+        public void abort(String reason) {
+            List.copyOf(inFlight).stream().filter(call -> call.owner == this).forEach(call -> call.abort(reason));
+        }
     }
 
     /** Runs {@code action} when the stop aborts the requests in flight: an output's own waits end with them. */
@@ -114,10 +134,10 @@ public final class RequestDeadlines {
     }
 
     private ClassicHttpResponse execute(ClassicHttpRequest request, ExecChain.Scope scope, ExecChain chain,
-                                        Duration timeout, String limit) throws IOException, HttpException {
+                                        Duration timeout, String limit, Limit owner) throws IOException, HttpException {
         // the caller's request is the one HttpClient watches for a cancel (the chain gets a copy)
         Cancellable cancel = scope.originalRequest instanceof Cancellable c ? c : (Cancellable) scope.execRuntime;
-        InFlight call = new InFlight(cancel, limit);
+        InFlight call = new InFlight(cancel, limit, owner);
         if (!start(call, timeout)) {
             throw new RequestAbortedException(STOPPING, null);
         }
@@ -183,12 +203,14 @@ public final class RequestDeadlines {
     private final class InFlight {
         private final Cancellable cancel;
         private final String limit;
+        private final Limit owner;
         private volatile ScheduledFuture<?> deadline;
         private volatile String abortedWith;
 
-        InFlight(Cancellable cancel, String limit) {
+        InFlight(Cancellable cancel, String limit, Limit owner) {
             this.cancel = cancel;
             this.limit = limit;
+            this.owner = owner;
         }
 
         void abort(String reason) {

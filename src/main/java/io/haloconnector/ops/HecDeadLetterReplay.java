@@ -3,15 +3,19 @@ package io.haloconnector.ops;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.haloconnector.config.ConnectorProperty;
 import io.haloconnector.config.ConnectorSettings;
+import io.haloconnector.config.PropertyLookup;
 import io.haloconnector.hec.HecSettings;
 import io.haloconnector.halo.HaloEvent;
 import io.haloconnector.hec.HecDeadLetters;
 import io.haloconnector.hec.HecDelivery;
 import io.haloconnector.hec.HecObserver;
+import io.haloconnector.output.EventBatch;
 import io.haloconnector.state.DurableFile;
 import io.haloconnector.state.StateException;
 import io.haloconnector.state.StateLockedException;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 
@@ -29,11 +33,13 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
  * {@code dead-letters replay}: sends the events of {@code hec-dead-letter.jsonl} to HEC again
- * through the connector's own HEC output ({@link HecDelivery} and the {@code hec-request} route).
+ * through the connector's own HEC output (the routes of output-hec.yaml, {@link HecDelivery}), a batch
+ * of lines as one page.
  * <p>
  * The file is first renamed to {@value #REPLAYING}, so a running connector appends new dead
  * letters to a fresh file meanwhile, and an event HEC refuses again lands there (kept). Then, a
@@ -50,6 +56,8 @@ final class HecDeadLetterReplay {
     private static final Duration REPLAY_MAX_DELAY = Duration.ofSeconds(2);
     /** Failed requests in a row after which the replay gives up: the file keeps what was not sent. */
     private static final int FAILURES_BEFORE_GIVING_UP = 3;
+    /** The output routes' endpoint (routes/output-hec.yaml). */
+    private static final String HALO_OUTPUT = "direct:halo-output";
 
     private HecDeadLetterReplay() {
     }
@@ -62,12 +70,11 @@ final class HecDeadLetterReplay {
         }
         // an operator waits for this command: HEC's retries wait at most REPLAY_MAX_DELAY (the connector's up to
         // hec.retry.maxDelay, unattended), so a HEC that keeps refusing ends the replay within seconds
-        Duration configured = configuration.props().getDuration(ConnectorProperty.HEC_RETRY_MAX_DELAY);
-        if (configured.compareTo(REPLAY_MAX_DELAY) > 0) {
-            configuration.context().getPropertiesComponent().addOverrideProperty(
-                    ConnectorProperty.HEC_RETRY_MAX_DELAY.property(), REPLAY_MAX_DELAY.toMillis() + "ms");
-        }
-        HecSettings hec = HecSettings.from(configuration.props());
+        PropertyLookup props = configuration.props();
+        Duration configured = props.getDuration(ConnectorProperty.HEC_RETRY_MAX_DELAY);
+        String retryMaxDelay = ConnectorProperty.HEC_RETRY_MAX_DELAY.property();
+        HecSettings hec = HecSettings.from(configured.compareTo(REPLAY_MAX_DELAY) <= 0 ? props
+                : name -> name.equals(retryMaxDelay) ? Optional.of(REPLAY_MAX_DELAY.toMillis() + "ms") : props.get(name));
         Path dir = settings.stateDir().toAbsolutePath().normalize();
         Path incoming = dir.resolve(HecDeadLetters.FILE_NAME);
         Path replaying = dir.resolve(REPLAYING);
@@ -111,6 +118,8 @@ final class HecDeadLetterReplay {
         } catch (Exception e) {
             throw new StateException("the HEC output cannot start: " + e.getMessage(), e);
         }
+        // each batch as one page to the HEC output route, as the poll hands pages over
+        ProducerTemplate pages = context.createProducerTemplate();
         DurableFile file = new DurableFile(replaying);
         long sent = 0;
         int unreadable = 0;
@@ -120,15 +129,21 @@ final class HecDeadLetterReplay {
         try {
             for (Batch batch = Batch.first(replaying, batchSize); batch.bytes() > 0; batch = Batch.first(replaying, batchSize)) {
                 StringBuilder unsendable = new StringBuilder();
+                EventBatch events = new EventBatch();
                 for (String line : batch.lines()) {
                     HaloEvent event = eventOf(line);
                     if (event == null) {
                         unsendable.append(line).append('\n');
                     } else {
-                        delivery.write(event);
+                        events.add(event);
                     }
                 }
-                delivery.flush();
+                if (!events.isEmpty()) {
+                    Exchange delivered = pages.send(HALO_OUTPUT, exchange -> exchange.getMessage().setBody(events));
+                    if (delivered.getException() != null) {
+                        throw delivered.getException();
+                    }
+                }
                 if (!unsendable.isEmpty()) {
                     // a line cut short by a crash is not an event: kept where the user looks for dead letters
                     HecDeadLetters.whileLocked(dir, () ->
@@ -145,6 +160,11 @@ final class HecDeadLetterReplay {
                     + " of " + total + " delivered, the rest stay in " + replaying + "; run replay again once HEC takes events", e);
         } finally {
             delivery.close();
+            try {
+                pages.close();
+            } catch (IOException e) {
+                // nothing held: the context stops it with itself
+            }
         }
         Files.delete(replaying);
         syncFolder(dir);

@@ -23,7 +23,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static io.haloconnector.hec.HecFixture.ids;
-import static io.haloconnector.hec.HecFixture.writeAll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -63,8 +62,7 @@ class HecDeliveryDeadLetterTest {
         hec.receiver.faults().refuseEvents(event -> event.path("id").asText().equals(bad), 6);
 
         try (LogCapture logs = new LogCapture()) {
-            writeAll(sink, page);
-            sink.flush();
+            hec.deliver(sink, page);
             assertThat(logs.lines(Level.WARN)).anyMatch(w -> w.startsWith("HEC refused event " + bad + " (code 6: Invalid data format)"));
         }
 
@@ -138,8 +136,7 @@ class HecDeliveryDeadLetterTest {
         Set<String> bad = Set.of(SampleEvents.id(0), SampleEvents.id(3), SampleEvents.id(4), SampleEvents.id(15), SampleEvents.id(29));
         hec.receiver.faults().refuseEvents(event -> bad.contains(event.path("id").asText()), 15);
 
-        writeAll(sink, page);
-        sink.flush();
+        hec.deliver(sink, page);
 
         assertThat(hec.receivedIds()).containsExactlyElementsOf(ids(page).stream().filter(id -> !bad.contains(id)).toList());
         assertThat(deadLetters()).extracting(d -> d.get("event").get("id").asText()).containsExactlyElementsOf(
@@ -154,8 +151,7 @@ class HecDeliveryDeadLetterTest {
         List<HaloEvent> page = new ArrayList<>(SampleEvents.events(0, 9));
         page.add(4, SampleEvents.event(100, SampleEvents.FIRST, "y".repeat(30_000)));
 
-        writeAll(sink, page);
-        sink.flush();
+        hec.deliver(sink, page);
 
         assertThat(hec.receiver.received()).hasSize(9);
         assertThat(hec.receivedIds()).doesNotContain(SampleEvents.id(100));

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Set;
 
 import static io.haloconnector.hec.HecFixture.ids;
-import static io.haloconnector.hec.HecFixture.writeAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** What arrives at HEC when all goes well: whole batches, exact envelopes, sized by count and bytes, gzipped. */
@@ -39,9 +38,7 @@ class HecDeliveryDeliveryTest {
                 "hec.gzip", "true");
         List<HaloEvent> page = SampleEvents.events(0, 20);
 
-        writeAll(sink, page);
-        assertThat(hec.receiver.stats().requests()).as("nothing sent before the batch is full or flushed").isZero();
-        assertThat(sink.flush()).isNull();
+        hec.deliver(sink, page);
 
         assertThat(hec.receivedIds()).containsExactlyElementsOf(ids(page));
         assertThat(hec.receiver.acceptedRequests()).hasSize(1);
@@ -67,10 +64,9 @@ class HecDeliveryDeliveryTest {
     void timeKeepsMillisecondsExactlyAndOldMicroseconds() throws Exception {
         hec = HecFixture.start(stateDir);
         HecDelivery sink = hec.sink();
-        sink.write(SampleEvents.event(1, Instant.parse("2026-09-01T10:00:00.700Z"), ""));
-        sink.write(SampleEvents.event(2, Instant.parse("2026-09-01T10:00:00Z"), ""));
-        sink.write(SampleEvents.event(3, Instant.parse("2014-03-01T10:00:00.123456Z"), ""));
-        sink.flush();
+        hec.deliver(sink, List.of(SampleEvents.event(1, Instant.parse("2026-09-01T10:00:00.700Z"), ""),
+                SampleEvents.event(2, Instant.parse("2026-09-01T10:00:00Z"), ""),
+                SampleEvents.event(3, Instant.parse("2014-03-01T10:00:00.123456Z"), "")));
 
         assertThat(hec.receiver.received()).extracting(e -> e.get("time").decimalValue().toPlainString())
                 .containsExactly("1788256800.700", "1788256800.000", "1393668000.123456");
@@ -80,8 +76,7 @@ class HecDeliveryDeliveryTest {
     void withoutIndexTheEnvelopeLeavesItToTheToken() throws Exception {
         hec = HecFixture.start(stateDir);
         HecDelivery sink = hec.sink("hec.sourcetype", "cp:halo:event", "hec.source", "halo", "hec.host", "halo-prod");
-        writeAll(sink, SampleEvents.events(0, 1));
-        sink.flush();
+        hec.deliver(sink, SampleEvents.events(0, 1));
 
         JsonNode envelope = hec.receiver.received().get(0);
         assertThat(envelope.has("index")).isFalse();
@@ -96,10 +91,7 @@ class HecDeliveryDeliveryTest {
         HecDelivery sink = hec.sink("hec.batch.events", "10");
         List<HaloEvent> page = SampleEvents.events(0, 35);
 
-        writeAll(sink, page);
-        assertThat(hec.receiver.acceptedRequests()).as("full batches go out while writing")
-                .extracting(HecReceiver.AcceptedRequest::events).containsExactly(10, 10, 10);
-        sink.flush();
+        hec.deliver(sink, page);
 
         assertThat(hec.receiver.acceptedRequests()).extracting(HecReceiver.AcceptedRequest::events).containsExactly(10, 10, 10, 5);
         assertThat(hec.receivedIds()).containsExactlyElementsOf(ids(page));
@@ -114,8 +106,7 @@ class HecDeliveryDeliveryTest {
             page.add(SampleEvents.event(n, SampleEvents.FIRST, "x".repeat(700)));
         }
 
-        writeAll(sink, page);
-        sink.flush();
+        hec.deliver(sink, page);
 
         List<HecReceiver.AcceptedRequest> requests = hec.receiver.acceptedRequests();
         assertThat(requests).allSatisfy(r -> assertThat(r.decodedBytes()).isLessThanOrEqualTo(5000));
@@ -129,8 +120,7 @@ class HecDeliveryDeliveryTest {
     void sendsPlainJsonWhenGzipIsOff() throws Exception {
         hec = HecFixture.start(stateDir);
         HecDelivery sink = hec.sink("hec.gzip", "false");
-        writeAll(sink, SampleEvents.events(0, 5));
-        sink.flush();
+        hec.deliver(sink, SampleEvents.events(0, 5));
 
         assertThat(hec.receiver.stats().gzipRequests()).isZero();
         HecReceiver.AcceptedRequest request = hec.receiver.acceptedRequests().get(0);
@@ -139,10 +129,10 @@ class HecDeliveryDeliveryTest {
     }
 
     @Test
-    void flushWithNothingWrittenSendsNothing() throws Exception {
+    void aPageWithoutEventsSendsNothing() throws Exception {
         hec = HecFixture.start(stateDir);
         HecDelivery sink = hec.sink();
-        assertThat(sink.flush()).isNull();
+        hec.deliver(sink, List.of());
         assertThat(hec.receiver.stats().requests()).isZero();
     }
 }

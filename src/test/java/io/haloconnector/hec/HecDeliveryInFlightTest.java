@@ -1,11 +1,7 @@
 package io.haloconnector.hec;
 
 import io.haloconnector.halo.HaloEvent;
-import io.haloconnector.output.EventBatch;
 import io.haloconnector.retry.AdaptiveConcurrency;
-import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,11 +34,7 @@ class HecDeliveryInFlightTest {
 
     /** One page as the HEC output route gets it, delivered on the fixture's background thread. */
     private CompletableFuture<Void> deliverPage(HecDelivery sink, List<HaloEvent> page) {
-        return hec.async(() -> {
-            Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-            exchange.getMessage().setBody(new EventBatch(page));
-            sink.process(exchange);
-        });
+        return hec.deliverAsync(sink, page);
     }
 
     @Test

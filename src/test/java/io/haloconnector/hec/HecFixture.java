@@ -7,7 +7,10 @@ import io.haloconnector.retry.AdaptiveConcurrency;
 import io.haloconnector.testkit.hec.HecReceiver;
 import io.haloconnector.testkit.hec.HecReceiverConfig;
 
+import io.haloconnector.output.EventBatch;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
@@ -26,7 +29,8 @@ import java.util.concurrent.Executors;
 
 /**
  * A strict receiver on loopback and HEC sinks pointed at it with test-speed settings
- * (short backoff and timeouts); runs blocking flushes on a background thread.
+ * (short backoff and timeouts), each with the project's HEC output routes in a context of its own;
+ * delivers pages through them, blocking or on a background thread.
  */
 final class HecFixture implements AutoCloseable {
 
@@ -112,18 +116,23 @@ final class HecFixture implements AutoCloseable {
         return ConnectorStopping.of(contexts.get(contexts.size() - 1));
     }
 
-    static void writeAll(HecDelivery sink, List<HaloEvent> events) throws Exception {
-        for (HaloEvent event : events) {
-            sink.write(event);
+    /**
+     * Delivers one page as the poll hands it over: the events as the body of an exchange sent to the
+     * output route, direct:halo-output of the sink's context; throws what the route threw.
+     */
+    void deliver(HecDelivery sink, List<HaloEvent> events) throws Exception {
+        CamelContext context = contexts.get(sinks.indexOf(sink));
+        try (ProducerTemplate pages = context.createProducerTemplate()) {
+            Exchange delivered = pages.send("direct:halo-output", exchange -> exchange.getMessage().setBody(new EventBatch(events)));
+            if (delivered.getException() != null) {
+                throw delivered.getException();
+            }
         }
     }
 
-    /** Writes the page and flushes, as the route does, on a background thread. */
+    /** Delivers the page, as the route does, on a background thread. */
     CompletableFuture<Void> deliverAsync(HecDelivery sink, List<HaloEvent> events) {
-        return async(() -> {
-            writeAll(sink, events);
-            sink.flush();
-        });
+        return async(() -> deliver(sink, events));
     }
 
     CompletableFuture<Void> async(Work work) {

@@ -35,7 +35,7 @@ class HecSecretsTest {
 
             HecDelivery closed = hec.sink();
             closed.close();
-            assertThatThrownBy(closed::flush).hasMessageNotContaining(HecFixture.TOKEN);
+            assertThatThrownBy(() -> hec.deliver(closed, SampleEvents.events(20, 1))).hasMessageNotContaining(HecFixture.TOKEN);
 
             assertThat(hec.receiver.received()).hasSize(11);
             assertThat(hec.receiver.stats().answers(16)).as("never sent in a query string").isZero();
