@@ -192,8 +192,8 @@ public final class HecDelivery implements AutoCloseable {
         context.getRegistry().bind("hecRequestDeadline", requestDeadline);
         HecDelivery delivery = new HecDelivery(settings, stateDir, observer, inFlight, requestDeadline);
         context.getRegistry().bind("hecDelivery", delivery);
-        // once it has waited long enough for the batches in flight, a stop ends every wait
-        deadlines.onStopAbort(delivery::close);
+        // once it has waited long enough for the batches in flight, a stop ends every wait (and aborts the requests itself)
+        deadlines.onStopAbort(delivery::endWaits);
         return delivery;
     }
 
@@ -240,9 +240,14 @@ public final class HecDelivery implements AutoCloseable {
     /** Ends any retry or wait at once (the waiting step throws), and aborts the HEC requests in flight. */
     @Override
     public void close() {
+        endWaits();
+        requestDeadline.abort("aborted: the HEC output was closed");
+    }
+
+    /** Ends any retry or wait at once: the waiting step throws. */
+    private void endWaits() {
         retries.stop();
         stop.stop();
-        requestDeadline.abort("aborted: the HEC output was closed");
     }
 
     @Override

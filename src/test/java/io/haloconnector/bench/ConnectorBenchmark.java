@@ -502,8 +502,6 @@ public final class ConnectorBenchmark {
             return "route"; // Camel's threads; the seda consumer runs the poll route: split, dedup, output, commit
         } else if (name.startsWith("halo-fetch")) {
             return "fetch"; // page requests through camel-http, and the page parse
-        } else if (name.startsWith("hec-request")) {
-            return "hec request";
         } else if (name.contains("CompilerThre")) {
             return "JIT";
         } else if (name.equals("java")) {

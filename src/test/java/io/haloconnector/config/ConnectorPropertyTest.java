@@ -110,9 +110,6 @@ class ConnectorPropertyTest {
         read.addAll(matches(Path.of("src/main/java"), ".java", javaRead));
         read.addAll(matches(Path.of("routes"), ".yaml", placeholder));
         assertThat(read).as("read by src/main/java and routes/").isNotEmpty();
-        // what the code derives itself for the routes (a URL as validated, a duration in milliseconds) is no setting
-        read.removeAll(matches(Path.of("src/main/java"), ".java",
-                Pattern.compile("addOverrideProperty\\(\\s*\"(" + PROPERTY_NAME + ")\"")));
         Set<String> table = Arrays.stream(ConnectorProperty.values()).map(ConnectorProperty::property).collect(Collectors.toSet());
         assertThat(table).as("ConnectorProperty").containsAll(read);
     }
