@@ -118,16 +118,26 @@ final class HecFixture implements AutoCloseable {
 
     /**
      * Delivers one page as the poll hands it over: the events as the body of an exchange sent to the
-     * output route, direct:halo-output of the sink's context; throws what the route threw.
+     * output route, direct:halo-output of the sink's context, with {@code headers}; throws what the
+     * route threw, or returns the exchange as the route left it.
      */
-    void deliver(HecDelivery sink, List<HaloEvent> events) throws Exception {
+    Exchange deliver(HecDelivery sink, List<HaloEvent> events, Map<String, Object> headers) throws Exception {
         CamelContext context = contexts.get(sinks.indexOf(sink));
         try (ProducerTemplate pages = context.createProducerTemplate()) {
-            Exchange delivered = pages.send("direct:halo-output", exchange -> exchange.getMessage().setBody(new EventBatch(events)));
+            Exchange delivered = pages.send("direct:halo-output", exchange -> {
+                exchange.getMessage().setHeaders(new HashMap<>(headers));
+                exchange.getMessage().setBody(new EventBatch(events));
+            });
             if (delivered.getException() != null) {
                 throw delivered.getException();
             }
+            return delivered;
         }
+    }
+
+    /** As {@link #deliver(HecDelivery, List, Map)}, without headers. */
+    void deliver(HecDelivery sink, List<HaloEvent> events) throws Exception {
+        deliver(sink, events, Map.of());
     }
 
     /** Delivers the page, as the route does, on a background thread. */

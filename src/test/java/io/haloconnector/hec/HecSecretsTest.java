@@ -2,12 +2,16 @@ package io.haloconnector.hec;
 
 import io.haloconnector.LogCapture;
 import io.haloconnector.config.ConfigurationException;
+import io.haloconnector.halo.HaloEvent;
+import io.haloconnector.output.EventBatch;
 import io.haloconnector.testkit.hec.HecReceiverConfig;
+import org.apache.camel.Exchange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -42,6 +46,22 @@ class HecSecretsTest {
             assertThat(logs.everything()).isNotEmpty().noneMatch(line -> line.contains(HecFixture.TOKEN));
             assertThat(sink.toString()).doesNotContain(HecFixture.TOKEN);
             assertThat(hec.settings().toString()).doesNotContain(HecFixture.TOKEN).contains("token=****");
+        }
+    }
+
+    @Test
+    void theOutputRouteReturnsThePageAsItCameWithoutTheTokenOnTheExchange() throws Exception {
+        try (HecFixture hec = HecFixture.start(HecReceiverConfig.builder().ackEnabled(true), stateDir)) {
+            HecDelivery sink = hec.sink("hec.ack", "true", "hec.batch.events", "4");
+            List<HaloEvent> page = SampleEvents.events(0, 10);
+
+            Exchange delivered = hec.deliver(sink, page, Map.of("haloEventCount", 10, "haloCursor", "2026-09-01T10:00:00Z"));
+
+            assertThat(hec.receivedIds()).hasSize(10);
+            // a step after the output (a user's log or wireTap) sees the page, not HEC's requests and answers
+            assertThat(delivered.getMessage().getBody()).isInstanceOf(EventBatch.class).isEqualTo(page);
+            assertThat(delivered.getMessage().getHeaders()).containsOnlyKeys("haloEventCount", "haloCursor");
+            assertThat(delivered.getProperties().values()).noneMatch(value -> String.valueOf(value).contains(HecFixture.TOKEN));
         }
     }
 
