@@ -4,6 +4,7 @@ import io.haloconnector.halo.HaloJson;
 import io.haloconnector.readme.Readme;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
+import io.haloconnector.testkit.EventFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -252,14 +253,14 @@ class LauncherIT {
             Process connector = builder.start();
             Path events = var.resolve("events");
             try {
-                await().atMost(Duration.ofSeconds(60)).until(() -> !connector.isAlive() || idsInFiles(events).size() >= expected.size());
+                await().atMost(Duration.ofSeconds(60)).until(() -> !connector.isAlive() || EventFiles.ids(events).size() >= expected.size());
                 assertThat(connector.isAlive()).as("the connector runs: %s", Files.readString(folder.resolve("stderr.log"))).isTrue();
             } finally {
                 connector.destroy();
             }
             assertThat(connector.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(connector.exitValue()).isZero();
-            List<String> ids = idsInFiles(events);
+            List<String> ids = EventFiles.ids(events);
             assertThat(new HashSet<>(ids)).isEqualTo(expected);
             assertThat(ids).hasSameSizeAs(expected);
             assertThat(var.resolve("state").resolve("checkpoint.json")).exists();
@@ -289,25 +290,6 @@ class LauncherIT {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             return socket.getLocalPort();
         }
-    }
-
-    /** The ids in the event files, complete lines only. */
-    private static List<String> idsInFiles(Path events) throws java.io.IOException {
-        List<String> ids = new ArrayList<>();
-        if (!Files.isDirectory(events)) {
-            return ids;
-        }
-        try (var files = Files.list(events)) {
-            for (Path file : files.sorted().toList()) {
-                String text = Files.readString(file);
-                for (String line : text.substring(0, text.lastIndexOf('\n') + 1).split("\n")) {
-                    if (!line.isEmpty()) {
-                        ids.add(HaloJson.MAPPER.readTree(line).get("id").asText());
-                    }
-                }
-            }
-        }
-        return ids;
     }
 
     /** bin/halo-connector with the simulator's settings as -D arguments, in {@code dir}, stderr to {@code stderr}. */

@@ -2,9 +2,9 @@ package io.haloconnector.app;
 
 import io.haloconnector.connector.PackedRoutes;
 import io.haloconnector.connector.ConnectorConfiguration;
-import io.haloconnector.halo.HaloJson;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
+import io.haloconnector.testkit.EventFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,7 +15,6 @@ import org.w3c.dom.NodeList;
 import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,13 +145,13 @@ class LibraryJarIT {
 
             Process camel = camelMain(classPath, props, "file");
             try {
-                await().atMost(Duration.ofSeconds(60)).until(() -> !camel.isAlive() || deliveredIds(work.resolve("events")).size() >= expected.size());
+                await().atMost(Duration.ofSeconds(60)).until(() -> !camel.isAlive() || EventFiles.ids(work.resolve("events")).size() >= expected.size());
                 assertThat(camel.isAlive()).as("the host runs: %s", output("file")).isTrue();
             } finally {
                 camel.destroy();
             }
             assertThat(camel.waitFor(30, TimeUnit.SECONDS)).as("stopped within 30 s").isTrue();
-            assertThat(new HashSet<>(deliveredIds(work.resolve("events")))).as("delivered ids").isEqualTo(expected);
+            assertThat(new HashSet<>(EventFiles.ids(work.resolve("events")))).as("delivered ids").isEqualTo(expected);
             assertThat(output("file")).doesNotContain("NoClassDefFoundError").doesNotContain("ClassNotFoundException");
         }
     }
@@ -272,26 +271,5 @@ class LibraryJarIT {
             return files.filter(f -> f.getFileName().toString().matches("halo-connector-\\d.*\\.jar")).findFirst()
                     .orElseThrow(() -> new AssertionError("no target/halo-connector-<version>.jar: run mvn package first"));
         }
-    }
-
-    /** The ids in the event files, complete lines only (a page may be being written). */
-    private static List<String> deliveredIds(Path events) {
-        List<String> ids = new ArrayList<>();
-        if (!Files.isDirectory(events)) {
-            return ids;
-        }
-        try (Stream<Path> files = Files.list(events)) {
-            for (Path file : files.sorted().toList()) {
-                String text = Files.readString(file);
-                for (String line : text.substring(0, text.lastIndexOf('\n') + 1).split("\n")) {
-                    if (!line.isEmpty()) {
-                        ids.add(HaloJson.MAPPER.readTree(line).get("id").asText());
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return ids;
     }
 }

@@ -4,18 +4,17 @@ import io.haloconnector.halo.HaloJson;
 import io.haloconnector.readme.Readme;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
+import io.haloconnector.testkit.EventFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,7 +75,7 @@ class PlainCamelMainIT {
             assertThat(runtimeClasspath()).contains("camel-main");
             Process camel = builder.start();
             try {
-                await().atMost(Duration.ofSeconds(60)).until(() -> !camel.isAlive() || deliveredIds(events).size() >= expected.size());
+                await().atMost(Duration.ofSeconds(60)).until(() -> !camel.isAlive() || EventFiles.ids(events).size() >= expected.size());
                 assertThat(camel.isAlive()).as("camel-main runs: %s", log()).isTrue();
             } finally {
                 camel.destroy(); // SIGTERM
@@ -89,7 +88,7 @@ class PlainCamelMainIT {
             assertThat(log).contains("Started halo-output-file (direct://halo-output)")
                     .contains("shutdown in").doesNotContain(" ERROR ").doesNotContain(simulator.apiSecret());
 
-            List<String> ids = deliveredIds(events);
+            List<String> ids = EventFiles.ids(events);
             assertThat(new HashSet<>(ids)).as("delivered ids").isEqualTo(expected);
             assertThat(ids).as("no event twice").hasSameSizeAs(expected);
             String newest = simulator.events().all().stream().map(e -> Instant.parse(e.get("created_at").asText()))
@@ -118,26 +117,5 @@ class PlainCamelMainIT {
 
     private String log() throws IOException {
         return Files.readString(work.resolve("stderr.log")) + Files.readString(work.resolve("stdout.log"));
-    }
-
-    /** The ids in the event files, complete lines only (a page may be being written). */
-    private static List<String> deliveredIds(Path events) {
-        List<String> ids = new ArrayList<>();
-        if (!Files.isDirectory(events)) {
-            return ids;
-        }
-        try (Stream<Path> files = Files.list(events)) {
-            for (Path file : files.sorted().toList()) {
-                String text = Files.readString(file);
-                for (String line : text.substring(0, text.lastIndexOf('\n') + 1).split("\n")) {
-                    if (!line.isEmpty()) {
-                        ids.add(HaloJson.MAPPER.readTree(line).get("id").asText());
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return ids;
     }
 }

@@ -5,13 +5,13 @@ import io.haloconnector.halo.HaloJson;
 import io.haloconnector.readme.Readme;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
+import io.haloconnector.testkit.EventFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -173,7 +173,7 @@ class HostProjectsIT {
             int secondExit = second.stop(STOP_LIMIT);
 
             for (Account account : accounts) {
-                List<String> delivered = deliveredIds(account.eventsDir());
+                List<String> delivered = EventFiles.ids(account.eventsDir());
                 assertThat(new HashSet<>(delivered)).as("%s's events in its files", account.name()).isEqualTo(account.ids());
                 assertThat(delivered).as("%s: no event twice across the restart", account.name()).hasSameSizeAs(account.ids());
                 assertThat(cursor(account)).as("%s's checkpoint after the second run", account.name()).isEqualTo(account.newest());
@@ -214,7 +214,7 @@ class HostProjectsIT {
         await().atMost(DELIVERY_LIMIT).pollInterval(Duration.ofMillis(250)).failFast("the host ended; " + host.tails(),
                 () -> !host.process().isAlive()).untilAsserted(() -> {
                     for (Account account : accounts) {
-                        assertThat(new HashSet<>(deliveredIds(account.eventsDir())))
+                        assertThat(new HashSet<>(EventFiles.ids(account.eventsDir())))
                                 .as("%s's events in its files; %s", account.name(), host.tails()).containsAll(account.ids());
                         assertThat(cursor(account)).as("%s's checkpoint", account.name()).isEqualTo(account.newest());
                     }
@@ -246,26 +246,5 @@ class HostProjectsIT {
         }
         JsonNode cursor = HaloJson.MAPPER.readTree(checkpoint.toFile()).get("cursor");
         return cursor == null ? null : cursor.asText();
-    }
-
-    /** The ids in the account's event files, complete lines only (a page may be being written). */
-    private static List<String> deliveredIds(Path events) {
-        List<String> ids = new ArrayList<>();
-        if (!Files.isDirectory(events)) {
-            return ids;
-        }
-        try (Stream<Path> files = Files.list(events)) {
-            for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-                String text = Files.readString(file);
-                for (String line : text.substring(0, text.lastIndexOf('\n') + 1).split("\n")) {
-                    if (!line.isBlank()) {
-                        ids.add(HaloJson.MAPPER.readTree(line).get("id").asText());
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return ids;
     }
 }

@@ -7,6 +7,7 @@ import io.haloconnector.halo.HaloJson;
 import io.haloconnector.readme.Readme;
 import io.haloconnector.simulator.HaloSimulator;
 import io.haloconnector.simulator.SimulatorConfig;
+import io.haloconnector.testkit.EventFiles;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
 import org.apache.camel.main.Main;
@@ -19,13 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -274,22 +273,7 @@ class HaloEventsSourceTwoAccountsTest {
 
     /** The ids in an account's events file, complete lines only. */
     private List<String> delivered(String account) {
-        Path file = work.resolve("out-" + account + "/events.jsonl");
-        List<String> ids = new ArrayList<>();
-        if (!Files.exists(file)) {
-            return ids;
-        }
-        try {
-            String text = Files.readString(file);
-            for (String line : text.substring(0, text.lastIndexOf('\n') + 1).split("\n")) {
-                if (!line.isEmpty()) {
-                    ids.add(HaloJson.MAPPER.readTree(line).get("id").asText());
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return ids;
+        return EventFiles.ids(work.resolve("out-" + account + "/events.jsonl"));
     }
 
     private String cursor(String account) throws IOException {

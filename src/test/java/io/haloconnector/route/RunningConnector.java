@@ -2,19 +2,14 @@ package io.haloconnector.route;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.haloconnector.app.ConnectorMain;
-import io.haloconnector.halo.HaloJson;
 import io.haloconnector.simulator.HaloSimulator;
+import io.haloconnector.testkit.EventFiles;
 import org.apache.camel.main.Main;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The connector as camel-main runs it, in this JVM, with the project's YAML routes, polling a
@@ -54,26 +49,9 @@ final class RunningConnector implements AutoCloseable {
         return new RunningConnector(main, Path.of(props.get("halo.file.dir")));
     }
 
-    /** Every line of every event file, in file order. */
+    /** Every complete line of every event file, in file order. */
     static List<JsonNode> delivered(Path eventsDir) {
-        List<JsonNode> events = new ArrayList<>();
-        if (!Files.isDirectory(eventsDir)) {
-            return events;
-        }
-        try (Stream<Path> files = Files.list(eventsDir)) {
-            for (Path file : files.sorted().toList()) {
-                String text = Files.readString(file);
-                // only complete lines: the connector may be writing the next page right now
-                for (String line : text.substring(0, text.lastIndexOf('\n') + 1).split("\n")) {
-                    if (!line.isEmpty()) {
-                        events.add(HaloJson.MAPPER.readTree(line));
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return events;
+        return EventFiles.events(eventsDir);
     }
 
     List<JsonNode> delivered() {
