@@ -4,6 +4,7 @@ import io.haloconnector.halo.HaloEvent;
 import io.haloconnector.http.RequestDeadlines;
 import io.haloconnector.output.EventBatch;
 import io.haloconnector.output.PageHeaders;
+import io.haloconnector.output.PageTurn;
 import io.haloconnector.retry.AdaptiveConcurrency;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -106,6 +107,17 @@ public final class HecDelivery implements AutoCloseable {
     }
 
     /**
+     * The route's step before the page's first request: waits for the page's turn ({@link PageTurn}) while
+     * HEC has as many pages uncommitted as it may take now; an exchange without a turn (a replay) goes at once.
+     */
+    public void awaitTurn(Exchange exchange) throws InterruptedException {
+        PageTurn turn = exchange.getProperty(PageTurn.PROPERTY, PageTurn.class);
+        if (turn != null) {
+            turn.await();
+        }
+    }
+
+    /**
      * The loop's step after each request: reads HEC's answer (waiting before a retry or a health
      * check), then sets the page's next request, or none once the page is delivered (the page's
      * body and headers are given back then).
@@ -190,7 +202,8 @@ public final class HecDelivery implements AutoCloseable {
         RequestDeadlines deadlines = RequestDeadlines.of(context);
         RequestDeadlines.Limit requestDeadline = deadlines.limit(settings.timeout(), "hec.timeout");
         context.getRegistry().bind("hecRequestDeadline", requestDeadline);
-        HecDelivery delivery = new HecDelivery(settings, stateDir, observer, inFlight, requestDeadline);
+        // the output route's turn step holds the page handed over beyond the limit until one is committed
+        HecDelivery delivery = new HecDelivery(settings, stateDir, observer, inFlight.withOnePageWaiting(), requestDeadline);
         context.getRegistry().bind("hecDelivery", delivery);
         // once it has waited long enough for the batches in flight, a stop ends every wait (and aborts the requests itself)
         deadlines.onStopAbort(delivery::endWaits);

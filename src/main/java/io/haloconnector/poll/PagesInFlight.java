@@ -5,6 +5,7 @@ import io.haloconnector.halo.HaloEvent;
 import io.haloconnector.observe.ConnectorMetrics;
 import io.haloconnector.output.EventBatch;
 import io.haloconnector.output.OutputPosition;
+import io.haloconnector.output.PageTurn;
 import io.haloconnector.retry.AdaptiveConcurrency;
 import io.haloconnector.state.EventCursor;
 import org.apache.camel.Exchange;
@@ -22,10 +23,14 @@ import java.util.function.LongSupplier;
 
 /**
  * The pages handed to the output and not yet passed by the cursor, in page order, and their
- * commit. The poll route admits a page ({@link #admitStep()}): it waits while as many pages as
- * the output may take are unanswered ({@link AdaptiveConcurrency}: up to {@code hec.maxInFlight}
- * for HEC, following its round-trip time; one for every other output), moves the poll window on,
- * and hands the page to the output on another thread. When a page's output returns
+ * commit. The poll route admits a page ({@link #admitStep()}): it waits while the output has as
+ * many pages as it may take ({@link AdaptiveConcurrency}: up to {@code hec.maxInFlight} for HEC,
+ * following its round-trip time; one for every other output) and one more waiting for its turn,
+ * moves the poll window on, and hands the page to the output on another thread. A page goes to
+ * the receiver only at its turn ({@link #turnStep()}, in page order): while fewer pages than the
+ * limit are at the receiver uncommitted. So a page ahead is encoded and waits, and goes the moment
+ * one is committed, and a crash repeats only the pages that took their turn: the receiver may
+ * have had them. When a page's output returns
  * ({@link #deliveredStep()}) the page is committed at once, on that thread, even while an earlier
  * page is still in flight: its ids join the checkpoint, and the cursor moves over the contiguous
  * prefix of answered pages only ({@link PollWindow#advance}), with that prefix's output position.
@@ -64,7 +69,12 @@ public final class PagesInFlight {
         private boolean failed;
         private boolean committed;
         private String position;
-        private long admittedAt;
+        /** It went, or may go, to the receiver: a crash from now on until its commit repeats it. */
+        private boolean turned;
+        private long turnedAt;
+        /** It waited for its turn because the output had as many pages as it may take: its round trip measures the limit. */
+        private boolean waited;
+        private long returnedAt;
 
         Page(List<HaloEvent> events, int fresh, Instant moveTo, Instant pollUntil, List<HaloEvent> beyondWindow,
              long lastOfPoll) {
@@ -87,8 +97,10 @@ public final class PagesInFlight {
     private final LongSupplier nanoClock;
     /** From the oldest page the cursor has not passed to the newest admitted. */
     private final Deque<Page> admitted = new ArrayDeque<>();
-    /** Pages admitted and not committed yet: the ones a crash now would repeat. */
+    /** Pages admitted and not committed yet: at most one more than the limit, the one waiting for its turn. */
     private int unanswered;
+    /** Pages that took their turn and are not committed yet: the ones a crash now would repeat. */
+    private int turned;
     private Throwable failure;
     private boolean committing;
     private volatile BooleanSupplier polling = () -> true;
@@ -171,18 +183,63 @@ public final class PagesInFlight {
                     return; // the stop began while the window moved on: the poll ends, and its window with it
                 }
                 admitted.addLast(handed);
-                handed.admittedAt = nanoClock.getAsLong();
-                countInFlight(1);
-                limit.pageStarted(unanswered);
+                unanswered++;
+                // room at the receiver now (the poll was waiting for it): its turn, so an output without a turn step counts it too
+                if (turned < limit.current() && isNextInLine(handed)) {
+                    takeTurn(handed);
+                }
             }
             exchange.setProperty(PROPERTY, handed);
+            exchange.setProperty(PageTurn.PROPERTY, (PageTurn) () -> awaitTurn(handed));
             exchange.setProperty(ADMITTED, true);
         };
     }
 
-    /** Room for one more page: fewer unanswered than the output takes now, and not too far ahead of the cursor. */
+    /**
+     * Room for one more page: fewer unanswered than the output takes now and, for an output with a turn step,
+     * the one waiting for its turn; and not too far ahead of the cursor.
+     */
     private boolean hasRoom() {
-        return unanswered < limit.current() && admitted.size() < PAGES_AHEAD_PER_PAGE_IN_FLIGHT * limit.max();
+        return unanswered < limit.handedOver() && admitted.size() < PAGES_AHEAD_PER_PAGE_IN_FLIGHT * limit.max();
+    }
+
+    /**
+     * A page's turn ({@link PageTurn}, awaited by the output route before its first request to the receiver):
+     * waits until fewer pages than the output takes now have gone to it uncommitted, and every earlier page
+     * has gone, so pages reach the receiver in page order. A page that took its turn at admission goes on at
+     * once. After a failed page it waits no more: the poll ends when the pages in flight do.
+     */
+    private void awaitTurn(Page page) throws InterruptedException {
+        synchronized (this) {
+            if (page.turned) {
+                return;
+            }
+            page.waited = turned >= limit.current();
+            while (failure == null && !(turned < limit.current() && isNextInLine(page))) {
+                wait();
+            }
+            takeTurn(page);
+        }
+    }
+
+    /** Every page admitted before {@code page} took its turn or is done. */
+    private boolean isNextInLine(Page page) {
+        for (Page earlier : admitted) {
+            if (earlier == page) {
+                return true;
+            }
+            if (!earlier.turned && !earlier.delivered && !earlier.failed) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void takeTurn(Page page) {
+        page.turned = true;
+        page.turnedAt = nanoClock.getAsLong();
+        countInFlight(1);
+        notifyAll(); // the next page in line may be waiting for this one to go first
     }
 
     /** The output route returned for the exchange's page: commits it, and moves the cursor over the answered prefix. */
@@ -192,11 +249,8 @@ public final class PagesInFlight {
             if (page.fresh > 0) {
                 output.delivered(); // a page without new events never reached the output
             }
-            if (page.fresh > 0) {
-                // the output's round trip, hand-over to return; the save after it is shared by the answers that wait for it
-                limit.answered(nanoClock.getAsLong() - page.admittedAt);
-            }
             synchronized (this) {
+                page.returnedAt = nanoClock.getAsLong();
                 page.position = exchange.getProperty(OutputPosition.PROPERTY, String.class);
                 page.delivered = true;
                 if (committing) {
@@ -233,9 +287,9 @@ public final class PagesInFlight {
         };
     }
 
-    /** Pages handed to the output and not committed yet: the ones a crash now would repeat. */
+    /** Pages that went to the output's receiver and are not committed yet: the ones a crash now would repeat. */
     public synchronized int size() {
-        return unanswered;
+        return turned;
     }
 
     /** Pages in flight on average while one or more was, since the start. */
@@ -278,16 +332,16 @@ public final class PagesInFlight {
                 saves == 0 ? 0.0 : saveNanos / 1e6 / saves);
     }
 
-    /** Adds the time since the last change at the old count, then moves the count by {@code change}. */
+    /** Adds the time since the last change at the old count of pages turned, then moves that count by {@code change}. */
     private void countInFlight(int change) {
         long now = nanoClock.getAsLong();
         long elapsed = now - lastChange;
-        pageNanos += elapsed * unanswered;
-        if (unanswered > 0) {
+        pageNanos += elapsed * turned;
+        if (turned > 0) {
             busyNanos += elapsed;
         }
         lastChange = now;
-        unanswered += change;
+        turned += change;
     }
 
     /** After a failure: waits for every page in flight to end, drops the uncommitted ones and throws. */
@@ -301,7 +355,8 @@ public final class PagesInFlight {
         Throwable cause = failure;
         failure = null;
         admitted.clear();
-        countInFlight(-unanswered);
+        unanswered = 0;
+        countInFlight(-turned);
         throw new PageOutputFailedException(ReportPollFailure.describe(cause), cause);
     }
 
@@ -356,11 +411,16 @@ public final class PagesInFlight {
                 saveNanos += saved - began;
                 pagesCommitted += answered.size();
                 for (Page page : answered) {
+                    if (page.turned && page.fresh > 0) {
+                        // its round trip: turn to return at the receiver, then the save it shared with the answers that came meanwhile
+                        limit.pageCommitted(page.turnedAt, page.returnedAt, saved, page.waited);
+                    }
                     page.committed = true;
                     page.events = List.of(); // its ids are in the checkpoint now: the events need not stay in memory
                 }
                 // unanswered until saved: a crash meanwhile repeats them, so they count against the limit until now
-                countInFlight(-answered.size());
+                unanswered -= answered.size();
+                countInFlight(-(int) answered.stream().filter(page -> page.turned).count());
                 notifyAll();
             }
             try {

@@ -3,44 +3,72 @@ package io.haloconnector.retry;
 import java.util.function.LongSupplier;
 
 /**
- * How many pages the output takes at once, following its round-trip time as Vector's adaptive
- * request concurrency (ARC) does. It starts at one page. It keeps an exponentially weighted mean
- * of the round-trip time and of its variance; once per window (one mean round-trip time) it
- * compares the window's mean round-trip time with them: not above the mean, and the limit was
- * reached in the window (the output had more pages than it took), adds one page up to the
- * ceiling ({@code hec.maxInFlight}); above the mean by {@value #RTT_DEVIATION_SCALE} standard
- * deviations, or a back-pressure answer (503, 429) in the window, takes a tenth off (at least
- * one page, never below one). So pages are added only while they raise throughput: a page more
- * that only queues behind the others shows as a longer round trip.
- * <p>
- * Pinned ({@code hec.adaptiveConcurrency=false}) it starts at the ceiling and follows only
- * back pressure, as before: a 503 or 429 halves it, as many accepted requests in a row as the
- * limit grow it back by one.
+ * How many pages may be at the output's receiver at once (sent and not committed: the ones a
+ * crash repeats), following the round trips of its pages, as Vector's adaptive request
+ * concurrency (ARC) does. It starts at one page and grows only while a page more raises
+ * throughput, as measured from the pages' round trips; it shrinks on a rising round trip and on
+ * back pressure (503, 429).
+ * <ul>
+ * <li>Each page gives its round trip: from its turn (it may go to the receiver) to the output's
+ * return (the receiver's part), and on to its commit (the save and the hand-over). Only pages that
+ * waited for their turn count (the limit was full, so the round trip shows what the limit
+ * allows), and only pages that took their turn at the current limit.</li>
+ * <li>Every {@value #MEASURED_PAGES} such pages make a measurement: the limit divided by the mean
+ * round trip to the commit is the pages committed per second at this limit.</li>
+ * <li>A second page is tried only when the receiver's part of the round trip is at least
+ * {@value #RECEIVER_SHARE} times the rest (the commit's save and the hand-over): a receiver that
+ * answers within a few commits' time (a HEC on the same host or network, whose round trip is its
+ * own work on the page) gains little from a second page, which would double what a crash
+ * repeats. From two pages on, every page more is a trial. The trial keeps the page only if the next measurement's
+ * throughput rose by at least {@value #SHARE_KEPT} of that page's share (from k to k+1 pages: by a
+ * {@value #SHARE_KEPT} / k part); otherwise the page is taken back, and the next trial waits
+ * {@value #FIRST_HOLD} measurements, twice as many after each failed trial in a row, up to
+ * {@value #MAX_HOLD}.</li>
+ * <li>A measurement whose receiver round trip rose by half against its moving mean at this limit,
+ * or back pressure, takes a tenth off (at least one page, never below one).</li>
+ * </ul>
+ * Pinned ({@code hec.adaptiveConcurrency=false}) it starts at the ceiling and follows only back
+ * pressure: a 503 or 429 halves it, as many accepted requests in a row as the limit grow it back by one.
  */
 public final class AdaptiveConcurrency {
-    // the round trip is the page's through the output, from hand-over to its return: the output's pace, as ARC's
-    // request round trip; the commit's save after it is shared by the answers that arrive meanwhile (group commit)
     /** Vector's defaults, found by its simulations: the share kept on a decrease. */
     static final double DECREASE_RATIO = 0.9;
-    /** Weight of the newest window in the moving mean and variance. */
+    /** Pages a measurement takes: fewer and one slow save decides. */
+    static final int MEASURED_PAGES = 6;
+    /** The receiver's part of a round trip at one page, against the rest, from which a second page may pay. */
+    static final double RECEIVER_SHARE = 8.0;
+    /** The part of its share a page added must bring to stay: half, so noise alone rarely keeps one. */
+    static final double SHARE_KEPT = 0.5;
+    /** Measurements without a trial after a failed one: a trial puts a page more at the receiver. */
+    static final int FIRST_HOLD = 8;
+    /** The longest wait between trials: an output that got further away is found again. */
+    static final int MAX_HOLD = 256;
+    /** Weight of the newest measurement in the receiver's moving mean round trip. */
     static final double EWMA_ALPHA = 0.4;
-    /** How many standard deviations above the mean a window's round trip may be before it counts as a rise. */
-    static final double RTT_DEVIATION_SCALE = 2.5;
+    /** A measurement's receiver round trip this many times its moving mean is a rise. */
+    static final double RISE = 1.5;
 
     private final int max;
     private final boolean adaptive;
     private final LongSupplier nanoClock;
     private int limit;
+    // pages handed over beyond the limit, waiting for their turn: see withOnePageWaiting
+    private int waiting;
     // pinned: accepted requests in a row since the last change
     private int successes;
-    // adaptive: the moving mean and variance of past windows (NaN before the first answer), the current window
-    private double pastMean = Double.NaN;
-    private double pastVariance;
-    private long nextUpdate;
-    private double windowSum;
-    private int windowCount;
-    private boolean reachedLimit;
-    private boolean backPressure;
+    // adaptive: when the limit last changed (pages that took their turn before do not count), the measurement
+    private long changedAt;
+    private int pages;
+    private double receiverSum;
+    private double cycleSum;
+    private double receiverMean = Double.NaN;
+    private boolean trial;
+    private double rateBefore;
+    private int hold;
+    private int nextHold = FIRST_HOLD;
+    // the last measurement's means, for the log line at stop
+    private double lastReceiverMillis = Double.NaN;
+    private double lastRestMillis = Double.NaN;
 
     private AdaptiveConcurrency(int max, boolean adaptive, LongSupplier nanoClock) {
         if (max < 1) {
@@ -50,9 +78,10 @@ public final class AdaptiveConcurrency {
         this.adaptive = adaptive;
         this.nanoClock = nanoClock;
         this.limit = adaptive ? 1 : max;
+        this.changedAt = nanoClock.getAsLong();
     }
 
-    /** Starts at one page and follows the round-trip time up to {@code max}; {@code nanoClock} as {@link System#nanoTime}. */
+    /** Starts at one page and follows the pages' round trips up to {@code max}; {@code nanoClock} as {@link System#nanoTime}. */
     public static AdaptiveConcurrency adaptive(int max, LongSupplier nanoClock) {
         return new AdaptiveConcurrency(max, true, nanoClock);
     }
@@ -67,20 +96,33 @@ public final class AdaptiveConcurrency {
         return max;
     }
 
+    /**
+     * One page more is handed to the output than the limit, to wait for its turn in the output's route
+     * (encoded, not sent): the next page goes the moment one is committed. For an output whose route has
+     * a turn step (HEC's); without one that page would go at once.
+     */
+    public synchronized AdaptiveConcurrency withOnePageWaiting() {
+        waiting = 1;
+        return this;
+    }
+
+    /** Pages handed to the output at most: the ceiling and the one waiting for its turn (the output route's threads). */
+    public synchronized int handedOverAtMost() {
+        return max + waiting;
+    }
+
+    /** Pages that may be handed to the output now: the limit and the one waiting for its turn. */
+    public synchronized int handedOver() {
+        return limit + waiting;
+    }
+
     public boolean isAdaptive() {
         return adaptive;
     }
 
-    /** How many pages may be in flight now. */
+    /** How many pages may be at the receiver now. */
     public synchronized int current() {
         return limit;
-    }
-
-    /** A page was handed to the output; {@code inFlight} pages are in flight with it. */
-    public synchronized void pageStarted(int inFlight) {
-        if (inFlight >= limit) {
-            reachedLimit = true; // the output had all it may take: evidence that one more could be used
-        }
     }
 
     /** The output accepted a request: pinned, as many in a row as the limit grow it back by one after back pressure. */
@@ -91,14 +133,54 @@ public final class AdaptiveConcurrency {
         }
     }
 
-    /** A page's round trip through the output: from its hand-over until the output returned. */
-    public synchronized void answered(long rttNanos) {
-        if (!adaptive) {
+    /**
+     * A page was committed (all times {@link System#nanoTime}): its turn at {@code turnedAt}, the output's
+     * return at {@code returnedAt}, the commit saved at {@code committedAt}; {@code waited}: it waited for its
+     * turn because the limit was full.
+     */
+    public synchronized void pageCommitted(long turnedAt, long returnedAt, long committedAt, boolean waited) {
+        if (!adaptive || !waited || turnedAt - changedAt < 0) {
+            return; // an idle limit, or a page that went at the limit before the last change, says nothing of this one
+        }
+        pages++;
+        receiverSum += returnedAt - turnedAt;
+        cycleSum += committedAt - turnedAt;
+        if (pages < MEASURED_PAGES) {
             return;
         }
-        windowSum += rttNanos;
-        windowCount++;
-        adjust();
+        double receiver = receiverSum / pages;
+        double cycle = cycleSum / pages;
+        lastReceiverMillis = receiver / 1e6;
+        lastRestMillis = (cycle - receiver) / 1e6;
+        double rate = limit * 1e9 / Math.max(1, cycle);
+        pages = 0;
+        receiverSum = 0;
+        cycleSum = 0;
+        if (trial) {
+            trial = false;
+            int before = limit - 1;
+            if (rate >= rateBefore * (1 + SHARE_KEPT / before)) {
+                nextHold = FIRST_HOLD; // the page paid: the next one is tried at once
+                receiverMean = receiver;
+            } else {
+                change(before, committedAt); // the page only queued somewhere: taken back
+                hold = nextHold;
+                nextHold = Math.min(MAX_HOLD, nextHold * 2);
+            }
+            return;
+        }
+        if (!Double.isNaN(receiverMean) && receiver > receiverMean * RISE && limit > 1) {
+            change(limit - (limit - (int) (limit * DECREASE_RATIO)), committedAt); // the receiver slowed: it queues
+            return;
+        }
+        receiverMean = Double.isNaN(receiverMean) ? receiver : receiverMean + EWMA_ALPHA * (receiver - receiverMean);
+        if (hold > 0) {
+            hold--;
+        } else if (limit < max && (limit > 1 || receiver >= RECEIVER_SHARE * (cycle - receiver))) {
+            rateBefore = rate;
+            trial = true;
+            change(limit + 1, committedAt);
+        }
     }
 
     /** The output answered 503 or 429: it is full or limits the rate. */
@@ -108,56 +190,29 @@ public final class AdaptiveConcurrency {
             successes = 0;
             return;
         }
-        backPressure = true;
-        adjust();
+        if (limit > 1) {
+            change(limit - (limit - (int) (limit * DECREASE_RATIO)), nanoClock.getAsLong());
+        }
+        trial = false;
+        hold = nextHold;
     }
 
-    /** Ends the window when it is over: the limit moves once per mean round-trip time at most. */
-    private void adjust() {
-        long now = nanoClock.getAsLong();
-        double current = windowCount == 0 ? Double.NaN : windowSum / windowCount;
-        if (Double.isNaN(pastMean)) {
-            if (!Double.isNaN(current)) {
-                pastMean = current; // the first answer: the mean starts here, the limit stays
-                nextUpdate = now + (long) current;
-                resetWindow();
-            }
-            return;
-        }
-        if (now < nextUpdate) {
-            return;
-        }
-        double threshold = Math.sqrt(pastVariance) * RTT_DEVIATION_SCALE;
-        if (limit < max && reachedLimit && !backPressure && !Double.isNaN(current) && current <= pastMean) {
-            limit++;
-        } else if (limit > 1 && (backPressure || (!Double.isNaN(current) && current > pastMean + threshold))) {
-            // strictly above (Vector: at or above): a perfectly flat round trip, deviation 0, is no rise
-            limit -= limit - (int) (limit * DECREASE_RATIO);
-        }
-        if (!Double.isNaN(current)) {
-            double difference = current - pastMean;
-            double increment = EWMA_ALPHA * difference;
-            pastMean += increment;
-            pastVariance = (1 - EWMA_ALPHA) * (pastVariance + difference * increment);
-        }
-        nextUpdate = now + (long) pastMean;
-        resetWindow();
-    }
-
-    private void resetWindow() {
-        windowSum = 0;
-        windowCount = 0;
-        reachedLimit = false;
-        backPressure = false;
-    }
-
-    /** The moving mean round-trip time in milliseconds, NaN before the first answer or when pinned. */
-    public synchronized double meanRttMillis() {
-        return pastMean / 1e6;
+    /** A new limit: the pages that took their turn before it do not measure it. */
+    private void change(int newLimit, long now) {
+        limit = newLimit;
+        changedAt = now;
+        pages = 0;
+        receiverSum = 0;
+        cycleSum = 0;
+        receiverMean = Double.NaN;
     }
 
     @Override
     public synchronized String toString() {
-        return (adaptive ? "adaptive" : "pinned") + " " + limit + " of " + max;
+        if (!adaptive) {
+            return "pinned " + limit + " of " + max;
+        }
+        return String.format(java.util.Locale.ROOT, "adaptive %d of %d, receiver %.1f ms and commit %.1f ms a page",
+                limit, max, lastReceiverMillis, lastRestMillis);
     }
 }

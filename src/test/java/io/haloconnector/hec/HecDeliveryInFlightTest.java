@@ -80,11 +80,13 @@ class HecDeliveryInFlightTest {
         java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
         AdaptiveConcurrency inFlight = AdaptiveConcurrency.adaptive(8, nanos::get);
         HecDelivery sink = hec.sink(inFlight, "hec.maxInFlight", "8", "hec.retry.maxDelay", "50ms");
-        while (inFlight.current() < 4) { // pages whose round trip stays at 20 ms, the output full: the limit grows
-            inFlight.pageStarted(inFlight.current());
-            nanos.addAndGet(20_000_000);
-            inFlight.answered(20_000_000);
+        // pages that waited for their turn, at HEC for 20 ms and committed 1 ms later, as many at once as the limit:
+        // each page more brings its share of throughput, so the limit grows
+        for (int i = 0; i < 1_000 && inFlight.current() < 4; i++) {
+            long turn = nanos.addAndGet(21_000_000 / inFlight.current());
+            inFlight.pageCommitted(turn, turn + 20_000_000, turn + 21_000_000, true);
         }
+        assertThat(inFlight.current()).isEqualTo(4);
         hec.receiver.faults().busy(5); // HEC's queue is full: five 503s, each in a window of its own
         for (int i = 0; i < 5; i++) {
             nanos.addAndGet(20_000_000); // a window (one mean round trip) passes between two of them

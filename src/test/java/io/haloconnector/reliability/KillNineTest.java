@@ -34,9 +34,9 @@ import static org.awaitility.Awaitility.await;
  * the same state folder. HEC has no transactions, so the pages whose events were sent but not yet
  * committed are sent again after each kill: every event arrives, repeats per kill stay within the
  * pages in flight at that moment (never more than {@code hec.maxInFlight} x {@code halo.perPage},
- * and what {@code halo_output_pages_in_flight} showed), pages answered behind a slow one are not
- * repeated, and the first arrival of each event is in created_at order up to the pages in flight
- * side by side.
+ * and what {@code halo_output_pages_in_flight} showed; one page into a local HEC at the defaults),
+ * pages answered behind a slow one are not repeated, and the first arrival of each event is in
+ * created_at order up to the pages in flight side by side.
  */
 class KillNineTest {
     private static final int EVENTS = 50_000;
@@ -142,7 +142,7 @@ class KillNineTest {
 
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
-    void atTheDefaultsIntoALocalHecAKillNineRepeatsAtMostThePagesInFlightTheMetricsShowed() throws Exception {
+    void atTheDefaultsIntoALocalHecAKillNineRepeatsAtMostOnePage() throws Exception {
         simulator = HaloSimulator.start(SimulatorConfig.builder().build());
         receiver = HecReceiver.start(HecReceiverConfig.builder().token(Reliability.HEC_TOKEN).build());
         Instant start = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(Duration.ofDays(3));
@@ -199,8 +199,8 @@ class KillNineTest {
         print("defaults, local HEC, the last run: %s", outputFigures(connector.stderr()));
         assertThat(repeats[0]).as("no repeat before the first kill").isZero();
         for (int kill = 1; kill <= KILLS; kill++) {
-            assertThat(repeats[kill]).as("repeats after kill %d: at most the pages in flight then (the limit the metrics"
-                    + " showed caps them), of 500 events", kill).isLessThanOrEqualTo(limitAtKill.get(kill - 1) * 500);
+            // a HEC that answers within a few commits' time gets one page at a time: a page more would not raise throughput
+            assertThat(repeats[kill]).as("repeats after kill %d: at most one page of 500 events", kill).isLessThanOrEqualTo(500);
         }
     }
 
@@ -222,7 +222,9 @@ class KillNineTest {
         Map<String, String> env = Reliability.secrets(simulator.apiSecret());
 
         connector = ConnectorProcess.start(work, props, env, List.of());
-        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.received().size() >= 5_000);
+        // a page more stays once it raised throughput: a few measurements of a few round trips each
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.received().size() >= 5_000
+                && Reliability.metric(port, "output_pages_limit") >= 3);
         receiver.faults().slow(Duration.ofSeconds(20)); // the next page is answered (and indexed) 20 s late
         await().atMost(Duration.ofSeconds(10)).until(() -> receiver.faults().pending() == 0);
         int beforeSlow = receiver.received().size();
