@@ -102,10 +102,11 @@ public enum ConnectorProperty {
     HEC_ACK_POLL_INTERVAL("hec.ack.pollInterval", "10s", durations("10ms", "10m"),
             "how often `/services/collector/ack` is polled"),
     HEC_MAX_IN_FLIGHT("hec.maxInFlight", "8", wholeNumbers(1, 64),
-            "the most pages whose POSTs are in flight at once; a crash repeats at most the pages unanswered at that moment"),
+            "the most pages at HEC at once (sent, not yet committed); a crash repeats at most those pages"),
     HEC_ADAPTIVE_CONCURRENCY("hec.adaptiveConcurrency", "true", trueOrFalse(),
-            "start at one page in flight and add pages, up to `hec.maxInFlight`, only while HEC's round-trip time stays flat;"
-                    + " a rise, 503 or 429 takes pages off. `false`: `hec.maxInFlight` pages (halved for a while by a 503 or 429)"),
+            "start at one page at HEC and add pages, up to `hec.maxInFlight`, only while a page more raises throughput"
+                    + " (measured from the pages' round trips); a rising round trip, 503 or 429 takes pages off. A HEC on the"
+                    + " same host or network keeps one page. `false`: `hec.maxInFlight` pages (halved for a while by a 503 or 429)"),
     HEC_TLS_TRUST_STORE("hec.tls.trustStore", unset("the JDK's"),
             described("a PKCS12 file, or JKS when the name ends in .jks"),
             "trust store for a self-signed HEC certificate"),
