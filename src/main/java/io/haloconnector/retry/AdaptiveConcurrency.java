@@ -16,7 +16,8 @@ import java.util.function.LongSupplier;
  * <li>Every {@value #MEASURED_PAGES} such pages make a measurement: the limit divided by the mean
  * round trip to the commit is the pages committed per second at this limit.</li>
  * <li>A second page is tried only when the receiver's part of the round trip is at least
- * {@value #RECEIVER_SHARE} times the rest (the commit's save and the hand-over): a receiver that
+ * {@value #RECEIVER_SHARE} times the rest (the commit's save and the hand-over), in two measurements
+ * in a row: a receiver that
  * answers within a few commits' time (a HEC on the same host or network, whose round trip is its
  * own work on the page) gains little from a second page, which would double what a crash
  * repeats. From two pages on, every page more is a trial. The trial keeps the page only if the next measurement's
@@ -66,6 +67,8 @@ public final class AdaptiveConcurrency {
     private double rateBefore;
     private int hold;
     private int nextHold = FIRST_HOLD;
+    // measurements in a row whose receiver part was RECEIVER_SHARE times the rest
+    private int farInARow;
     // the last measurement's means, for the log line at stop
     private double lastReceiverMillis = Double.NaN;
     private double lastRestMillis = Double.NaN;
@@ -174,9 +177,11 @@ public final class AdaptiveConcurrency {
             return;
         }
         receiverMean = Double.isNaN(receiverMean) ? receiver : receiverMean + EWMA_ALPHA * (receiver - receiverMean);
+        // at one page: a far receiver in two measurements in a row, so one slow start (a cold JVM) tries nothing
+        farInARow = receiver >= RECEIVER_SHARE * (cycle - receiver) ? farInARow + 1 : 0;
         if (hold > 0) {
             hold--;
-        } else if (limit < max && (limit > 1 || receiver >= RECEIVER_SHARE * (cycle - receiver))) {
+        } else if (limit < max && (limit > 1 || farInARow >= 2)) {
             rateBefore = rate;
             trial = true;
             change(limit + 1, committedAt);
