@@ -1,0 +1,305 @@
+package io.haloconnector.retry;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntToDoubleFunction;
+
+import static io.haloconnector.retry.AdaptiveConcurrency.FIRST_HOLD;
+import static io.haloconnector.retry.AdaptiveConcurrency.MAX_HOLD;
+import static io.haloconnector.retry.AdaptiveConcurrency.MEASURED_PAGES;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The pages at HEC follow the pages' round trips: a page more stays only while it raises throughput,
+ * a rising receiver round trip or back pressure takes a tenth off; driven by a fake clock and simulated
+ * outputs whose receiver round trip depends on the pages at it at once.
+ */
+class AdaptiveConcurrencyTest {
+    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+
+    /** A HEC whose round trip is the network: a page more at once costs it nothing, so throughput scales with pages. */
+    private static final IntToDoubleFunction FAR = pages -> 30.0;
+
+    /**
+     * One measurement of an output at its limit: {@link AdaptiveConcurrency#MEASURED_PAGES} pages that
+     * waited for their turn, sent as many at once as the limit allows, each at the receiver
+     * {@code receiverMillis(pages at once)} and committed {@code restMillis} later. The clock moves to the
+     * last commit, so the next pages take their turn after any change this measurement made.
+     */
+    private void measurement(AdaptiveConcurrency arc, IntToDoubleFunction receiverMillis, double restMillis) {
+        int left = MEASURED_PAGES;
+        while (left > 0) {
+            int atOnce = arc.current();
+            long turnedAt = nanos.get();
+            long returnedAt = turnedAt + nanosOf(receiverMillis.applyAsDouble(atOnce));
+            long committedAt = returnedAt + nanosOf(restMillis);
+            for (int i = 0; i < atOnce && left > 0; i++, left--) {
+                arc.pageCommitted(turnedAt, returnedAt, committedAt, true);
+            }
+            nanos.set(committedAt);
+        }
+    }
+
+    /** A page committed {@code receiverMillis + restMillis} after its turn now, which waited for it or not. */
+    private void page(AdaptiveConcurrency arc, double receiverMillis, double restMillis, boolean waited) {
+        long turnedAt = nanos.get();
+        long returnedAt = turnedAt + nanosOf(receiverMillis);
+        long committedAt = returnedAt + nanosOf(restMillis);
+        arc.pageCommitted(turnedAt, returnedAt, committedAt, waited);
+        nanos.set(committedAt);
+    }
+
+    /** Measurements of a far HEC until the limit is at {@code pages} and the trial that brought it there is kept. */
+    private void climbTo(AdaptiveConcurrency arc, int pages) {
+        for (int i = 0; i < 100 && arc.current() < pages; i++) {
+            measurement(arc, FAR, 1);
+        }
+        assertThat(arc.current()).as("a far HEC climbs").isEqualTo(pages);
+        measurement(arc, FAR, 1); // the trial of the last page: kept
+        assertThat(arc.current()).isEqualTo(pages);
+    }
+
+    private static long nanosOf(double millis) {
+        return Math.round(millis * 1_000_000);
+    }
+
+    @Test
+    void aFarHecClimbsOnePageAtATimeFromOneToTheCeilingAndNeverBeyond() {
+        AdaptiveConcurrency arc = AdaptiveConcurrency.adaptive(8, nanos::get);
+        assertThat(arc.current()).as("starts at one page").isEqualTo(1);
+        int before = arc.current();
+        for (int i = 0; i < 200; i++) {
+            measurement(arc, FAR, 1);
+            assertThat(arc.current()).as("one page more at most a measurement, never beyond the ceiling")
+                    .isBetween(before, Math.min(8, before + 1));
+            before = arc.current();
+            if (i >= 20) {
+                assertThat(arc.current()).as("at the ceiling after twenty measurements").isEqualTo(8);
+            }
+        }
+    }
+
+    @Test
+    void aNearHecStaysAtOnePageHoweverLongItRuns() {
+        AdaptiveConcurrency arc = AdaptiveConcurrency.adaptive(8, nanos::get);
+        for (int i = 0; i < 1_000; i++) {
+            measurement(arc, pages -> 3.0, 1.5); // receiver 2x the commit: a second page would only double what a crash repeats
+            assertThat(arc.current()).as("no trial of a second page").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aSecondPageIsTriedFromAReceiverEightTimesTheCommitOn() {
+        AdaptiveConcurrency below = AdaptiveConcurrency.adaptive(8, nanos::get);
+        measurement(below, pages -> 11.0, 1.5); // 7.3 times the commit
+        assertThat(below.current()).isEqualTo(1);
+
+        AdaptiveConcurrency above = AdaptiveConcurrency.adaptive(8, nanos::get);
+        measurement(above, pages -> 13.0, 1.5); // 8.7 times the commit
+        assertThat(above.current()).as("a second page on trial").isEqualTo(2);
+    }
+
+    @Test
+    void aFarReceiverThatServesOnePageAtATimeGetsTrialsOfASecondPageEachTakenBackAndSpacedOutDoubling() {
+        AdaptiveConcurrency arc = AdaptiveConcurrency.adaptive(8, nanos::get);
+        IntToDoubleFunction serialising = pages -> 30.0 * pages; // each page waits for the others: throughput flat
+        List<Integer> trials = new ArrayList<>();
+        for (int i = 0; i < 1_500; i++) {
+            int before = arc.current();
+            measurement(arc, serialising, 1);
+            assertThat(arc.current()).as("never more than the second page on trial").isBetween(1, 2);
+            if (before == 1 && arc.current() == 2) {
+                trials.add(i);
+            }
+            if (before == 2) {
+                assertThat(arc.current()).as("the second page brought nothing: taken back after one measurement").isEqualTo(1);
+            }
+        }
+        assertThat(trials.get(0)).as("a far receiver: the second page is tried at the first measurement").isZero();
+        List<Integer> holds = new ArrayList<>();
+        for (int t = 1; t < trials.size(); t++) {
+            holds.add(trials.get(t) - trials.get(t - 1) - 2); // minus the trial's own two measurements
+        }
+        assertThat(holds).as("measurements without a trial between two trials")
+                .startsWith(FIRST_HOLD, 2 * FIRST_HOLD, 4 * FIRST_HOLD, 8 * FIRST_HOLD, 16 * FIRST_HOLD, MAX_HOLD, MAX_HOLD);
+        assertThat(holds).as("never longer than the longest hold").allSatisfy(hold -> assertThat(hold).isLessThanOrEqualTo(MAX_HOLD));
+    }
+
+    /** A far HEC up to four pages; at five its round trip such that throughput rises by {@code gain} over four. */
+    private static IntToDoubleFunction fifthPageBrings(double gain) {
+        double cycleAtFour = 31.0;
+        double cycleAtFive = 5 * cycleAtFour / (4 * (1 + gain)); // 5 / cycle = (1 + gain) x 4 / 31
+        return pages -> pages <= 4 ? 30.0 : cycleAtFive - 1;
+    }
+
+    @Test
+    void aFifthPageThatBringsFivePercentIsTakenBackAndTheNextTrialWaits() {
+        AdaptiveConcurrency arc = AdaptiveConcurrency.adaptive(8, nanos::get);
+        IntToDoubleFunction receiver = fifthPageBrings(0.05);
+        climbTo(arc, 4);
+        measurement(arc, receiver, 1);
+        assertThat(arc.current()).as("the fifth page on trial").isEqualTo(5);
+        measurement(arc, receiver, 1);
+        assertThat(arc.current()).as("+5% is less than half of its share (+12.5%): taken back").isEqualTo(4);
+        for (int i = 0; i < FIRST_HOLD; i++) {
+            measurement(arc, receiver, 1);
+            assertThat(arc.current()).as("no trial for a while after a failed one").isEqualTo(4);
+        }
+        measurement(arc, receiver, 1);
+        assertThat(arc.current()).as("tried again after the hold").isEqualTo(5);
+    }
+
+    @Test
+    void aFifthPageThatBringsTwentyPercentStays() {
+        AdaptiveConcurrency arc = AdaptiveConcurrency.adaptive(8, nanos::get);
+        IntToDoubleFunction receiver = fifthPageBrings(0.20);
+        climbTo(arc, 4);
+        measurement(arc, receiver, 1);
+        assertThat(arc.current()).as("the fifth page on trial").isEqualTo(5);
+        measurement(arc, receiver, 1);
+        assertThat(arc.current()).as("+20% is more than half of its share (+12.5%): kept").isEqualTo(5);
+    }
+
+    @Test
+    void pagesThatDidNotWaitForTheirTurnDoNotMeasure() {
+        AdaptiveConcurrency arc = AdaptiveConcurrency.adaptive(8, nanos::get);
+        for (int i = 0; i < MEASURED_PAGES - 1; i++) {
+            page(arc, 30, 1, true);
+        }
+        for (int i = 0; i < 100; i++) {
+            page(arc, 30, 1, false); // the limit was not full: the round trip says nothing of what it allows
+        }
+        assertThat(arc.current()).as("no measurement yet").isEqualTo(1);
+        page(arc, 30, 1, true);
+        assertThat(arc.current()).as("the sixth page that waited makes the measurement: a far HEC tries a second page").isEqualTo(2);
+    }
+
+    @Test
+    void pagesThatTookTheirTurnBeforeTheLastChangeDoNotMeasureTheNewLimit() {
+        AdaptiveConcurrency arc = AdaptiveConcurrency.adaptive(8, nanos::get);
+        measurement(arc, FAR, 1);
+        assertThat(arc.current()).as("a second page on trial").isEqualTo(2);
+        long changedAt = nanos.get();
+        for (int i = 0; i < 3 * MEASURED_PAGES; i++) {
+            // a page sent at one page, committed late: had it counted, throughput at two would have fallen
+            long turnedAt = changedAt - 1;
+            arc.pageCommitted(turnedAt, turnedAt + nanosOf(300), turnedAt + nanosOf(301), true);
+        }
+        assertThat(arc.current()).as("the trial is not decided by pages of the limit before it").isEqualTo(2);
+        measurement(arc, FAR, 1);
+        assertThat(arc.current()).as("measured at two pages: throughput doubled, the page stays").isEqualTo(2);
+        measurement(arc, FAR, 1);
+        assertThat(arc.current()).as("and the third is tried").isEqualTo(3);
+    }
+
+    @Test
+    void aRisingReceiverRoundTripTakesATenthOffAtLeastOnePage() {
+        AdaptiveConcurrency eight = AdaptiveConcurrency.adaptive(8, nanos::get);
+        climbTo(eight, 8);
+        measurement(eight, pages -> 40.0, 1); // 1.33 times the mean: within the noise
+        assertThat(eight.current()).isEqualTo(8);
+        measurement(eight, pages -> 60.0, 1); // 1.7 times the mean 34 ms
+        assertThat(eight.current()).as("a tenth off 8, at least one page").isEqualTo(7);
+
+        AdaptiveConcurrency twenty = AdaptiveConcurrency.adaptive(20, nanos::get);
+        climbTo(twenty, 20);
+        measurement(twenty, pages -> 50.0, 1);
+        assertThat(twenty.current()).as("a tenth off 20").isEqualTo(18);
+
+        AdaptiveConcurrency two = AdaptiveConcurrency.adaptive(2, nanos::get);
+        climbTo(two, 2);
+        measurement(two, pages -> 50.0, 1);
+        assertThat(two.current()).as("a tenth off 2, at least one page").isEqualTo(1);
+    }
+
+    @Test
+    void aRisingReceiverRoundTripAtOnePageLeavesOnePage() {
+        AdaptiveConcurrency arc = AdaptiveConcurrency.adaptive(8, nanos::get);
+        for (int i = 0; i < 20; i++) {
+            measurement(arc, pages -> 3.0, 1.5);
+            measurement(arc, pages -> 9.0, 1.5); // three times the mean, still near
+            assertThat(arc.current()).as("never below one page").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void backPressureTakesATenthOffAtLeastOnePageNeverBelowOne() {
+        AdaptiveConcurrency twenty = AdaptiveConcurrency.adaptive(20, nanos::get);
+        climbTo(twenty, 20);
+        twenty.backPressure(); // 503 or 429
+        assertThat(twenty.current()).as("a tenth off 20").isEqualTo(18);
+
+        AdaptiveConcurrency eight = AdaptiveConcurrency.adaptive(8, nanos::get);
+        climbTo(eight, 8);
+        eight.backPressure();
+        assertThat(eight.current()).as("a tenth off 8, at least one page").isEqualTo(7);
+        for (int i = 0; i < 20; i++) {
+            eight.backPressure();
+        }
+        assertThat(eight.current()).as("never below one page").isEqualTo(1);
+    }
+
+    @Test
+    void pinnedStartsAtTheCeilingBackPressureHalvesItAndAsManyAcceptedInARowAsTheLimitGrowItByOne() {
+        AdaptiveConcurrency pinned = AdaptiveConcurrency.pinned(8);
+        assertThat(pinned.current()).isEqualTo(8);
+        for (int i = 0; i < 10; i++) {
+            page(pinned, 30, 1, true); // round trips are no reason with the limit pinned
+            page(pinned, 3, 1, true);
+        }
+        assertThat(pinned.current()).isEqualTo(8);
+        pinned.accepted();
+        assertThat(pinned.current()).as("never beyond the ceiling").isEqualTo(8);
+
+        pinned.backPressure();
+        assertThat(pinned.current()).as("8 halved").isEqualTo(4);
+        for (int i = 0; i < 3; i++) {
+            pinned.accepted();
+        }
+        assertThat(pinned.current()).as("three accepted at four: not yet").isEqualTo(4);
+        pinned.backPressure();
+        assertThat(pinned.current()).as("4 halved").isEqualTo(2);
+        pinned.accepted();
+        assertThat(pinned.current()).as("the accepted before the back pressure do not count").isEqualTo(2);
+        pinned.accepted();
+        assertThat(pinned.current()).as("two accepted in a row at two").isEqualTo(3);
+        for (int i = 0; i < 3; i++) {
+            pinned.accepted();
+        }
+        assertThat(pinned.current()).as("three accepted in a row at three").isEqualTo(4);
+
+        for (int i = 0; i < 5; i++) {
+            pinned.backPressure();
+        }
+        assertThat(pinned.current()).as("never below one page").isEqualTo(1);
+    }
+
+    @Test
+    void pagesHandedOverAreTheLimitAndAtMostTheCeilingWithOneMoreWaitingForItsTurn() {
+        AdaptiveConcurrency alone = AdaptiveConcurrency.adaptive(8, nanos::get);
+        assertThat(alone.handedOver()).isEqualTo(1);
+        assertThat(alone.handedOverAtMost()).isEqualTo(8);
+
+        AdaptiveConcurrency arc = AdaptiveConcurrency.adaptive(8, nanos::get).withOnePageWaiting();
+        assertThat(arc.handedOver()).as("one page at HEC, one waiting for its turn").isEqualTo(2);
+        assertThat(arc.handedOverAtMost()).isEqualTo(9);
+        climbTo(arc, 3);
+        assertThat(arc.handedOver()).isEqualTo(4);
+        assertThat(arc.max()).isEqualTo(8);
+
+        AdaptiveConcurrency pinned = AdaptiveConcurrency.pinned(4).withOnePageWaiting();
+        assertThat(pinned.handedOver()).isEqualTo(5);
+        assertThat(pinned.handedOverAtMost()).isEqualTo(5);
+    }
+
+    @Test
+    void theLogLineAtStopGivesTheLimitAndTheLastMeasurementsMeans() {
+        AdaptiveConcurrency arc = AdaptiveConcurrency.adaptive(8, nanos::get);
+        measurement(arc, pages -> 3.0, 1.5);
+        assertThat(arc).hasToString("adaptive 1 of 8, receiver 3.0 ms and commit 1.5 ms a page");
+        assertThat(AdaptiveConcurrency.pinned(4)).hasToString("pinned 4 of 4");
+    }
+}
