@@ -217,6 +217,9 @@ public final class AdaptiveConcurrency {
         if (!adaptive) {
             return "pinned " + limit + " of " + max;
         }
+        if (Double.isNaN(lastReceiverMillis)) {
+            return "adaptive " + limit + " of " + max + ", not measured yet";
+        }
         return String.format(java.util.Locale.ROOT, "adaptive %d of %d, receiver %.1f ms and commit %.1f ms a page",
                 limit, max, lastReceiverMillis, lastRestMillis);
     }
