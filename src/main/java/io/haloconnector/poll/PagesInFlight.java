@@ -27,8 +27,8 @@ import java.util.function.LongSupplier;
  * many pages as it may take ({@link AdaptiveConcurrency}: up to {@code hec.maxInFlight} for HEC,
  * following its round-trip time; one for every other output) and one more waiting for its turn,
  * moves the poll window on, and hands the page to the output on another thread. A page goes to
- * the receiver only at its turn ({@link #turnStep()}, in page order): while fewer pages than the
- * limit are at the receiver uncommitted. So a page ahead is encoded and waits, and goes the moment
+ * the receiver only at its turn ({@link PageTurn}, awaited in the output route, in page order):
+ * while fewer pages than the limit are at the receiver uncommitted. So a page ahead is encoded and waits, and goes the moment
  * one is committed, and a crash repeats only the pages that took their turn: the receiver may
  * have had them. When a page's output returns
  * ({@link #deliveredStep()}) the page is committed at once, on that thread, even while an earlier

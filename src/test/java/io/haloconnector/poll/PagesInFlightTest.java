@@ -5,6 +5,7 @@ import io.haloconnector.halo.HaloEvent;
 import io.haloconnector.observe.ConnectorMetrics;
 import io.haloconnector.output.EventBatch;
 import io.haloconnector.output.OutputPosition;
+import io.haloconnector.output.PageTurn;
 import io.haloconnector.retry.Backoff;
 import io.haloconnector.retry.AdaptiveConcurrency;
 import io.haloconnector.state.Checkpoint;
@@ -36,6 +37,9 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -47,7 +51,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The commit of the output's pages in flight: every answered page is committed at once, its ids
  * with the checkpoint; the cursor moves over the answered prefix only, never past a failed page;
- * answers that arrive together share one save; a page waits for room.
+ * answers that arrive together share one save; a page waits for room; with a turn step (HEC's) one
+ * page more is handed over and goes to the receiver only at its turn, in page order.
  */
 class PagesInFlightTest {
     private static final Instant T0 = Instant.parse("2026-11-01T00:00:00Z");
@@ -69,6 +74,8 @@ class PagesInFlightTest {
     private PollWindow window;
     private final ConnectorStopping stopping = new ConnectorStopping();
     private final OutputBackoff output = new OutputBackoff(new Backoff(Duration.ofMinutes(1), Duration.ofMinutes(1)));
+    /** The output route's threads that await a page's turn: one each, as the route's consumers are. */
+    private final ExecutorService outputThreads = Executors.newCachedThreadPool();
 
     @BeforeEach
     void open() {
@@ -108,6 +115,7 @@ class PagesInFlightTest {
 
     @AfterEach
     void close() throws Exception {
+        outputThreads.shutdownNow();
         file.close();
         context.close();
     }
@@ -117,6 +125,40 @@ class PagesInFlightTest {
         progress.pollStarted(T0); // as openPollWindow does
         return new PagesInFlight(cursor, progress, new ConnectorMetrics(new SimpleMeterRegistry(), "default"),
                 AdaptiveConcurrency.pinned(maxInFlight), stopping, output);
+    }
+
+    /** As HEC's output takes pages: the limit at the receiver, and one page more handed over to wait for its turn. */
+    private PagesInFlight pagesTakingTurns(int maxInFlight) {
+        CatchUpProgress progress = new CatchUpProgress(Clock.systemUTC(), Duration.ofMinutes(1));
+        progress.pollStarted(T0);
+        return new PagesInFlight(cursor, progress, new ConnectorMetrics(new SimpleMeterRegistry(), "default"),
+                AdaptiveConcurrency.pinned(maxInFlight).withOnePageWaiting(), stopping, output);
+    }
+
+    /** The output route's turn step for the page, on a thread of its own: done once the page may go to the receiver. */
+    private CompletableFuture<Void> awaitTurn(Exchange page) {
+        PageTurn turn = page.getProperty(PageTurn.PROPERTY, PageTurn.class);
+        assertThat(turn).as("every admitted page carries its turn").isNotNull();
+        return CompletableFuture.runAsync(() -> {
+            try {
+                turn.await();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, outputThreads);
+    }
+
+    /** The poll route's admission of page n on a thread of its own (it may wait for room). */
+    private CompletableFuture<Exchange> admitAsync(PagesInFlight pages, int n, boolean last) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return admit(pages, n, last);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, outputThreads);
     }
 
     /** Page n (1-based) as the poll route hands it over: its events at seconds 2n-1 and 2n, new ones pending. */
@@ -358,6 +400,170 @@ class PagesInFlightTest {
         assertThat(pollEnded).isTrue();
         assertThat(metrics.polls().completed()).as("counted before the poll ended").isEqualTo(1);
         assertThat(progress.delivered()).isEqualTo(2);
+    }
+
+    @Test
+    void atOnePageTheNextIsHandedOverAtOnceButGoesToTheReceiverOnlyOnceTheFirstIsCommitted() throws Exception {
+        PagesInFlight pages = pagesTakingTurns(1);
+        Exchange first = admit(pages, 1, false);
+        Exchange second = admit(pages, 2, true);
+        assertThat(second.getProperty(PagesInFlight.ADMITTED, Boolean.class)).as("page 2 waits encoded in the output route").isTrue();
+        awaitTurn(first).get(2, TimeUnit.SECONDS); // page 1 took its turn at admission: it goes at once
+        assertThat(pages.size()).as("page 1 only may be at the receiver: a kill -9 repeats it alone").isEqualTo(1);
+
+        CompletableFuture<Void> secondTurn = awaitTurn(second);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> !secondTurn.isDone() && pages.size() == 1);
+
+        // page 1 answered, its save held: it is not committed yet, so page 2 still waits
+        CountDownLatch saving = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        blockNextSave = () -> {
+            saving.countDown();
+            release.await();
+        };
+        CompletableFuture<Void> firstCommit = CompletableFuture.runAsync(() -> {
+            try {
+                deliver(pages, first, "f:10");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, outputThreads);
+        assertThat(saving.await(5, TimeUnit.SECONDS)).isTrue();
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> !secondTurn.isDone() && pages.size() == 1);
+
+        release.countDown();
+        secondTurn.get(5, TimeUnit.SECONDS);
+        assertThat(cursor.savedCursor()).as("page 1 was saved before page 2 went").isEqualTo(T0.plusSeconds(2));
+        firstCommit.get(5, TimeUnit.SECONDS);
+        assertThat(pages.size()).as("page 2 only is at the receiver now").isEqualTo(1);
+
+        deliver(pages, second, "f:20");
+        pages.awaitStep().process(new DefaultExchange(context));
+        assertThat(cursor.savedCursor()).isEqualTo(T0.plusSeconds(4));
+        assertThat(cursor.committedOutputPosition()).isEqualTo("f:20");
+        assertThat(pages.size()).isZero();
+    }
+
+    @Test
+    void theOnePageWaitingIsAllThatIsHandedOverBeyondTheLimit() throws Exception {
+        PagesInFlight pages = pagesTakingTurns(1);
+        Exchange first = admit(pages, 1, false);
+        admit(pages, 2, false);
+        CompletableFuture<Exchange> third = admitAsync(pages, 3, true);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !third.isDone());
+
+        deliver(pages, first, "f:10");
+        assertThat(third.get(5, TimeUnit.SECONDS).getProperty(PagesInFlight.ADMITTED, Boolean.class))
+                .as("page 1 committed: page 3 takes the place of the page waiting").isTrue();
+    }
+
+    @Test
+    void pagesGoToTheReceiverInPageOrderAndAtMostAsManyAsTheLimit() throws Exception {
+        PagesInFlight pages = pagesTakingTurns(2);
+        Exchange first = admit(pages, 1, false);
+        Exchange second = admit(pages, 2, false);
+        Exchange third = admit(pages, 3, false);
+        assertThat(pages.size()).as("pages 1 and 2 took their turn at admission, page 3 waits for its turn").isEqualTo(2);
+        awaitTurn(first).get(2, TimeUnit.SECONDS);
+        awaitTurn(second).get(2, TimeUnit.SECONDS);
+
+        deliver(pages, first, "f:10");
+        Exchange fourth = admit(pages, 4, true);
+        assertThat(pages.size()).as("page 2 only; page 3, not yet at its turn step, and page 4 behind it have not gone").isEqualTo(1);
+
+        // page 4's thread reaches the turn step before page 3's: there is room, but page 3 goes first
+        CompletableFuture<Void> fourthTurn = awaitTurn(fourth);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !fourthTurn.isDone());
+        awaitTurn(third).get(2, TimeUnit.SECONDS);
+        assertThat(pages.size()).isEqualTo(2);
+        // pages 2 and 3 at the receiver: page 4 now waits for room, not for order
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> !fourthTurn.isDone() && pages.size() == 2);
+
+        deliver(pages, second, "f:20");
+        fourthTurn.get(5, TimeUnit.SECONDS);
+        assertThat(pages.size()).as("pages 3 and 4").isEqualTo(2);
+        deliver(pages, fourth, "f:40");
+        deliver(pages, third, "f:30");
+        pages.awaitStep().process(new DefaultExchange(context));
+        assertThat(cursor.savedCursor()).isEqualTo(T0.plusSeconds(8));
+        assertThat(cursor.committedOutputPosition()).isEqualTo("f:40");
+        assertThat(pages.size()).isZero();
+    }
+
+    @Test
+    void withoutATurnStepAdmissionStaysAtTheLimitAndAnAdmittedPageHasTakenItsTurn() throws Exception {
+        PagesInFlight pages = pages(1); // every output but HEC: its route has no turn step
+        Exchange first = admit(pages, 1, false);
+        assertThat(pages.size()).as("counted from admission: the output sends it at once").isEqualTo(1);
+        awaitTurn(first).get(2, TimeUnit.SECONDS);
+
+        CompletableFuture<Exchange> second = admitAsync(pages, 2, true);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> !second.isDone() && pages.size() == 1);
+        deliver(pages, first, "f:10");
+        Exchange admitted = second.get(5, TimeUnit.SECONDS);
+        assertThat(cursor.savedCursor()).as("page 1 was committed before page 2 was handed over").isEqualTo(T0.plusSeconds(2));
+        assertThat(pages.size()).isEqualTo(1);
+        awaitTurn(admitted).get(2, TimeUnit.SECONDS);
+
+        deliver(pages, admitted, "f:20");
+        pages.awaitStep().process(new DefaultExchange(context));
+        assertThat(pages.size()).isZero();
+        assertThat(pages.averageInFlight()).as("one page at a time").isEqualTo(1.0);
+    }
+
+    @Test
+    void aFailedPageReleasesThePageWaitingForItsTurnAndThePollEndsWithTheFailure() throws Exception {
+        PagesInFlight pages = pagesTakingTurns(1);
+        Exchange first = admit(pages, 1, false);
+        Exchange second = admit(pages, 2, false);
+        CompletableFuture<Void> secondTurn = awaitTurn(second);
+        CompletableFuture<Exchange> third = admitAsync(pages, 3, true);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> !secondTurn.isDone() && !third.isDone());
+
+        first.setProperty(Exchange.EXCEPTION_CAUGHT, new IOException("disk full"));
+        pages.failedStep().process(first);
+        secondTurn.get(5, TimeUnit.SECONDS);
+        // the poll ends only once page 2, released, has ended too
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !third.isDone());
+        deliver(pages, second, "f:20");
+
+        assertThatThrownBy(() -> third.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(PageOutputFailedException.class).hasMessage("IOException: disk full");
+        assertThat(cursor.savedCursor()).as("the cursor stops before the failed page").isNull();
+        assertThat(pages.size()).as("the uncommitted pages are dropped").isZero();
+        cursor.abandonPage();
+        assertThat(delivered.contains("e1")).as("page 1 comes again").isFalse();
+        assertThat(delivered.contains("e3")).as("page 2 was answered: the next poll drops it").isTrue();
+    }
+
+    @Test
+    void aStopHandsNoPageOverButThePageWaitingForItsTurnStillGoesAndIsCommitted() throws Exception {
+        PagesInFlight pages = pagesTakingTurns(1);
+        Exchange first = admit(pages, 1, false);
+        Exchange second = admit(pages, 2, false);
+        CompletableFuture<Void> secondTurn = awaitTurn(second);
+        CompletableFuture<Exchange> third = admitAsync(pages, 3, false);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> !secondTurn.isDone() && !third.isDone());
+
+        stopping.stop();
+        assertThat(third.get(2, TimeUnit.SECONDS).getProperty(PagesInFlight.ADMITTED, Boolean.class))
+                .as("page 3 is not handed over").isFalse();
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> !secondTurn.isDone() && pages.size() == 1);
+
+        deliver(pages, first, "f:10");
+        secondTurn.get(5, TimeUnit.SECONDS);
+        deliver(pages, second, "f:20");
+        pages.awaitStep().process(new DefaultExchange(context));
+        assertThat(cursor.savedCursor()).as("both pages handed over before the stop are committed").isEqualTo(T0.plusSeconds(4));
+        assertThat(cursor.committedOutputPosition()).isEqualTo("f:20");
+        assertThat(pages.size()).isZero();
     }
 
     /** True while {@code thread} is blocked on the monitor of an instance of {@code type}. */

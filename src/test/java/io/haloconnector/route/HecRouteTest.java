@@ -88,14 +88,32 @@ class HecRouteTest {
     }
 
     @Test
-    void theOutputPageRouteTakesAsManyPagesAtOnceAsHecMayHaveInFlight() throws Exception {
+    void theOutputPageRouteTakesAsManyPagesAtOnceAsHecMayHaveInFlightAndTheOneWaitingForItsTurn() throws Exception {
         Map<String, String> props = setUp(SimulatorConfig.builder(), HecReceiverConfig.builder(), 10);
         props.put("hec.maxInFlight", "5");
         try (RunningConnector connector = RunningConnector.start(props)) {
             org.apache.camel.component.seda.SedaEndpoint pages = (org.apache.camel.component.seda.SedaEndpoint)
                     connector.context().getRoute("halo-output-page").getEndpoint();
-            assertThat(pages.getConcurrentConsumers()).as("consumers of the output page queue").isEqualTo(5);
+            // the page waiting for its turn, encoded, holds a consumer too: it goes the moment one is committed
+            assertThat(pages.getConcurrentConsumers()).as("consumers of the output page queue").isEqualTo(6);
             await().atMost(WAIT).until(() -> receiver.received().size() >= 10);
+        }
+    }
+
+    @Test
+    void atOnePageInFlightThePageWaitingForItsTurnGoesToHecOnlyOnceTheOneAtHecIsCommitted() throws Exception {
+        Map<String, String> props = setUp(SimulatorConfig.builder(), HecReceiverConfig.builder(), 500);
+        props.put("halo.perPage", "100"); // five pages: one at HEC, the next handed over to wait for its turn
+        props.put("hec.maxInFlight", "1");
+        receiver.faults().slow(Duration.ofSeconds(3)); // the first page's request is answered 3 s after it arrived
+        try (RunningConnector connector = RunningConnector.start(props)) {
+            await().atMost(WAIT).until(() -> receiver.faults().pending() == 0);
+            long requests = receiver.stats().requests();
+            // while HEC holds page 1 no request of page 2 arrives: a kill -9 now repeats one page only
+            await().during(Duration.ofMillis(1500)).atMost(Duration.ofMillis(2500))
+                    .until(() -> receiver.stats().requests() == requests);
+            await().atMost(WAIT).until(() -> receiver.received().size() >= 500);
+            assertExactlyOnce(receiver.received());
         }
     }
 
