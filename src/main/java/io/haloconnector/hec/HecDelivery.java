@@ -109,12 +109,11 @@ public final class HecDelivery implements AutoCloseable {
     /**
      * The route's step before the page's first request: waits for the page's turn ({@link PageTurn}) while
      * HEC has as many pages uncommitted as it may take now; an exchange without a turn (a replay) goes at once.
+     * Sets {@link PageTurn#WITHDRAWN} when a stop came first.
      */
     public void awaitTurn(Exchange exchange) throws InterruptedException {
         PageTurn turn = exchange.getProperty(PageTurn.PROPERTY, PageTurn.class);
-        if (turn != null) {
-            turn.await();
-        }
+        exchange.setProperty(PageTurn.WITHDRAWN, turn != null && !turn.await());
     }
 
     /**

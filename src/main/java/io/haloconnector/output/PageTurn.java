@@ -11,6 +11,12 @@ public interface PageTurn {
     /** Exchange property: the page's {@link PageTurn}. */
     String PROPERTY = "haloPageTurn";
 
-    /** Returns once the page may go to the receiver. */
-    void await() throws InterruptedException;
+    /**
+     * Exchange property, Boolean, set by the output's turn step: a stop came before the page's turn, so it goes
+     * no further (it sent nothing, is not committed, and the restart reads it again).
+     */
+    String WITHDRAWN = "haloPageWithdrawn";
+
+    /** Returns once the page may go to the receiver (true), or once the connector is stopping before its turn (false). */
+    boolean await() throws InterruptedException;
 }

@@ -72,6 +72,8 @@ public final class PagesInFlight {
         /** It went, or may go, to the receiver: a crash from now on until its commit repeats it. */
         private boolean turned;
         private long turnedAt;
+        /** A stop came before its turn: it sent nothing and is neither delivered nor committed. */
+        private boolean withdrawn;
         /** It waited for its turn because the output had as many pages as it may take: its round trip measures the limit. */
         private boolean waited;
         private long returnedAt;
@@ -207,18 +209,27 @@ public final class PagesInFlight {
      * A page's turn ({@link PageTurn}, awaited by the output route before its first request to the receiver):
      * waits until fewer pages than the output takes now have gone to it uncommitted, and every earlier page
      * has gone, so pages reach the receiver in page order. A page that took its turn at admission goes on at
-     * once. After a failed page it waits no more: the poll ends when the pages in flight do.
+     * once. After a failed page it waits no more: the poll ends when the pages in flight do. Once the connector
+     * is stopping a page that has not gone is withdrawn (false): it goes no further, the cursor stops before it.
      */
-    private void awaitTurn(Page page) throws InterruptedException {
+    private boolean awaitTurn(Page page) throws InterruptedException {
         synchronized (this) {
             if (page.turned) {
-                return;
+                return true;
             }
             page.waited = turned >= limit.current();
-            while (failure == null && !(turned < limit.current() && isNextInLine(page))) {
+            while (failure == null && !stopping.isStopping() && !(turned < limit.current() && isNextInLine(page))) {
                 wait();
             }
+            if (stopping.isStopping()) {
+                // no request starts after the stop: the page sent nothing, so it is not committed and the restart reads it again
+                page.withdrawn = true;
+                unanswered--;
+                notifyAll();
+                return false;
+            }
             takeTurn(page);
+            return true;
         }
     }
 
@@ -228,7 +239,7 @@ public final class PagesInFlight {
             if (earlier == page) {
                 return true;
             }
-            if (!earlier.turned && !earlier.delivered && !earlier.failed) {
+            if (!earlier.turned && !earlier.delivered && !earlier.failed && !earlier.withdrawn) {
                 return false;
             }
         }
@@ -279,10 +290,12 @@ public final class PagesInFlight {
     public Processor awaitStep() {
         return exchange -> {
             synchronized (this) {
-                while (failure == null && !admitted.isEmpty()) {
+                // committed pages leave once counted (committing); a page withdrawn at a stop stays, and the cursor before it
+                while (failure == null && (committing || admitted.stream().anyMatch(page -> !page.withdrawn && !page.committed))) {
                     wait();
                 }
                 throwIfFailed();
+                admitted.clear();
             }
         };
     }
@@ -349,7 +362,7 @@ public final class PagesInFlight {
         if (failure == null) {
             return;
         }
-        while (committing || admitted.stream().anyMatch(page -> !page.delivered && !page.failed)) {
+        while (committing || admitted.stream().anyMatch(page -> !page.delivered && !page.failed && !page.withdrawn)) {
             wait();
         }
         Throwable cause = failure;

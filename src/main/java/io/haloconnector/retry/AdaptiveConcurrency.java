@@ -16,11 +16,10 @@ import java.util.function.LongSupplier;
  * <li>Every {@value #MEASURED_PAGES} such pages make a measurement: the limit divided by the mean
  * round trip to the commit is the pages committed per second at this limit.</li>
  * <li>A second page is tried only when the receiver's part of the round trip is at least
- * {@value #RECEIVER_SHARE} times the rest (the commit's save and the hand-over), in two measurements
- * in a row: a receiver that
- * answers within a few commits' time (a HEC on the same host or network, whose round trip is its
- * own work on the page) gains little from a second page, which would double what a crash
- * repeats. From two pages on, every page more is a trial. The trial keeps the page only if the next measurement's
+ * {@value #FAR_RECEIVER_MILLIS} ms and {@value #RECEIVER_SHARE} times the rest (the commit's save
+ * and the hand-over), in two measurements in a row: a receiver that answers sooner (a HEC on the
+ * same host or network, whose round trip is its own work on the page) gains little from a second
+ * page, which would double what a crash repeats. From two pages on, every page more is a trial. The trial keeps the page only if the next measurement's
  * throughput rose by at least {@value #SHARE_KEPT} of that page's share (from k to k+1 pages: by a
  * {@value #SHARE_KEPT} / k part); otherwise the page is taken back, and the next trial waits
  * {@value #FIRST_HOLD} measurements, twice as many after each failed trial in a row, up to
@@ -37,7 +36,12 @@ public final class AdaptiveConcurrency {
     /** Pages a measurement takes: fewer and one slow save decides. */
     static final int MEASURED_PAGES = 6;
     /** The receiver's part of a round trip at one page, against the rest, from which a second page may pay. */
-    static final double RECEIVER_SHARE = 8.0;
+    static final double RECEIVER_SHARE = 5.0;
+    /**
+     * The receiver's part of a round trip at one page from which a second page may pay: a HEC across a network
+     * takes longer to answer a page of 500; one on the same host or network answers in a few ms.
+     */
+    static final double FAR_RECEIVER_MILLIS = 10.0;
     /** The part of its share a page added must bring to stay: half, so noise alone rarely keeps one. */
     static final double SHARE_KEPT = 0.5;
     /** Measurements without a trial after a failed one: a trial puts a page more at the receiver. */
@@ -178,7 +182,8 @@ public final class AdaptiveConcurrency {
         }
         receiverMean = Double.isNaN(receiverMean) ? receiver : receiverMean + EWMA_ALPHA * (receiver - receiverMean);
         // at one page: a far receiver in two measurements in a row, so one slow start (a cold JVM) tries nothing
-        farInARow = receiver >= RECEIVER_SHARE * (cycle - receiver) ? farInARow + 1 : 0;
+        boolean far = receiver >= FAR_RECEIVER_MILLIS * 1e6 && receiver >= RECEIVER_SHARE * (cycle - receiver);
+        farInARow = far ? farInARow + 1 : 0;
         if (hold > 0) {
             hold--;
         } else if (limit < max && (limit > 1 || farInARow >= 2)) {

@@ -230,7 +230,7 @@ class KillNineTest {
         connector = ConnectorProcess.start(work, props, env, List.of());
         // a page more stays once it raised throughput: a few measurements of a few round trips each
         await().atMost(Duration.ofSeconds(60)).until(() -> receiver.received().size() >= 5_000
-                && Reliability.metric(port, "output_pages_limit") >= 3);
+                && Reliability.metric(port, "output_pages_limit") >= 2);
         receiver.faults().slow(Duration.ofSeconds(20)); // the next page is answered (and indexed) 20 s late
         await().atMost(Duration.ofSeconds(10)).until(() -> receiver.faults().pending() == 0);
         int beforeSlow = receiver.received().size();

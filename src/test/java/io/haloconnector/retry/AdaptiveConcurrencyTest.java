@@ -92,18 +92,21 @@ class AdaptiveConcurrencyTest {
     }
 
     @Test
-    void aSecondPageIsTriedFromAReceiverEightTimesTheCommitInTwoMeasurementsInARow() {
-        AdaptiveConcurrency below = AdaptiveConcurrency.adaptive(8, nanos::get);
+    void aSecondPageIsTriedFromAReceiverOfTenMsAndFiveTimesTheCommitInTwoMeasurementsInARow() {
+        AdaptiveConcurrency quick = AdaptiveConcurrency.adaptive(8, nanos::get);
+        AdaptiveConcurrency busy = AdaptiveConcurrency.adaptive(8, nanos::get);
         for (int i = 0; i < 10; i++) {
-            measurement(below, pages -> 11.0, 1.5); // 7.3 times the commit
+            measurement(quick, pages -> 9.0, 1.0); // 9 times the commit, but 9 ms: a HEC next door
+            measurement(busy, pages -> 20.0, 4.5); // 20 ms, but 4.4 times the commit: a loaded host's own HEC
         }
-        assertThat(below.current()).isEqualTo(1);
+        assertThat(quick.current()).isEqualTo(1);
+        assertThat(busy.current()).isEqualTo(1);
 
-        AdaptiveConcurrency above = AdaptiveConcurrency.adaptive(8, nanos::get);
-        measurement(above, pages -> 13.0, 1.5); // 8.7 times the commit
-        assertThat(above.current()).as("one far measurement: a slow start, no trial yet").isEqualTo(1);
-        measurement(above, pages -> 13.0, 1.5);
-        assertThat(above.current()).as("a second page on trial").isEqualTo(2);
+        AdaptiveConcurrency far = AdaptiveConcurrency.adaptive(8, nanos::get);
+        measurement(far, pages -> 12.0, 2.2); // 12 ms and 5.5 times the commit
+        assertThat(far.current()).as("one far measurement: a slow start, no trial yet").isEqualTo(1);
+        measurement(far, pages -> 12.0, 2.2);
+        assertThat(far.current()).as("a second page on trial").isEqualTo(2);
     }
 
     @Test
