@@ -80,11 +80,11 @@ class HecDeliveryInFlightTest {
         java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
         AdaptiveConcurrency inFlight = AdaptiveConcurrency.adaptive(8, nanos::get);
         HecDelivery sink = hec.sink(inFlight, "hec.maxInFlight", "8", "hec.retry.maxDelay", "50ms");
-        // pages that waited for their turn, at HEC for 20 ms and committed 1 ms later, as many at once as the limit:
+        // pages that waited for their turn, at HEC for 30 ms and committed 1 ms later, as many at once as the limit:
         // each page more brings its share of throughput, so the limit grows
         for (int i = 0; i < 1_000 && inFlight.current() < 4; i++) {
-            long turn = nanos.addAndGet(21_000_000 / inFlight.current());
-            inFlight.pageCommitted(turn, turn + 20_000_000, turn + 21_000_000, true);
+            long turn = nanos.addAndGet(31_000_000 / inFlight.current());
+            inFlight.pageCommitted(turn, turn + 30_000_000, turn + 31_000_000, true);
         }
         assertThat(inFlight.current()).isEqualTo(4);
         hec.receiver.faults().busy(5); // HEC's queue is full: five 503s, each in a window of its own

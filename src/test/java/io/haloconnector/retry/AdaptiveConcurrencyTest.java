@@ -92,20 +92,20 @@ class AdaptiveConcurrencyTest {
     }
 
     @Test
-    void aSecondPageIsTriedFromAReceiverOfTenMsAndFiveTimesTheCommitInTwoMeasurementsInARow() {
+    void aSecondPageIsTriedFromAReceiverOf25MsAndFiveTimesTheCommitInTwoMeasurementsInARow() {
         AdaptiveConcurrency quick = AdaptiveConcurrency.adaptive(8, nanos::get);
         AdaptiveConcurrency busy = AdaptiveConcurrency.adaptive(8, nanos::get);
         for (int i = 0; i < 10; i++) {
-            measurement(quick, pages -> 9.0, 1.0); // 9 times the commit, but 9 ms: a HEC next door
-            measurement(busy, pages -> 20.0, 4.5); // 20 ms, but 4.4 times the commit: a loaded host's own HEC
+            measurement(quick, pages -> 20.0, 1.0); // 20 times the commit, but 20 ms: a HEC next door, a cold start
+            measurement(busy, pages -> 30.0, 6.5); // 30 ms, but 4.6 times the commit: a loaded host's own HEC
         }
         assertThat(quick.current()).isEqualTo(1);
         assertThat(busy.current()).isEqualTo(1);
 
         AdaptiveConcurrency far = AdaptiveConcurrency.adaptive(8, nanos::get);
-        measurement(far, pages -> 12.0, 2.2); // 12 ms and 5.5 times the commit
+        measurement(far, pages -> 30.0, 5.5); // 30 ms and 5.5 times the commit
         assertThat(far.current()).as("one far measurement: a slow start, no trial yet").isEqualTo(1);
-        measurement(far, pages -> 12.0, 2.2);
+        measurement(far, pages -> 30.0, 5.5);
         assertThat(far.current()).as("a second page on trial").isEqualTo(2);
     }
 
