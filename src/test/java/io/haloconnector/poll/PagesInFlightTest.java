@@ -440,10 +440,7 @@ class PagesInFlightTest {
         assertThat(pages.size()).as("page 2 only is at the receiver now").isEqualTo(1);
 
         deliver(pages, second, "f:20");
-        pages.awaitStep().process(new DefaultExchange(context));
-        assertThat(cursor.savedCursor()).isEqualTo(T0.plusSeconds(4));
-        assertThat(cursor.committedOutputPosition()).isEqualTo("f:20");
-        assertThat(pages.size()).isZero();
+        assertThePollEndsWithEveryPageCommitted(pages, T0.plusSeconds(4), "f:20");
     }
 
     @Test
@@ -487,10 +484,7 @@ class PagesInFlightTest {
         assertThat(pages.size()).as("pages 3 and 4").isEqualTo(2);
         deliver(pages, fourth, "f:40");
         deliver(pages, third, "f:30");
-        pages.awaitStep().process(new DefaultExchange(context));
-        assertThat(cursor.savedCursor()).isEqualTo(T0.plusSeconds(8));
-        assertThat(cursor.committedOutputPosition()).isEqualTo("f:40");
-        assertThat(pages.size()).isZero();
+        assertThePollEndsWithEveryPageCommitted(pages, T0.plusSeconds(8), "f:40");
     }
 
     @Test
@@ -517,25 +511,18 @@ class PagesInFlightTest {
 
     @Test
     void aFailedPageReleasesThePageWaitingForItsTurnAndThePollEndsWithTheFailure() throws Exception {
-        PagesInFlight pages = pagesTakingTurns(1);
-        Exchange first = admit(pages, 1, false);
-        Exchange second = admit(pages, 2, false);
-        CompletableFuture<Boolean> secondTurn = awaitTurn(second);
-        CompletableFuture<Exchange> third = admitAsync(pages, 3, true);
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
-                .until(() -> !secondTurn.isDone() && !third.isDone());
-
-        first.setProperty(Exchange.EXCEPTION_CAUGHT, new IOException("disk full"));
-        pages.failedStep().process(first);
-        secondTurn.get(5, TimeUnit.SECONDS);
+        AtOnePage at = atOnePageWithOneWaitingAndThePollWaitingForRoom(true);
+        at.first().setProperty(Exchange.EXCEPTION_CAUGHT, new IOException("disk full"));
+        at.pages().failedStep().process(at.first());
+        at.secondTurn().get(5, TimeUnit.SECONDS);
         // the poll ends only once page 2, released, has ended too
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !third.isDone());
-        deliver(pages, second, "f:20");
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !at.third().isDone());
+        deliver(at.pages(), at.second(), "f:20");
 
-        assertThatThrownBy(() -> third.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        assertThatThrownBy(() -> at.third().get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOf(PageOutputFailedException.class).hasMessage("IOException: disk full");
         assertThat(cursor.savedCursor()).as("the cursor stops before the failed page").isNull();
-        assertThat(pages.size()).as("the uncommitted pages are dropped").isZero();
+        assertThat(at.pages().size()).as("the uncommitted pages are dropped").isZero();
         cursor.abandonPage();
         assertThat(delivered.contains("e1")).as("page 1 comes again").isFalse();
         assertThat(delivered.contains("e3")).as("page 2 was answered: the next poll drops it").isTrue();
@@ -543,25 +530,42 @@ class PagesInFlightTest {
 
     @Test
     void aStopWithdrawsThePageWaitingForItsTurnSoNoRequestStartsAfterItAndCommitsThePageAtTheReceiver() throws Exception {
+        AtOnePage at = atOnePageWithOneWaitingAndThePollWaitingForRoom(false);
+        stopping.stop();
+        assertThat(at.third().get(2, TimeUnit.SECONDS).getProperty(PagesInFlight.ADMITTED, Boolean.class))
+                .as("page 3 is not handed over").isFalse();
+        assertThat(at.secondTurn().get(2, TimeUnit.SECONDS)).as("page 2 had not gone: withdrawn, it sends nothing").isFalse();
+        assertThat(at.pages().size()).as("page 1 only is at the receiver").isEqualTo(1);
+
+        deliver(at.pages(), at.first(), "f:10");
+        at.pages().awaitStep().process(new DefaultExchange(context));
+        assertThat(cursor.savedCursor()).as("page 1, at the receiver before the stop, is committed; the cursor stops before page 2")
+                .isEqualTo(T0.plusSeconds(2));
+        assertThat(cursor.committedOutputPosition()).isEqualTo("f:10");
+        assertThat(at.pages().size()).isZero();
+    }
+
+    /** Limit 1 with a page waiting: page 1 at the receiver, page 2 awaiting its turn, the poll waiting to admit page 3. */
+    private record AtOnePage(PagesInFlight pages, Exchange first, Exchange second, CompletableFuture<Boolean> secondTurn,
+                             CompletableFuture<Exchange> third) {
+    }
+
+    private AtOnePage atOnePageWithOneWaitingAndThePollWaitingForRoom(boolean thirdIsLast) throws Exception {
         PagesInFlight pages = pagesTakingTurns(1);
         Exchange first = admit(pages, 1, false);
         Exchange second = admit(pages, 2, false);
         CompletableFuture<Boolean> secondTurn = awaitTurn(second);
-        CompletableFuture<Exchange> third = admitAsync(pages, 3, false);
+        CompletableFuture<Exchange> third = admitAsync(pages, 3, thirdIsLast);
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
                 .until(() -> !secondTurn.isDone() && !third.isDone());
+        return new AtOnePage(pages, first, second, secondTurn, third);
+    }
 
-        stopping.stop();
-        assertThat(third.get(2, TimeUnit.SECONDS).getProperty(PagesInFlight.ADMITTED, Boolean.class))
-                .as("page 3 is not handed over").isFalse();
-        assertThat(secondTurn.get(2, TimeUnit.SECONDS)).as("page 2 had not gone: withdrawn, it sends nothing").isFalse();
-        assertThat(pages.size()).as("page 1 only is at the receiver").isEqualTo(1);
-
-        deliver(pages, first, "f:10");
+    /** The poll's last step returns, the cursor and output position at the last page's, and no page is at the receiver. */
+    private void assertThePollEndsWithEveryPageCommitted(PagesInFlight pages, Instant cursorAt, String position) throws Exception {
         pages.awaitStep().process(new DefaultExchange(context));
-        assertThat(cursor.savedCursor()).as("page 1, at the receiver before the stop, is committed; the cursor stops before page 2")
-                .isEqualTo(T0.plusSeconds(2));
-        assertThat(cursor.committedOutputPosition()).isEqualTo("f:10");
+        assertThat(cursor.savedCursor()).isEqualTo(cursorAt);
+        assertThat(cursor.committedOutputPosition()).isEqualTo(position);
         assertThat(pages.size()).isZero();
     }
 
