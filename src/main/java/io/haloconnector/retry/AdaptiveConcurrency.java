@@ -1,5 +1,8 @@
 package io.haloconnector.retry;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.function.LongSupplier;
 
 /**
@@ -21,9 +24,12 @@ import java.util.function.LongSupplier;
  * same host or network, whose round trip is its own work on the page) gains little from a second
  * page, which would double what a crash repeats. From two pages on, every page more is a trial. The trial keeps the page only if the next measurement's
  * throughput rose by at least {@value #SHARE_KEPT} of that page's share (from k to k+1 pages: by a
- * {@value #SHARE_KEPT} / k part); otherwise the page is taken back, and the next trial waits
- * {@value #FIRST_HOLD} measurements, twice as many after each failed trial in a row, up to
- * {@value #MAX_HOLD}.</li>
+ * {@value #SHARE_KEPT} / k part), and the next page is tried at once, that measurement its baseline (a
+ * catch-up of 400 pages reaches eight in a second); otherwise the page is taken back, and the next trial
+ * waits {@value #FIRST_HOLD} measurements, twice as many after each failed trial in a row, up to
+ * {@value #MAX_HOLD} (a measurement of six pages varies by a tenth, so a page that pays can fail its trial
+ * once; a short first hold tries it again soon).</li>
+ * <li>At DEBUG each measurement is logged with what it decided.</li>
  * <li>A measurement whose receiver round trip rose by half against its moving mean at this limit,
  * or back pressure, takes a tenth off (at least one page, never below one).</li>
  * </ul>
@@ -31,6 +37,7 @@ import java.util.function.LongSupplier;
  * pressure: a 503 or 429 halves it, as many accepted requests in a row as the limit grow it back by one.
  */
 public final class AdaptiveConcurrency {
+    private static final Logger LOG = LoggerFactory.getLogger(AdaptiveConcurrency.class);
     /** Vector's defaults, found by its simulations: the share kept on a decrease. */
     static final double DECREASE_RATIO = 0.9;
     /** Pages a measurement takes: fewer and one slow save decides. */
@@ -45,8 +52,8 @@ public final class AdaptiveConcurrency {
     static final double FAR_RECEIVER_MILLIS = 25.0;
     /** The part of its share a page added must bring to stay: half, so noise alone rarely keeps one. */
     static final double SHARE_KEPT = 0.5;
-    /** Measurements without a trial after a failed one: a trial puts a page more at the receiver. */
-    static final int FIRST_HOLD = 8;
+    /** Measurements without a trial after a failed one (doubling after each failed one in a row). */
+    static final int FIRST_HOLD = 2;
     /** The longest wait between trials: an output that got further away is found again. */
     static final int MAX_HOLD = 256;
     /** Weight of the newest measurement in the receiver's moving mean round trip. */
@@ -164,21 +171,33 @@ public final class AdaptiveConcurrency {
         pages = 0;
         receiverSum = 0;
         cycleSum = 0;
+        int measured = limit;
         if (trial) {
             trial = false;
             int before = limit - 1;
             if (rate >= rateBefore * (1 + SHARE_KEPT / before)) {
-                nextHold = FIRST_HOLD; // the page paid: the next one is tried at once
+                nextHold = FIRST_HOLD;
                 receiverMean = receiver;
+                String kept = "the trial page raised it from " + Math.round(rateBefore) + ": kept";
+                if (limit < max) { // the page paid: the next one is tried at once, this measurement its baseline
+                    rateBefore = rate;
+                    trial = true;
+                    change(limit + 1, committedAt);
+                    kept += ", trying " + limit;
+                }
+                logMeasurement(measured, rate, kept);
             } else {
                 change(before, committedAt); // the page only queued somewhere: taken back
                 hold = nextHold;
                 nextHold = Math.min(MAX_HOLD, nextHold * 2);
+                logMeasurement(measured, rate, "not enough above " + Math.round(rateBefore) + ": the trial page taken back, "
+                        + hold + " measurements before the next");
             }
             return;
         }
         if (!Double.isNaN(receiverMean) && receiver > receiverMean * RISE && limit > 1) {
             change(limit - (limit - (int) (limit * DECREASE_RATIO)), committedAt); // the receiver slowed: it queues
+            logMeasurement(measured, rate, "the receiver's part rose by half: limit " + limit);
             return;
         }
         receiverMean = Double.isNaN(receiverMean) ? receiver : receiverMean + EWMA_ALPHA * (receiver - receiverMean);
@@ -191,6 +210,15 @@ public final class AdaptiveConcurrency {
             rateBefore = rate;
             trial = true;
             change(limit + 1, committedAt);
+        }
+        logMeasurement(measured, rate, trial ? "trying " + limit : "limit " + limit);
+    }
+
+    /** At DEBUG, each measurement and what it decided: how an operator sees the limit follow the receiver. */
+    private void logMeasurement(int measured, double rate, String decision) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug(String.format(java.util.Locale.ROOT, "Output pages at %d: receiver %.1f ms, commit %.1f ms a page, %.0f pages/s; %s",
+                    measured, lastReceiverMillis, lastRestMillis, rate, decision));
         }
     }
 

@@ -52,14 +52,19 @@ class AdaptiveConcurrencyTest {
         nanos.set(committedAt);
     }
 
-    /** Measurements of a far HEC until the limit is at {@code pages} and the trial that brought it there is kept. */
+    /** Measurements of a far HEC until the limit is at {@code pages}, the page that brought it there on trial. */
     private void climbTo(AdaptiveConcurrency arc, int pages) {
         for (int i = 0; i < 100 && arc.current() < pages; i++) {
             measurement(arc, FAR, 1);
         }
         assertThat(arc.current()).as("a far HEC climbs").isEqualTo(pages);
-        measurement(arc, FAR, 1); // the trial of the last page: kept
-        assertThat(arc.current()).isEqualTo(pages);
+    }
+
+    /** Measurements of a far HEC until the limit is at the ceiling and the trial of its last page is kept. */
+    private void climbToTheCeiling(AdaptiveConcurrency arc) {
+        climbTo(arc, arc.max());
+        measurement(arc, FAR, 1);
+        assertThat(arc.current()).as("the ceiling's page kept").isEqualTo(arc.max());
     }
 
     private static long nanosOf(double millis) {
@@ -140,8 +145,14 @@ class AdaptiveConcurrencyTest {
         for (int t = 1; t < trials.size(); t++) {
             holds.add(trials.get(t) - trials.get(t - 1) - 2); // minus the trial's own two measurements
         }
-        assertThat(holds).as("measurements without a trial between two trials")
-                .startsWith(FIRST_HOLD, 2 * FIRST_HOLD, 4 * FIRST_HOLD, 8 * FIRST_HOLD, 16 * FIRST_HOLD, MAX_HOLD, MAX_HOLD);
+        List<Integer> doubling = new ArrayList<>();
+        for (int hold = FIRST_HOLD; hold < MAX_HOLD; hold *= 2) {
+            doubling.add(hold);
+        }
+        doubling.add(MAX_HOLD);
+        doubling.add(MAX_HOLD);
+        assertThat(doubling).as("the holds double from the first to the longest").hasSizeGreaterThan(4);
+        assertThat(holds).as("measurements without a trial between two trials").startsWith(doubling.toArray(Integer[]::new));
         assertThat(holds).as("never longer than the longest hold").allSatisfy(hold -> assertThat(hold).isLessThanOrEqualTo(MAX_HOLD));
     }
 
@@ -153,12 +164,26 @@ class AdaptiveConcurrencyTest {
     }
 
     @Test
+    void eachKeptPageIsFollowedAtOnceByTheTrialOfTheNextItsMeasurementTheBaseline() {
+        AdaptiveConcurrency arc = AdaptiveConcurrency.adaptive(8, nanos::get);
+        measurement(arc, FAR, 1);
+        measurement(arc, FAR, 1);
+        assertThat(arc.current()).as("a far HEC: the second page on trial").isEqualTo(2);
+        for (int pages = 3; pages <= 8; pages++) {
+            measurement(arc, FAR, 1);
+            assertThat(arc.current()).as("the trial page kept and the next on trial in the same measurement").isEqualTo(pages);
+        }
+        measurement(arc, FAR, 1);
+        assertThat(arc.current()).as("the ceiling's page kept, no trial beyond").isEqualTo(8);
+    }
+
+    @Test
     void aFifthPageThatBringsFivePercentIsTakenBackAndTheNextTrialWaits() {
         AdaptiveConcurrency arc = AdaptiveConcurrency.adaptive(8, nanos::get);
         IntToDoubleFunction receiver = fifthPageBrings(0.05);
         climbTo(arc, 4);
         measurement(arc, receiver, 1);
-        assertThat(arc.current()).as("the fifth page on trial").isEqualTo(5);
+        assertThat(arc.current()).as("the fourth page kept, the fifth on trial").isEqualTo(5);
         measurement(arc, receiver, 1);
         assertThat(arc.current()).as("+5% is less than half of its share (+12.5%): taken back").isEqualTo(4);
         for (int i = 0; i < FIRST_HOLD; i++) {
@@ -175,9 +200,9 @@ class AdaptiveConcurrencyTest {
         IntToDoubleFunction receiver = fifthPageBrings(0.20);
         climbTo(arc, 4);
         measurement(arc, receiver, 1);
-        assertThat(arc.current()).as("the fifth page on trial").isEqualTo(5);
+        assertThat(arc.current()).as("the fourth page kept, the fifth on trial").isEqualTo(5);
         measurement(arc, receiver, 1);
-        assertThat(arc.current()).as("+20% is more than half of its share (+12.5%): kept").isEqualTo(5);
+        assertThat(arc.current()).as("+20% is more than half of its share (+12.5%): kept, the sixth on trial").isEqualTo(6);
     }
 
     @Test
@@ -210,27 +235,26 @@ class AdaptiveConcurrencyTest {
         }
         assertThat(arc.current()).as("the trial is not decided by pages of the limit before it").isEqualTo(2);
         measurement(arc, FAR, 1);
-        assertThat(arc.current()).as("measured at two pages: throughput doubled, the page stays").isEqualTo(2);
-        measurement(arc, FAR, 1);
-        assertThat(arc.current()).as("and the third is tried").isEqualTo(3);
+        assertThat(arc.current()).as("measured at two pages: throughput doubled, the page stays and the third is tried")
+                .isEqualTo(3);
     }
 
     @Test
     void aRisingReceiverRoundTripTakesATenthOffAtLeastOnePage() {
         AdaptiveConcurrency eight = AdaptiveConcurrency.adaptive(8, nanos::get);
-        climbTo(eight, 8);
+        climbToTheCeiling(eight);
         measurement(eight, pages -> 40.0, 1); // 1.33 times the mean: within the noise
         assertThat(eight.current()).isEqualTo(8);
         measurement(eight, pages -> 60.0, 1); // 1.7 times the mean 34 ms
         assertThat(eight.current()).as("a tenth off 8, at least one page").isEqualTo(7);
 
         AdaptiveConcurrency twenty = AdaptiveConcurrency.adaptive(20, nanos::get);
-        climbTo(twenty, 20);
+        climbToTheCeiling(twenty);
         measurement(twenty, pages -> 50.0, 1);
         assertThat(twenty.current()).as("a tenth off 20").isEqualTo(18);
 
         AdaptiveConcurrency two = AdaptiveConcurrency.adaptive(2, nanos::get);
-        climbTo(two, 2);
+        climbToTheCeiling(two);
         measurement(two, pages -> 50.0, 1);
         assertThat(two.current()).as("a tenth off 2, at least one page").isEqualTo(1);
     }
@@ -248,12 +272,12 @@ class AdaptiveConcurrencyTest {
     @Test
     void backPressureTakesATenthOffAtLeastOnePageNeverBelowOne() {
         AdaptiveConcurrency twenty = AdaptiveConcurrency.adaptive(20, nanos::get);
-        climbTo(twenty, 20);
+        climbToTheCeiling(twenty);
         twenty.backPressure(); // 503 or 429
         assertThat(twenty.current()).as("a tenth off 20").isEqualTo(18);
 
         AdaptiveConcurrency eight = AdaptiveConcurrency.adaptive(8, nanos::get);
-        climbTo(eight, 8);
+        climbToTheCeiling(eight);
         eight.backPressure();
         assertThat(eight.current()).as("a tenth off 8, at least one page").isEqualTo(7);
         for (int i = 0; i < 20; i++) {
