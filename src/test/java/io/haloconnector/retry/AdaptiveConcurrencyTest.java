@@ -1,5 +1,7 @@
 package io.haloconnector.retry;
 
+import ch.qos.logback.classic.Level;
+import io.haloconnector.LogCapture;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -345,5 +347,23 @@ class AdaptiveConcurrencyTest {
         measurement(arc, pages -> 3.0, 1.5);
         assertThat(arc).hasToString("adaptive 1 of 8, receiver 3.0 ms and commit 1.5 ms a page");
         assertThat(AdaptiveConcurrency.pinned(4)).hasToString("pinned 4 of 4");
+    }
+
+    @Test
+    void atDebugEachMeasurementIsLoggedWithWhatItDecided() {
+        AdaptiveConcurrency arc = AdaptiveConcurrency.adaptive(3, nanos::get);
+        try (LogCapture logs = new LogCapture(Level.DEBUG)) {
+            measurement(arc, FAR, 1);
+            measurement(arc, FAR, 1);
+            measurement(arc, FAR, 1);
+            measurement(arc, pages -> 90.0, 1); // the third page brought nothing
+            assertThat(logs.lines(Level.DEBUG)).filteredOn(line -> line.startsWith("Output pages")).containsExactly(
+                    "Output pages at 1: receiver 30.0 ms, commit 1.0 ms a page, 32 pages/s; limit 1",
+                    "Output pages at 1: receiver 30.0 ms, commit 1.0 ms a page, 32 pages/s; trying 2",
+                    "Output pages at 2: receiver 30.0 ms, commit 1.0 ms a page, 65 pages/s; the trial page raised it from 32: kept,"
+                            + " trying 3",
+                    "Output pages at 3: receiver 90.0 ms, commit 1.0 ms a page, 33 pages/s; not enough above 65: the trial page"
+                            + " taken back, " + FIRST_HOLD + " measurements before the next");
+        }
     }
 }
