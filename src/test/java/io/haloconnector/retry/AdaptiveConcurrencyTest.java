@@ -226,9 +226,7 @@ class AdaptiveConcurrencyTest {
     @Test
     void pagesThatTookTheirTurnBeforeTheLastChangeDoNotMeasureTheNewLimit() {
         AdaptiveConcurrency arc = AdaptiveConcurrency.adaptive(8, nanos::get);
-        measurement(arc, FAR, 1);
-        measurement(arc, FAR, 1);
-        assertThat(arc.current()).as("a second page on trial").isEqualTo(2);
+        climbTo(arc, 2); // a second page on trial
         long changedAt = nanos.get();
         for (int i = 0; i < 3 * MEASURED_PAGES; i++) {
             // a page sent at one page, committed late: had it counted, throughput at two would have fallen
