@@ -24,8 +24,8 @@ import java.util.function.LongSupplier;
  * same host or network, whose round trip is its own work on the page) gains little from a second
  * page, which would double what a crash repeats. From two pages on, every page more is a trial. The trial keeps the page only if the next measurement's
  * throughput rose by at least {@value #SHARE_KEPT} of that page's share (from k to k+1 pages: by a
- * {@value #SHARE_KEPT} / k part), and the next page is tried at once, that measurement its baseline (a
- * catch-up of 400 pages reaches eight in a second); otherwise the page is taken back, and the next trial
+ * {@value #SHARE_KEPT} / k part), and the next page is tried at once, that measurement its baseline (a HEC
+ * 30 ms away went from one page to five in 1 to 2.4 s); otherwise the page is taken back, and the next trial
  * waits {@value #FIRST_HOLD} measurements, twice as many after each failed trial in a row, up to
  * {@value #MAX_HOLD} (a measurement of six pages varies by a tenth, so a page that pays can fail its trial
  * once; a short first hold tries it again soon).</li>
