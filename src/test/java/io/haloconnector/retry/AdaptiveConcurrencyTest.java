@@ -179,13 +179,19 @@ class AdaptiveConcurrencyTest {
         assertThat(arc.current()).as("the ceiling's page kept, no trial beyond").isEqualTo(8);
     }
 
-    @Test
-    void aFifthPageThatBringsFivePercentIsTakenBackAndTheNextTrialWaits() {
+    /** A far HEC at four pages, then the measurement that keeps the fourth and puts the fifth on trial. */
+    private AdaptiveConcurrency fifthPageOnTrial(IntToDoubleFunction receiver) {
         AdaptiveConcurrency arc = AdaptiveConcurrency.adaptive(8, nanos::get);
-        IntToDoubleFunction receiver = fifthPageBrings(0.05);
         climbTo(arc, 4);
         measurement(arc, receiver, 1);
         assertThat(arc.current()).as("the fourth page kept, the fifth on trial").isEqualTo(5);
+        return arc;
+    }
+
+    @Test
+    void aFifthPageThatBringsFivePercentIsTakenBackAndTheNextTrialWaits() {
+        IntToDoubleFunction receiver = fifthPageBrings(0.05);
+        AdaptiveConcurrency arc = fifthPageOnTrial(receiver);
         measurement(arc, receiver, 1);
         assertThat(arc.current()).as("+5% is less than half of its share (+12.5%): taken back").isEqualTo(4);
         for (int i = 0; i < FIRST_HOLD; i++) {
@@ -198,11 +204,8 @@ class AdaptiveConcurrencyTest {
 
     @Test
     void aFifthPageThatBringsTwentyPercentStays() {
-        AdaptiveConcurrency arc = AdaptiveConcurrency.adaptive(8, nanos::get);
         IntToDoubleFunction receiver = fifthPageBrings(0.20);
-        climbTo(arc, 4);
-        measurement(arc, receiver, 1);
-        assertThat(arc.current()).as("the fourth page kept, the fifth on trial").isEqualTo(5);
+        AdaptiveConcurrency arc = fifthPageOnTrial(receiver);
         measurement(arc, receiver, 1);
         assertThat(arc.current()).as("+20% is more than half of its share (+12.5%): kept, the sixth on trial").isEqualTo(6);
     }
